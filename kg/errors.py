@@ -1,0 +1,65 @@
+"""One error hierarchy. The CLI prints ``str(error)`` on one line and exits with ``error.exit_code``."""
+
+
+class KgError(Exception):
+    """Base of every error kg raises for a user's mistake or an environment problem."""
+
+    code = "E000"
+    exit_code = 2
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {super().__str__()}"
+
+
+class ConfigError(KgError):
+    """A setting is missing or invalid."""
+
+    code = "E001"
+
+
+class InputError(KgError):
+    """An input file or line cannot be read as an article."""
+
+    code = "E010"
+
+
+class ModelNotFoundError(KgError):
+    """The configured spaCy pipeline is not installed."""
+
+    code = "E020"
+
+
+class StoreError(KgError):
+    """The store cannot be opened, read or written."""
+
+    code = "E030"
+
+
+class StoreLockedError(StoreError):
+    """Another process holds the on-disk store."""
+
+    code = "E031"
+
+
+class QueryError(KgError):
+    """A saved query is unknown, or its parameters are missing or wrong."""
+
+    code = "E040"
+
+
+class ExportError(KgError):
+    """An export format or destination is not usable."""
+
+    code = "E050"
+
+
+class ValidationError(KgError):
+    """SHACL validation could not run."""
+
+    code = "E060"
+
+
+class EvalError(KgError):
+    """A gold file for evaluation is unusable."""
+
+    code = "E070"

@@ -1,0 +1,184 @@
+"""Stage 3, extract: entities, statements and relations from a parsed article, as frozen records.
+
+>>> from kg.extract import extract  # doctest: +SKIP
+>>> extraction = extract(article, doc)  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import hashlib
+
+from kg.extract import coref, dates, entities, relations, statements
+from kg.model import Article, Entity, Extraction, Mention, Relation, Span, Statement
+
+__all__ = ["extract", "sentences"]
+
+
+def sentences(doc, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence character spans inside ``start:end``; a stray closing quote joins the sentence before it."""
+    out: list[list[int]] = []
+    for sent in doc.sents:
+        text = sent.text
+        if sent.end_char <= start or sent.start_char >= end or not text.strip():
+            continue
+        s = sent.start_char + (len(text) - len(text.lstrip()))
+        e = sent.end_char - (len(text) - len(text.rstrip()))
+        if out and all(not c.isalnum() for c in doc.text[s:e]):
+            out[-1][1] = e
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+def _id(*parts) -> str:
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:12]
+
+
+def extract(article: Article, doc) -> Extraction:
+    """Everything kg extracts from one article and its Doc (parsed from :func:`kg.nlp.analysed_text`)."""
+    text = article.text
+    start, end = article.body
+    sent_spans = sentences(doc, start, end)
+    sent_of = _sentence_lookup(text, sent_spans)
+
+    clusters = coref.cluster(doc, entities.find_mentions(doc))
+    ids = {id(c): f"e{n}" for n, c in enumerate(clusters, 1)}
+    token_owner: dict[int, str] = {}
+    for c in clusters:
+        for m in sorted(c.mentions, key=lambda m: m.j - m.i, reverse=True):  # inner mentions win
+            for t in range(m.i, m.j):
+                token_owner[t] = ids[id(c)]
+    extra_mentions: dict[str, set[tuple[int, int, str]]] = {}
+    by_id = {ids[id(c)]: c for c in clusters}
+
+    def owner(i: int) -> str | None:
+        return token_owner.get(i)
+
+    def country_entity(name: str) -> str | None:
+        key = entities.normalise(entities.country_name(name) or name)
+        for c in clusters:
+            if any(m.key == key for m in c.names):
+                return ids[id(c)]
+        return None
+
+    # --- statements
+    found = statements.find_statements(doc, start, end)
+    speakers: list[tuple[int, coref.Cluster]] = []
+    out_statements: list[Statement] = []
+    last_date: dict[str, str] = {}
+    for f in found:
+        speaker_ids = _speakers(doc, f, owner, country_entity, by_id, clusters, speakers, ids)
+        sent = sent_of(f.content[0]) if f.rule != "quote-continuation" else sent_of(f.content[0])
+        sp_span = Span(f.speaker_span[0], f.speaker_span[1], text[f.speaker_span[0]:f.speaker_span[1]]) \
+            if f.speaker_span else None
+        for sid in speaker_ids:
+            if sid and sp_span and doc[f.speaker_tokens[0]].pos_ == "PRON":
+                extra_mentions.setdefault(sid, set()).add((sp_span.start, sp_span.end, "pronoun"))
+        # the cue's sentence dates the statement; else the same speaker's last dated statement
+        cue_sent = doc.char_span(*f.cue, alignment_mode="expand").sent if f.cue else None
+        date = dates.sentence_date(cue_sent, article.published_date) if cue_sent is not None else None
+        content = Span(f.content[0], f.content[1], text[f.content[0]:f.content[1]])
+        about = tuple(sorted({owner(t.i) for t in doc.char_span(*f.content, alignment_mode="expand") if owner(t.i)}
+                             - set(speaker_ids)))
+        for sid in speaker_ids or [None]:
+            d = date or (last_date.get(sid) if sid else None)
+            if sid and d:
+                last_date[sid] = d
+            out_statements.append(Statement(
+                id="s" + _id(article.id, content.start, content.end, sid), content=content, kind=f.kind,
+                sentence=sent, speaker=sid, speaker_mention=sp_span,
+                cue=Span(f.cue[0], f.cue[1], text[f.cue[0]:f.cue[1]]) if f.cue else None,
+                cue_lemma=f.cue_lemma, stance=f.stance, about=about, topics=_topics(doc, f.content, owner),
+                date=d, rule=f.rule, confidence=f.confidence))
+    # Bolton's earlier statements take the date of his later, dated speech
+    out_statements = [s if s.date or not s.speaker else _with_date(s, last_date.get(s.speaker))
+                      for s in out_statements]
+
+    # --- relations
+    persons = [(m.i, m.j) for c in clusters if c.type == "Person" for m in c.names]
+    places = [(m.i, m.j) for c in clusters if c.type in ("Place",) for m in c.names]
+    out_relations: dict[tuple, Relation] = {}
+    for r in relations.find_relations(doc, owner, persons=persons, places=places, country_entity=country_entity,
+                                      start=start, end=end):
+        subj = r.subject_entity or owner(r.subject)
+        obj = r.object_entity or (owner(r.object) if r.object is not None else None)
+        topic = text[r.topic[0]:r.topic[1]] if r.topic else None
+        if not subj or (obj is None and not topic) or obj == subj:
+            continue
+        ev = Span(r.evidence[0], r.evidence[1], text[r.evidence[0]:r.evidence[1]])
+        key = (r.type, subj, obj, topic.lower() if topic else None)
+        if key in out_relations:
+            continue
+        out_relations[key] = Relation(
+            id="r" + _id(article.id, *key), type=r.type, subject=subj, object=obj, object_topic=topic, evidence=ev,
+            sentence=sent_of(ev.start), negated=r.negated, hypothetical=r.hypothetical, rule=r.rule,
+            confidence=r.confidence)
+
+    # --- entities (only those mentioned by name, as a nominal, or taking part in a fact)
+    ents = []
+    for c in clusters:
+        eid = ids[id(c)]
+        spans = {(m.start, m.end, "name" if m.form == "name" else "nominal") for m in c.mentions}
+        spans |= extra_mentions.get(eid, set())
+        mentions = tuple(Mention(Span(s, e, text[s:e]), sent_of(s), form) for s, e, form in sorted(spans))
+        ents.append(Entity(id=eid, name=c.name, type=c.type, mentions=mentions))
+    return Extraction(article=article, sentences=tuple(Span(s, e, text[s:e]) for s, e in sent_spans),
+                      entities=tuple(ents), statements=tuple(out_statements),
+                      relations=tuple(out_relations.values()))
+
+
+def _with_date(s: Statement, date: str | None) -> Statement:
+    from dataclasses import replace
+    return replace(s, date=date) if date else s
+
+
+def _sentence_lookup(text: str, spans: list[tuple[int, int]]):
+    import bisect
+    starts = [s for s, _ in spans]
+
+    def sent_of(pos: int) -> Span:
+        k = max(bisect.bisect_right(starts, pos) - 1, 0)
+        s, e = spans[k] if spans else (0, len(text))
+        return Span(s, e, text[s:e])
+    return sent_of
+
+
+def _topics(doc, content: tuple[int, int], owner) -> tuple[str, ...]:
+    """Up to two noun phrases of the content that name no entity: 'chemical weapons', 'a ceasefire'."""
+    span = doc.char_span(*content, alignment_mode="expand")
+    out = []
+    for chunk in span.noun_chunks if span is not None else ():
+        words = [t for t in chunk if t.dep_ not in ("det", "poss", "case", "predet") and not t.is_punct]
+        if not words or any(owner(t.i) for t in chunk) or chunk.root.pos_ == "PRON":
+            continue
+        phrase = doc.text[words[0].idx:words[-1].idx + len(words[-1].text)]
+        if len(words) >= 2 or chunk.root.pos_ == "NOUN" and len(phrase) > 6:
+            out.append(phrase)
+        if len(out) == 2:
+            break
+    return tuple(out)
+
+
+def _speakers(doc, f, owner, country_entity, by_id, clusters, speakers, ids) -> list[str]:
+    """Entity ids of a statement's speaker(s); joint speakers ('The Russian and Syrian governments') give several."""
+    out: list[str] = []
+    for h in f.speaker_tokens:
+        tok = doc[h]
+        eid = owner(h)
+        if eid is None and tok.pos_ == "PRON":
+            c = coref.resolve_pronoun(tok, clusters, speakers)
+            eid = ids[id(c)] if c is not None else None
+        if eid is None:
+            # a speaker phrase headed by a modifier-owned noun: 'The Russian and Syrian governments'
+            for m in [c for c in tok.children if c.dep_ == "amod"]:
+                for mod in [m] + list(m.conjuncts):
+                    e2 = owner(mod.i) or owner(h)
+                    if e2 is None:
+                        name = entities.demonym_country(mod.text)
+                        e2 = country_entity(name) if name else None
+                    if e2 and e2 not in out:
+                        out.append(e2)
+        if eid is not None and eid not in out:
+            out.append(eid)
+    for eid in out:
+        speakers.append((doc[f.speaker_tokens[0]].idx, by_id[eid]))
+    return out

@@ -1,0 +1,188 @@
+"""Cluster mentions into entities: same name, surname and partial names, nominal phrases ("the ministry"),
+role phrases ("President Donald Trump's national security adviser") and pronouns of speakers."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg import lexicons
+from kg.extract.entities import RawMention
+
+_LEX = lexicons.load("entities")
+PERSON_PRONOUNS = frozenset(_LEX["person_pronouns"])
+THING_PRONOUNS = frozenset(_LEX["thing_pronouns"])
+PLURAL_PRONOUNS = frozenset(_LEX["plural_pronouns"])
+TITLES = frozenset(_LEX["person_titles"])
+COUNTRY_DISPLAY = _LEX["country_display"]
+TYPE_PRIORITY = {"Person": 5, "Country": 4, "Organization": 3, "Place": 2, "Group": 1}
+
+
+@dataclass
+class Cluster:
+    """An entity being built: its mentions and the words of titles and roles seen next to its name."""
+
+    mentions: list[RawMention] = field(default_factory=list)
+    titles: set[str] = field(default_factory=set)
+
+    @property
+    def names(self) -> list[RawMention]:
+        return [m for m in self.mentions if m.form == "name"]
+
+    @property
+    def type(self) -> str:
+        votes: dict[str, int] = {}
+        for m in self.mentions:
+            votes[m.type] = votes.get(m.type, 0) + (2 if m.form == "name" else 1)
+        return max(votes, key=lambda t: (votes[t], TYPE_PRIORITY[t]))
+
+    @property
+    def name(self) -> str:
+        countries = [m.country for m in self.names if m.country]
+        if countries and self.type == "Country":
+            return COUNTRY_DISPLAY.get(countries[0], countries[0])
+        if not self.names:
+            nominal = next((m for m in self.mentions if m.country and m.head), None)
+            if nominal:  # "the Syrian government" -> "Government of Syria"
+                return f"{nominal.head.capitalize()} of {COUNTRY_DISPLAY.get(nominal.country, nominal.country)}"
+        names = self.names or self.mentions
+        best = max(names, key=lambda m: (len(m.key.split()), len(m.text), -m.start))
+        text = best.text
+        if text.lower().startswith("the "):
+            text = text[4:]
+        return text.rstrip("’'s") if text.endswith(("'s", "’s")) else text
+
+    @property
+    def first(self) -> int:
+        return min(m.start for m in self.mentions)
+
+
+def _tokens(key: str) -> list[str]:
+    return [t for t in key.replace("-", " ").split() if t not in TITLES]
+
+
+def _partial_name(short: list[str], long: list[str]) -> bool:
+    """'bolton' of 'john bolton', 'jaberi ansari' of 'hussein jaberi ansari', 'de mistura' of 'staffan de mistura'."""
+    return 0 < len(short) < len(long) and long[-len(short):] == short
+
+
+def _titles(doc, m: RawMention) -> set[str]:
+    """Lower-cased words of the title before a person's name and of an appositive role after it."""
+    words = set()
+    k = m.i - 1
+    while k >= 0 and doc[k].pos_ in ("PROPN", "NOUN", "ADJ") and not doc[k].ent_type_ == "PERSON" \
+            and doc[k].dep_ in ("compound", "amod", "nmod"):
+        words.add(doc[k].lower_)
+        k -= 1
+    root = doc[m.j - 1]
+    for child in root.children:
+        if child.dep_ == "appos":  # "Hussein Jaberi Ansari, a special envoy for ...": the envoy, not the minister
+            words.add(child.lower_)
+            words.update(t.lower_ for t in child.children if t.dep_ in ("amod", "compound"))
+    return words
+
+
+def cluster(doc, mentions: list[RawMention]) -> list[Cluster]:
+    """Entities in order of first mention. Role phrases and nominals that match no named entity are dropped,
+    except nominal organisations modified by a country ("the Syrian government") and groups."""
+    clusters: list[Cluster] = []
+    by_key: dict[str, Cluster] = {}
+    names = [m for m in mentions if m.form == "name"]
+    # Longest names first so that partial names find their full form wherever it stands.
+    for m in sorted(names, key=lambda m: (-len(_tokens(m.key)), m.start)):
+        c = by_key.get(m.key)
+        if c is None:
+            toks = _tokens(m.key)
+            candidates = [
+                c for c in clusters
+                if any(_partial_name(toks, _tokens(n.key)) for n in c.names)
+                and (c.type == "Person" or len(toks) > 1)
+                and m.type not in ("Country", "Place") or False
+            ]
+            if len(candidates) == 1 or (candidates and m.type == "Person"):
+                # Nearest preceding full name wins when several share the surname.
+                c = min(candidates, key=lambda c: min(abs(n.start - m.start) for n in c.names))
+        if c is None:
+            c = Cluster()
+            clusters.append(c)
+        c.mentions.append(m)
+        by_key.setdefault(m.key, c)
+        if m.type == "Person":
+            c.titles |= _titles(doc, m)
+    for m in mentions:
+        if m.form == "nominal":
+            c = by_key.get(m.key) or _antecedent(clusters, m)
+            if c is None and (m.country or m.type == "Group"):
+                c = Cluster()
+                clusters.append(c)
+                by_key[m.key] = c
+            if c is not None:
+                c.mentions.append(m)
+        elif m.form == "role":
+            c = _role_match(doc, clusters, m)
+            if c is not None:
+                c.mentions.append(m)
+    for c in clusters:
+        c.mentions.sort(key=lambda m: m.start)
+        # a nested name mention ("Iran" in "Iran's foreign minister") is fine; drop exact duplicates
+        seen, unique = set(), []
+        for m in c.mentions:
+            if (m.start, m.end) not in seen:
+                seen.add((m.start, m.end))
+                unique.append(m)
+        c.mentions = unique
+    clusters.sort(key=lambda c: c.first)
+    return clusters
+
+
+def _antecedent(clusters: list[Cluster], m: RawMention) -> Cluster | None:
+    """'the ministry', 'the defense ministry': the nearest preceding organisation whose name has that head."""
+    best, best_pos = None, -1
+    for c in clusters:
+        if c.type != "Organization":
+            continue
+        for n in c.mentions:
+            if n.start < m.start and m.head and m.head in n.key.split() and n.start > best_pos:
+                best, best_pos = c, n.start
+    return best
+
+
+def _role_match(doc, clusters: list[Cluster], m: RawMention) -> Cluster | None:
+    """The person whose title shares the role phrase's head and a modifier ('national security adviser')."""
+    span = doc[m.i:m.j]
+    words = {t.lower_ for t in span if t.pos_ in ("NOUN", "PROPN", "ADJ") and t.ent_type_ != "PERSON"}
+    if m.head not in words:
+        return None
+    best, best_score = None, 1
+    for c in clusters:
+        if c.type != "Person" or any(c is o for o in []) or m.head not in c.titles:
+            continue
+        # the role must not be a description of someone named inside it ("Trump's adviser" is not Trump)
+        if any(n.i >= m.i and n.j <= m.j for n in c.names):
+            continue
+        score = len(words & c.titles)
+        if score > best_score:
+            best, best_score = c, score
+    return best
+
+
+def resolve_pronoun(token, clusters: list[Cluster], speakers: list[tuple[int, Cluster]]) -> Cluster | None:
+    """The entity a speaker pronoun refers to: the nearest preceding speaker of a compatible kind,
+    else the nearest preceding mention of one."""
+    word = token.lower_
+    if word in PERSON_PRONOUNS:
+        ok = {"Person"}
+    elif word in THING_PRONOUNS:
+        ok = {"Organization", "Country", "Group"}
+    elif word in PLURAL_PRONOUNS:
+        ok = {"Organization", "Country", "Group"}
+    else:
+        return None
+    before = [(pos, c) for pos, c in speakers if pos < token.idx and c.type in ok]
+    if before:
+        return max(before, key=lambda x: x[0])[1]
+    best, best_pos = None, -1
+    for c in clusters:
+        if c.type in ok:
+            for n in c.mentions:
+                if best_pos < n.start < token.idx:
+                    best, best_pos = c, n.start
+    return best

@@ -1,0 +1,189 @@
+"""Entity mentions in a parsed article: named entities, definite organisation/group noun phrases, role phrases.
+
+Mentions are clustered into entities by :mod:`kg.extract.coref`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from kg import lexicons
+
+_LEX = lexicons.load("entities")
+DEMONYMS: dict[str, str] = _LEX["demonyms"]
+ORG_HEADS = frozenset(_LEX["org_heads"])
+GROUP_HEADS = frozenset(_LEX["group_heads"])
+ROLE_NOUNS = frozenset(lexicons.load("relations")["role_nouns"])
+PARTICLE_NAME = re.compile(r"(?:[A-Z][\w'-]+ )*(?:%s) [A-Z][\w'-]+" % "|".join(_LEX["name_particles"]), re.IGNORECASE)
+PLACE_SUFFIXES = tuple(" " + s for s in _LEX["place_suffixes"])
+
+
+@dataclass(frozen=True)
+class RawMention:
+    """A mention before clustering. ``i``/``j`` are token indices, ``start``/``end`` character offsets."""
+
+    i: int
+    j: int
+    start: int
+    end: int
+    text: str
+    type: str
+    form: str  # name | nominal | role
+    key: str  # normalised name used for clustering
+    country: str | None = None  # for nominals: the country that modifies them ("the Syrian government")
+    head: str = ""  # head lemma of nominal and role phrases
+
+
+@cache
+def country_name(name: str) -> str | None:
+    """Canonical country name for a country name or alias, else None (``U.S.`` -> ``United States``)."""
+    from rigour.territories import lookup_territory
+
+    territory = lookup_territory(name)
+    if territory is None or not territory.is_country:
+        return None
+    return territory.name
+
+
+def demonym_country(word: str) -> str | None:
+    return DEMONYMS.get(word.lower().rstrip("-"))
+
+
+def normalise(text: str) -> str:
+    """Clustering key of a name: lower case, no leading article, no possessive, no dots or odd spacing.
+
+    >>> normalise("The Russian  defense ministry's")
+    'russian defense ministry'
+    """
+    text = re.sub(r"[’']s$", "", text.strip())
+    text = re.sub(r"^(the)\s+", "", text, flags=re.IGNORECASE)
+    return re.sub(r"\s+", " ", text.replace(".", "")).lower().strip()
+
+
+def _trim(doc, i: int, j: int) -> tuple[int, int]:
+    while j > i and (doc[j - 1].is_punct or doc[j - 1].is_space or doc[j - 1].tag_ == "POS"):
+        j -= 1
+    while i < j and (doc[i].is_punct or doc[i].is_space):
+        i += 1
+    return i, j
+
+
+def _mention(doc, i, j, type_, form, key=None, country=None, head="") -> RawMention | None:
+    i, j = _trim(doc, i, j)
+    if i >= j:
+        return None
+    span = doc[i:j]
+    return RawMention(i, j, span.start_char, span.end_char, span.text, type_, form,
+                      key or normalise(span.text), country, head)
+
+
+def _is_title_fragment(ent) -> bool:
+    # "National Security" in "National Security Adviser John Bolton": part of a person's title.
+    nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    return bool(nxt is not None and nxt.lower_ in ROLE_NOUNS and nxt.head.ent_type_ == "PERSON")
+
+
+def _named(doc) -> list[RawMention]:
+    labels = _LEX["labels"]
+    out = []
+    for ent in doc.ents:
+        type_ = labels.get(ent.label_)
+        if type_ is None or not ent.text.strip():
+            continue
+        i, j = ent.start, ent.end
+        if ent.label_ == "NORP":
+            root = ent.root
+            if root.dep_ in ("amod", "compound", "npadvmod") or root.pos_ == "ADJ" and root.dep_ != "pobj":
+                continue  # adjectival: "Syrian President", "Russian defense ministry"
+            country = demonym_country(ent.text)
+            if country and i > 0 and doc[i - 1].lower_ == "the":
+                canonical = country_name(country) or country
+                m = _mention(doc, i - 1, j, "Country", "name", key=normalise(canonical), country=canonical)
+                if m:
+                    out.append(m)
+                continue
+        if ent.label_ == "ORG" and _is_title_fragment(ent):
+            continue
+        if ent.label_ == "ORG" and PARTICLE_NAME.fullmatch(ent.text):
+            type_ = "Person"  # "Staffan de Mistura": the small model takes particles for organisations
+        if ent.label_ == "GPE":
+            canonical = country_name(ent.text)
+            if canonical:
+                m = _mention(doc, i, j, "Country", "name", key=normalise(canonical), country=canonical)
+                if m:
+                    out.append(m)
+                continue
+        if ent.label_ == "PERSON" and i >= 2 and doc[i - 2].lower_ in ("city", "town", "village", "province") \
+                and doc[i - 1].lower_ == "of":
+            type_ = "Place"  # "the city of Jisr al-Shughour": the small model often calls these people
+        key = normalise(doc[i:j].text)
+        if type_ == "Place" and key.endswith(PLACE_SUFFIXES):
+            key = key.rsplit(" ", 1)[0]  # "Idlib Province" is "Idlib"
+        m = _mention(doc, i, j, type_, "name", key=key)
+        if m:
+            out.append(m)
+    return out
+
+
+def _np_country(doc, head) -> str | None:
+    """The country that modifies a noun phrase: 'Syrian' / "Syria's" -> Syria."""
+    for child in head.children:
+        if child.dep_ in ("amod", "compound", "npadvmod", "nmod") and demonym_country(child.text):
+            return country_name(demonym_country(child.text)) or demonym_country(child.text)
+        if child.dep_ == "poss" and child.ent_type_ == "GPE":
+            return country_name(child.text) or child.text
+    return None
+
+
+def _nominals(doc, named: list[RawMention]) -> list[RawMention]:
+    labels = _LEX["labels"]
+    taken = {t for m in named for t in range(m.i, m.j)}
+    out = []
+    for chunk in doc.noun_chunks:
+        head = chunk.root
+        if head.i in taken or head.pos_ not in ("NOUN", "PROPN"):
+            continue
+        lemma = head.lemma_.lower()
+        det = [t.lower_ for t in chunk if t.dep_ == "det"]
+        owned = any(t.ent_type_ == "PERSON" for t in chunk if t.dep_ == "poss")  # "Bashar Assad's forces"
+        if (lemma in ORG_HEADS or head.lower_ in ORG_HEADS) and not owned:
+            country = _np_country(doc, head)
+            definite = det in (["the"], []) or any(t.dep_ == "poss" for t in chunk)
+            if not definite or (not country and det != ["the"]):
+                continue
+            start = chunk.start
+            # "The Russian and Syrian governments": each country gets its own mention.
+            conj_mods = [c for c in head.children if c.dep_ == "amod" and demonym_country(c.text)]
+            for mod in conj_mods:
+                for conj in mod.conjuncts:
+                    if demonym_country(conj.text) and conj.i > mod.i:
+                        start = conj.i
+                        country = country_name(demonym_country(conj.text)) or demonym_country(conj.text)
+            m = _mention(doc, start, head.i + 1, "Organization", "nominal", country=country, head=lemma,
+                         key=f"{lemma} of {(country or '').lower()}" if country else None)
+            if m:
+                out.append(m)
+        elif (lemma in GROUP_HEADS or head.lower_ in GROUP_HEADS) and not owned:
+            names = [t for t in chunk if t.dep_ == "compound" and t.pos_ == "PROPN" and t.ent_type_ not in labels]
+            if names:  # "White Helmets activists": the compound names an organisation
+                m = _mention(doc, names[0].i, names[-1].i + 1, "Organization", "name")
+                if m:
+                    out.append(m)
+            if det in (["the"], []) and not any(t.pos_ == "NUM" for t in chunk):
+                m = _mention(doc, chunk.start, head.i + 1, "Group", "nominal", key=head.lower_, head=lemma)
+                if m:
+                    out.append(m)
+        elif lemma in ROLE_NOUNS and head.tag_ != "NNS" and head.ent_type_ != "PERSON" and det != ["a"] \
+                and det != ["an"] and head.dep_ != "appos":
+            m = _mention(doc, chunk.start, head.i + 1, "Person", "role", head=lemma)
+            if m:
+                out.append(m)
+    return out
+
+
+def find_mentions(doc) -> list[RawMention]:
+    """Named, nominal and role mentions in document order (no overlaps between names and nominals)."""
+    named = _named(doc)
+    mentions = named + _nominals(doc, named)
+    return sorted(mentions, key=lambda m: (m.start, -m.end))

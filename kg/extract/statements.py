@@ -1,0 +1,281 @@
+"""Statements: direct quotes, reported speech, mixed quotes, 'according to X' and nominal acts ("Turkey's pleas").
+
+Works sentence by sentence over a parsed Doc; a sentence that trips a rule is skipped, never the document.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from kg import lexicons
+
+log = logging.getLogger(__name__)
+_LEX = lexicons.load("reporting")
+VERBS: dict[str, str] = _LEX["verbs"]
+NOUNS: dict[str, str] = _LEX["nouns"]
+SUBJECT_DEPS = frozenset(_LEX["subject_deps"])
+OPENERS, CLOSERS, AMBIGUOUS = "“«„", "”»", '"'
+QUOTE_CHARS = OPENERS + CLOSERS + AMBIGUOUS
+
+
+@dataclass(frozen=True)
+class Found:
+    """A statement before entity ids are attached: token-level speaker and char-level spans."""
+
+    content: tuple[int, int]
+    kind: str
+    sentence: tuple[int, int]
+    speaker_tokens: tuple[int, ...]  # heads of the speaker phrase(s); several for joint speakers
+    speaker_span: tuple[int, int] | None
+    cue: tuple[int, int] | None
+    cue_lemma: str | None
+    stance: str | None
+    rule: str
+    confidence: float
+
+
+def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Character spans of quoted text (marks excluded) in ``text[start:end]``, paragraph by paragraph.
+
+    Curly and straight double quotes, mixed freely; a quote left open runs to the end of its paragraph
+    (news style for quotes that continue in the next paragraph), so an odd number of marks never loses more.
+
+    >>> t = 'He said "we will win," and left. "Open quote\\nNext'
+    >>> [t[s:e] for s, e in find_quotes(t)]
+    ['we will win,', 'Open quote']
+    """
+    end = len(text) if end is None else end
+    spans, open_at = [], None
+    for pos in range(start, end):
+        ch = text[pos]
+        if ch == "\n":
+            if open_at is not None and pos > open_at:
+                spans.append((open_at, pos))
+            open_at = None
+            continue
+        if ch not in QUOTE_CHARS:
+            continue
+        prev = text[pos - 1] if pos > start else " "
+        nxt = text[pos + 1] if pos + 1 < end else " "
+        if ch in OPENERS or (ch in AMBIGUOUS and (prev.isspace() or prev in "([{—–-:") and not nxt.isspace()):
+            if open_at is None:
+                open_at = pos + 1
+            # an opener inside an open quote starts a nested quote: keep the outer one
+        elif open_at is not None:
+            if pos > open_at:
+                spans.append((open_at, pos))
+            open_at = None
+    if open_at is not None and end > open_at:
+        spans.append((open_at, end))
+    return [(s, e) for s, e in (_strip(text, s, e) for s, e in spans) if e > s]
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _inside(pos: int, spans) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def _char_span(doc, i: int, j: int) -> tuple[int, int] | None:
+    """Characters of tokens i..j-1 with punctuation and space trimmed at both ends, else None."""
+    while i < j and (doc[i].is_punct and doc[i].text not in QUOTE_CHARS or doc[i].is_space or doc[i].dep_ == "mark"
+                     and doc[i].lower_ in ("that", "whether")):
+        i += 1
+    while j > i and (doc[j - 1].is_punct and doc[j - 1].text not in QUOTE_CHARS or doc[j - 1].is_space):
+        j -= 1
+    if i >= j:
+        return None
+    return doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
+
+
+def _balanced_strip(text: str, s: int, e: int) -> tuple[int, int]:
+    """Drop a leading/trailing quote mark that has no partner inside the span."""
+    inner = text[s:e]
+    n = sum(inner.count(c) for c in QUOTE_CHARS)
+    if n % 2 == 1:
+        if text[s] in QUOTE_CHARS:
+            s += 1
+        elif text[e - 1] in QUOTE_CHARS:
+            e -= 1
+    return _strip(text, s, e)
+
+
+def _subjects(verb) -> list:
+    subj = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    if not subj and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        subj = [c for c in verb.head.children if c.dep_ in SUBJECT_DEPS]  # "X stood up and said"
+    if not subj:
+        agent = [c for c in verb.children if c.dep_ == "agent"]
+        subj = [g for a in agent for g in a.children if g.dep_ == "pobj"]
+    return subj
+
+
+def _speaker(subj) -> tuple[tuple[int, ...], tuple[int, int]]:
+    heads = [subj] + [c for c in subj.conjuncts if c.i > subj.i]
+    left = subj.left_edge.i
+    right = max(h.i for h in heads)
+    # trim relative clauses and appositions off the speaker phrase
+    for c in subj.children:
+        if c.dep_ in ("appos", "relcl", "acl", "prep") and c.i > subj.i and c.i <= right + 1:
+            right = min(right, c.i - 1)
+    span = (subj.doc[left].idx, subj.doc[right].idx + len(subj.doc[right].text))
+    return tuple(h.i for h in heads), span
+
+
+def _verb_content(doc, verb, sent) -> tuple[tuple[int, int] | None, str]:
+    """Content of reported speech governed by ``verb``, and the rule that found it."""
+    comps = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp", "parataxis") and c.pos_ in ("VERB", "AUX", "NOUN", "ADJ")]
+    after = [c for c in comps if c.i > verb.i]
+    before = [c for c in comps if c.i < verb.i]
+    if after:
+        c = after[0]
+        # a subject the parser hung on the reporting verb ("promised the U.S. would ...") belongs to the content
+        start = min([c.left_edge.i] + [k.left_edge.i for k in verb.children
+                                       if k.dep_ in ("nsubj", "dobj", "nsubjpass") and verb.i < k.i < c.i])
+        return _char_span(doc, start, c.right_edge.i + 1), "reported-ccomp"
+    if before:
+        # "..., the ministry said." The content is what precedes the attribution.
+        subj = _subjects(verb)
+        stop = min([s.left_edge.i for s in subj] + [verb.i])
+        return _char_span(doc, sent.start, stop), "reported-preposed"
+    objs = [c for c in verb.children if c.dep_ in ("dobj", "prep", "dative") and c.i > verb.i]
+    if objs and VERBS.get(verb.lemma_.lower()) not in (None, "assert"):
+        last = max(o.right_edge.i for o in objs)
+        return _char_span(doc, objs[0].left_edge.i, last + 1), "reported-object"
+    if verb.i >= sent.end - 2 or (verb.i + 1 < sent.end and doc[verb.i + 1].is_punct and doc[verb.i + 1].text in ".!?"):
+        subj = _subjects(verb)
+        if subj and subj[0].left_edge.i > sent.start + 2:
+            return _char_span(doc, sent.start, subj[0].left_edge.i), "reported-preposed"
+    return None, ""
+
+
+def _only_marks(text: str) -> bool:
+    return all(c.isspace() or c in QUOTE_CHARS or c in ",:;.—–-" for c in text)
+
+
+def _adjacent_quotes(doc, verb, subj, sent, quotes) -> list[tuple[int, int]]:
+    """Quotes attributed by this verb: '"...," X said', 'X said: "..."', '"...," said X, "..."'."""
+    text = doc.text
+    left = min(subj.left_edge.i, verb.i)
+    right = max(subj.i, verb.i) if subj.i < verb.i + 3 else verb.i
+    left_char = doc[left].idx
+    right_char = doc[right].idx + len(doc[right].text)
+    out = []
+    for qs, qe in quotes:
+        if qe <= left_char and qs >= sent.start_char - 1 and _only_marks(text[qe:left_char]):
+            out.append((qs, qe))
+        elif qs >= right_char and qs <= sent.end_char + 2 and _only_marks(text[right_char:qs]):
+            out.append((qs, qe))
+    return out
+
+
+def _kind(text: str, span: tuple[int, int], quotes) -> str:
+    s, e = span
+    if any(qs <= s and e <= qe for qs, qe in quotes):
+        return "direct"
+    return "mixed" if any(c in text[s:e] for c in QUOTE_CHARS) else "indirect"
+
+
+def _sentence_statements(doc, sent, quotes) -> list[Found]:
+    text = doc.text
+    out: list[Found] = []
+    sent_span = (sent.start_char, sent.end_char)
+    sent_quotes = [(s, e) for s, e in quotes if s < sent.end_char and e > sent.start_char]
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if _inside(tok.idx, quotes):
+            continue
+        if tok.pos_ == "VERB" and lemma in VERBS:
+            subj = _subjects(tok)
+            if not subj:
+                continue  # "Asked whether ...": a question put to someone is not their statement
+            heads, sp_span = _speaker(subj[0])
+            if any(_inside(doc[h].idx, quotes) for h in heads):
+                continue
+            stance = VERBS[lemma]
+            cue = (tok.idx, tok.idx + len(tok.text))
+            adjacent = _adjacent_quotes(doc, tok, subj[0], sent, quotes)
+            for q in adjacent:
+                out.append(Found(q, "direct", sent_span, heads, sp_span, cue, lemma, stance, "direct-quote", 0.9))
+            content, rule = _verb_content(doc, tok, sent)
+            if content is None or any(q[0] < content[1] and content[0] < q[1] for q in adjacent):
+                continue
+            content = _balanced_strip(text, *content)
+            kind = _kind(text, content, quotes)
+            out.append(Found(content, kind, sent_span, heads, sp_span, cue, lemma, stance, rule,
+                             0.8 if rule == "reported-ccomp" else 0.65))
+        elif tok.pos_ == "NOUN" and lemma in NOUNS:
+            poss = [c for c in tok.children if c.dep_ == "poss"]
+            preps = [c for c in tok.children if c.dep_ in ("prep", "acl") and c.lower_ in ("for", "of", "to", "that", "against")]
+            if not poss or not preps:
+                continue
+            heads, sp_span = _speaker(poss[0])
+            p = preps[0]
+            content = _char_span(doc, p.i + 1, p.right_edge.i + 1)
+            if content:
+                out.append(Found(content, "indirect", sent_span, heads, sp_span, (tok.idx, tok.idx + len(tok.text)),
+                                 lemma, NOUNS[lemma], "nominal-act", 0.6))
+        elif lemma == "accord" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            pobj = [c for c in doc[tok.i + 1].children if c.dep_ == "pobj"]
+            if not pobj or pobj[0].pos_ not in ("PROPN", "NOUN", "PRON") or _inside(pobj[0].idx, quotes):
+                continue  # 'according to the "scenario"' names no source
+            heads, sp_span = _speaker(pobj[0])
+            rest = (doc[tok.i + 1].right_edge.i + 1, sent.end)
+            if tok.i > sent.start + 1:
+                rest = (sent.start, tok.i)
+            content = _char_span(doc, *rest)
+            if content:
+                cue = (tok.idx, doc[tok.i + 1].idx + 2)
+                out.append(Found(_balanced_strip(text, *content), _kind(text, content, quotes), sent_span, heads,
+                                 sp_span, cue, "according to", "assert", "according-to", 0.7))
+    return out
+
+
+def find_statements(doc, start: int = 0, end: int | None = None) -> list[Found]:
+    """Statements in the Doc (optionally only in characters ``start:end``), in document order.
+
+    A quote paragraph that follows a direct quote without its own attribution continues the previous speaker.
+    """
+    text = doc.text
+    end = len(text) if end is None else end
+    quotes = find_quotes(text, start, end)
+    found: list[Found] = []
+    for sent in doc.sents:
+        if sent.end_char <= start or sent.start_char >= end or not sent.text.strip():
+            continue
+        try:
+            found.extend(_sentence_statements(doc, sent, quotes))
+        except Exception as exc:  # one odd sentence must not cost the document
+            log.warning("statement rules skipped a sentence at %d: %s", sent.start_char, exc)
+    found = _continuations(text, quotes, found)
+    unique: dict[tuple[int, int, tuple[int, ...]], Found] = {}
+    for f in found:
+        unique.setdefault((f.content, f.speaker_tokens), f)
+    return sorted(unique.values(), key=lambda f: f.content)
+
+
+def _continuations(text: str, quotes, found: list[Found]) -> list[Found]:
+    covered = [f.content for f in found]
+    out = list(found)
+    for qs, qe in quotes:
+        if any(s < qe and qs < e for s, e in covered):
+            continue
+        before = text[:qs - 1].rstrip()
+        if before and before[-1] not in ".!?\n" + QUOTE_CHARS and not text[:qs - 1].endswith("\n"):
+            continue  # only a quote that opens its sentence continues an earlier speaker
+        prev = [f for f in out if f.content[1] <= qs]
+        if not prev:
+            continue
+        last = max(prev, key=lambda f: f.content[1])
+        between = text[last.content[1]:qs - 1]
+        if last.kind != "direct" or between.count("\n") > 1 or any(c in between for c in OPENERS):
+            continue
+        out.append(Found((qs, qe), "direct", last.sentence, last.speaker_tokens, last.speaker_span, last.cue,
+                         last.cue_lemma, last.stance, "quote-continuation", 0.75))
+    return out

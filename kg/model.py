@@ -1,0 +1,129 @@
+"""The frozen records that flow between stages: read -> parse -> extract -> link -> map."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ENTITY_TYPES = ("Person", "Organization", "Country", "Place", "Group")
+KINDS = ("direct", "indirect", "mixed")
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """Characters ``start:end`` (Python code points, end exclusive) of the article's original text."""
+
+    start: int
+    end: int
+    text: str
+
+    def to_json(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article. ``body`` is the part that is analysed; offsets everywhere index ``text``."""
+
+    id: str
+    text: str
+    body: tuple[int, int]
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None  # ISO 8601 date or date-time
+    source: str = ""  # file (and line) it came from
+
+    @property
+    def published_date(self) -> str | None:
+        return self.published[:10] if self.published else None
+
+
+@dataclass(frozen=True)
+class Mention:
+    span: Span
+    sentence: Span
+    form: str = "name"  # name | nominal | pronoun
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    name: str
+    type: str
+    mentions: tuple[Mention, ...]
+    qid: str | None = None
+    link_score: float | None = None
+    link_method: str | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    id: str
+    content: Span
+    kind: str
+    sentence: Span
+    speaker: str | None = None  # entity id
+    speaker_mention: Span | None = None
+    cue: Span | None = None
+    cue_lemma: str | None = None
+    stance: str | None = None
+    about: tuple[str, ...] = ()  # entity ids
+    topics: tuple[str, ...] = ()
+    date: str | None = None
+    rule: str = ""
+    confidence: float = 0.5
+
+
+@dataclass(frozen=True)
+class Relation:
+    id: str
+    type: str
+    subject: str  # entity id
+    evidence: Span
+    sentence: Span
+    object: str | None = None  # entity id ...
+    object_topic: str | None = None  # ... or a topic phrase
+    negated: bool = False
+    hypothetical: bool = False
+    rule: str = ""
+    confidence: float = 0.5
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything extracted from one article."""
+
+    article: Article
+    sentences: tuple[Span, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    statements: tuple[Statement, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    def entity(self, entity_id: str) -> Entity:
+        return next(e for e in self.entities if e.id == entity_id)
+
+    def to_json(self) -> dict:
+        """The shape of ``contracts/extraction.schema.json`` (one line of ``kg extract --format jsonl``)."""
+        span = lambda s: s.to_json() if s else None  # noqa: E731
+        return {
+            "doc_id": self.article.id,
+            "published": self.article.published,
+            "entities": [
+                {"id": e.id, "name": e.name, "type": e.type, "qid": e.qid, "link_score": e.link_score,
+                 "mentions": [m.span.to_json() for m in e.mentions]}
+                for e in self.entities
+            ],
+            "statements": [
+                {"id": s.id, "speaker": s.speaker, "speaker_mention": span(s.speaker_mention), "cue": span(s.cue),
+                 "cue_lemma": s.cue_lemma, "content": s.content.to_json(), "kind": s.kind, "stance": s.stance,
+                 "about": list(s.about) + list(s.topics), "date": s.date, "rule": s.rule,
+                 "confidence": s.confidence}
+                for s in self.statements
+            ],
+            "relations": [
+                {"id": r.id, "type": r.type, "subject": r.subject,
+                 "object": r.object if r.object is not None else r.object_topic,
+                 "evidence": r.evidence.to_json(), "confidence": r.confidence,
+                 "negated": r.negated, "hypothetical": r.hypothetical, "rule": r.rule}
+                for r in self.relations
+            ],
+        }

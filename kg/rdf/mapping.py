@@ -1,0 +1,159 @@
+"""Extraction -> quads, a pure function: no store, no network. The model is documented in docs/rdf-model.md."""
+from __future__ import annotations
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from kg.model import Entity, Extraction, Span
+from kg.rdf import iris
+from kg.rdf.namespaces import (DCTERMS, KG, KGREL, KGST, NIF, OWL, PROV, RDF, RDFS, RELATION_TYPES, SCHEMA, SKOS,
+                               STANCES, WD, XSD)
+
+ACTOR_CLASSES = {"Person": KG.Person, "Organization": KG.Organization, "Country": KG.Country, "Place": KG.Place,
+                 "Group": KG.Group}
+
+
+def _int(n: int) -> Literal:
+    # Oxigraph stores xsd:nonNegativeInteger as xsd:integer; write what reads back
+    return Literal(str(n), datatype=XSD.integer)
+
+
+def _decimal(x: float) -> Literal:
+    return Literal(f"{x:.3f}".rstrip("0").rstrip(".") if x % 1 else f"{x:.1f}", datatype=XSD.decimal)
+
+
+def _date(value: str) -> Literal:
+    if "T" in value:
+        return Literal(value if value.count(":") == 2 else value + ":00", datatype=XSD.dateTime)
+    return Literal(value, datatype=XSD.date)
+
+
+def _alt_label(text: str) -> str:
+    return text[4:] if text[:4].lower() == "the " else text
+
+
+def to_quads(extraction: Extraction, *, base_iri: str, content_hash: str) -> list[Quad]:
+    """The article's named graph: article, sentences, mentions, actors, statements and relations.
+
+    The graph name is the article IRI. Quads come out in a stable order without duplicates.
+    """
+    a = extraction.article
+    article = NamedNode(iris.article_iri(base_iri, a.id))
+    out: dict[Quad, None] = {}
+    sentence_spans = {(s.start, s.end) for s in extraction.sentences}
+
+    def add(s, p, o) -> None:
+        out[Quad(s, p, o, article)] = None
+
+    def sentence_of(span: Span) -> NamedNode:
+        for s in extraction.sentences:
+            if s.start <= span.start < s.end:
+                return NamedNode(iris.span_iri(article.value, s.start, s.end))
+        first = extraction.sentences[0] if extraction.sentences else span
+        return NamedNode(iris.span_iri(article.value, first.start, first.end))
+
+    def span(sp: Span) -> NamedNode:
+        node = NamedNode(iris.span_iri(article.value, sp.start, sp.end))
+        add(node, RDF.type, NIF.String)
+        add(node, NIF.referenceContext, article)
+        add(node, NIF.beginIndex, _int(sp.start))
+        add(node, NIF.endIndex, _int(sp.end))
+        add(node, NIF.anchorOf, Literal(sp.text))
+        if (sp.start, sp.end) in sentence_spans:
+            add(node, RDF.type, NIF.Sentence)
+        else:
+            add(node, NIF.sentence, sentence_of(sp))
+        return node
+
+    add(article, RDF.type, KG.Article)
+    add(article, DCTERMS.identifier, Literal(a.id))
+    add(article, NIF.isString, Literal(a.text))
+    add(article, KG.contentHash, Literal(content_hash))
+    if a.title:
+        add(article, DCTERMS.title, Literal(a.title))
+    if a.url and "://" in a.url and not any(c in a.url for c in ' <>"{}|\\^`'):
+        add(article, SCHEMA.url, NamedNode(a.url))
+    if a.published:
+        add(article, SCHEMA.datePublished, _date(a.published))
+    for s in extraction.sentences:
+        span(s)
+
+    actor: dict[str, NamedNode] = {}
+    for e in extraction.entities:
+        node = NamedNode(iris.actor_iri(base_iri, e.type, e.name, e.qid))
+        actor[e.id] = node
+        _actor(add, node, e)
+        for m in e.mentions:
+            mention = span(m.span)
+            add(mention, RDF.type, KG.Mention)
+            add(mention, KG.denotes, node)
+
+    for st in extraction.statements:
+        speaker = actor.get(st.speaker) if st.speaker else None
+        node = NamedNode(iris.fact_iri(base_iri, "statement", a.id, st.content.start, st.content.end,
+                                       speaker.value if speaker else ""))
+        add(node, RDF.type, KG.Statement)
+        if st.kind == "direct":
+            add(node, RDF.type, KG.Quotation)
+        add(node, KG.content, span(st.content))
+        add(node, KG.text, Literal(st.content.text))
+        add(node, KG.kind, Literal(st.kind))
+        if speaker:
+            add(node, KG.speaker, speaker)
+        if st.speaker_mention:
+            add(node, KG.speakerMention, span(st.speaker_mention))
+        if st.cue:
+            add(node, KG.cue, span(st.cue))
+        if st.cue_lemma:
+            add(node, KG.cueLemma, Literal(st.cue_lemma))
+        if st.stance in STANCES:
+            add(node, KG.stance, KGST[st.stance])
+        for about in st.about:
+            if about in actor:
+                add(node, KG.about, actor[about])
+        for topic in st.topics:
+            add(node, KG.topic, Literal(topic))
+        if st.date:
+            add(node, KG.date, Literal(st.date, datatype=XSD.date))
+        _provenance(add, node, article, sentence_of(st.content), st.rule, st.confidence)
+
+    for r in extraction.relations:
+        concept = RELATION_TYPES.get(r.type)
+        subject = actor.get(r.subject)
+        obj = actor.get(r.object) if r.object else None
+        if concept is None or subject is None or (obj is None and not r.object_topic) or obj == subject:
+            continue
+        node = NamedNode(iris.fact_iri(base_iri, "relation", a.id, r.type, subject.value,
+                                       obj.value if obj else r.object_topic, r.evidence.start, r.evidence.end))
+        add(node, RDF.type, KG.Relation)
+        add(node, KG.relationType, KGREL[concept])
+        add(node, KG.subject, subject)
+        if obj is not None:
+            add(node, KG.object, obj)
+        else:
+            add(node, KG.objectTopic, Literal(r.object_topic))
+        add(node, KG.evidence, span(r.evidence))
+        add(node, KG.negated, Literal("true" if r.negated else "false", datatype=XSD.boolean))
+        add(node, KG.hypothetical, Literal("true" if r.hypothetical else "false", datatype=XSD.boolean))
+        _provenance(add, node, article, sentence_of(r.evidence), r.rule, r.confidence)
+    return list(out)
+
+
+def _actor(add, node: NamedNode, e: Entity) -> None:
+    add(node, RDF.type, ACTOR_CLASSES[e.type])
+    add(node, RDFS.label, Literal(e.name))
+    for form in sorted({_alt_label(m.span.text) for m in e.mentions if m.form != "pronoun"} - {e.name}):
+        add(node, SKOS.altLabel, Literal(form))
+    if e.qid:
+        add(node, KG.wikidataId, Literal(e.qid))
+        add(node, OWL.sameAs, WD[e.qid])
+        if e.link_score is not None:
+            add(node, KG.linkScore, _decimal(e.link_score))
+        if e.link_method:
+            add(node, KG.linkMethod, Literal(e.link_method))
+
+
+def _provenance(add, node, article, sentence, rule: str, confidence: float) -> None:
+    add(node, NIF.sentence, sentence)
+    add(node, PROV.wasDerivedFrom, article)
+    add(node, KG.extractedBy, Literal(rule or "unknown"))
+    add(node, KG.confidence, _decimal(max(0.0, min(1.0, confidence))))

@@ -1,0 +1,49 @@
+"""IRIs of the vocabularies kg writes."""
+from __future__ import annotations
+
+from pyoxigraph import NamedNode
+
+
+class Namespace(str):
+    """``KG["Statement"]`` or ``KG.Statement`` -> NamedNode."""
+
+    def __getitem__(self, name: str) -> NamedNode:  # type: ignore[override]
+        return NamedNode(str(self) + name)
+
+    def __getattr__(self, name: str) -> NamedNode:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self[name]
+
+
+KG = Namespace("https://w3id.org/kg-news/ontology#")
+KGREL = Namespace("https://w3id.org/kg-news/relation#")
+KGST = Namespace("https://w3id.org/kg-news/stance#")
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+SCHEMA = Namespace("https://schema.org/")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+OWL = Namespace("http://www.w3.org/2002/07/owl#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+ONTOLOGY_GRAPH = NamedNode("https://w3id.org/kg-news/graph/ontology")
+
+PREFIXES = {
+    "kg": str(KG), "kgrel": str(KGREL), "kgst": str(KGST), "nif": str(NIF), "prov": str(PROV),
+    "schema": str(SCHEMA), "dcterms": str(DCTERMS), "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL),
+    "skos": str(SKOS), "xsd": str(XSD), "wd": str(WD),
+}
+
+# extraction relation type -> concept local name
+RELATION_TYPES = {
+    "supports": "supports", "opposes": "opposes", "meets": "meets", "hosts": "hosts", "consults": "consults",
+    "cooperates": "cooperates", "warns": "warns", "threatens": "threatens", "accuses": "accuses",
+    "requests": "requests", "denies": "denies", "role": "role", "member_of": "memberOf", "located_in": "locatedIn",
+    "hosts_refugees_from": "hostsRefugeesFrom",
+}
+STANCES = ("assert", "warn", "threaten", "deny", "accuse", "request", "promise", "support", "oppose", "agree",
+           "concern", "optimistic", "neutral")
