@@ -18,6 +18,8 @@ def export(store, fmt: str = "turtle", output: str | Path | None = None, *, with
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     quads = [q for q in store.quads() if with_ontology or q.graph_name != ONTOLOGY_GRAPH]
+    # a stable, grouped order: the same store always exports the same bytes, and diffs read well
+    quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
     buf = io.BytesIO()
     if fmt == "turtle":
         ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), buf, ox.RdfFormat.TURTLE,

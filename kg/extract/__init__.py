@@ -163,22 +163,31 @@ def _speakers(doc, f, owner, country_entity, by_id, clusters, speakers, ids) -> 
     out: list[str] = []
     for h in f.speaker_tokens:
         tok = doc[h]
+        mods = [c for c in tok.children if c.dep_ == "amod" and entities.demonym_country(c.text)]
+        joint = [m for mod in mods for m in [mod, *mod.conjuncts] if entities.demonym_country(m.text)]
+        if len(joint) > 1:
+            # 'The Russian and Syrian governments say': each country's government (or the country) speaks
+            for mod in sorted(set(joint), key=lambda t: t.i):
+                country = entities.demonym_country(mod.text)
+                eid = _nominal_entity(clusters, ids, tok.lemma_.lower(), country) or country_entity(country)
+                if eid and eid not in out:
+                    out.append(eid)
+            continue
         eid = owner(h)
         if eid is None and tok.pos_ == "PRON":
             c = coref.resolve_pronoun(tok, clusters, speakers)
             eid = ids[id(c)] if c is not None else None
-        if eid is None:
-            # a speaker phrase headed by a modifier-owned noun: 'The Russian and Syrian governments'
-            for m in [c for c in tok.children if c.dep_ == "amod"]:
-                for mod in [m] + list(m.conjuncts):
-                    e2 = owner(mod.i) or owner(h)
-                    if e2 is None:
-                        name = entities.demonym_country(mod.text)
-                        e2 = country_entity(name) if name else None
-                    if e2 and e2 not in out:
-                        out.append(e2)
         if eid is not None and eid not in out:
             out.append(eid)
     for eid in out:
         speakers.append((doc[f.speaker_tokens[0]].idx, by_id[eid]))
     return out
+
+
+def _nominal_entity(clusters, ids, head: str, country: str) -> str | None:
+    """The entity of a nominal like 'the Syrian government' (head 'government', country 'Syria')."""
+    canonical = entities.country_name(country) or country
+    for c in clusters:
+        if any(m.form == "nominal" and m.head == head and m.country == canonical for m in c.mentions):
+            return ids[id(c)]
+    return None

@@ -1,0 +1,129 @@
+"""Rule logic on hand-built Docs (no model): quotes, reported speech, relations, dates."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+import spacy
+from spacy.tokens import Doc
+
+from kg.extract import dates, relations, statements
+
+
+VOCAB = spacy.blank("en").vocab  # English lexical attributes (lower case etc.), no model
+
+
+def make_doc(rows: list[tuple], text_spaces: list[bool] | None = None) -> Doc:
+    """rows: (word, lemma, pos, head index, dep)."""
+    words = [r[0] for r in rows]
+    spaces = text_spaces or [i + 1 < len(rows) and rows[i + 1][2] != "PUNCT" for i in range(len(rows))]
+    return Doc(VOCAB, words=words, spaces=spaces, lemmas=[r[1] for r in rows], pos=[r[2] for r in rows],
+               heads=[r[3] for r in rows], deps=[r[4] for r in rows],
+               sent_starts=[i == 0 for i in range(len(rows))])
+
+
+def test_reported_speech_with_that_clause():
+    doc = make_doc([("Russia", "Russia", "PROPN", 1, "nsubj"), ("said", "say", "VERB", 1, "ROOT"),
+                    ("that", "that", "SCONJ", 4, "mark"), ("terrorists", "terrorist", "NOUN", 4, "nsubj"),
+                    ("attacked", "attack", "VERB", 1, "ccomp"), (".", ".", "PUNCT", 1, "punct")])
+    (found,) = statements.find_statements(doc)
+    assert doc.text[slice(*found.content)] == "terrorists attacked"  # the complementiser stays out
+    assert doc.text[slice(*found.cue)] == "said" and found.kind == "indirect"
+    assert [doc[i].text for i in found.speaker_tokens] == ["Russia"]
+    assert found.stance == "assert"
+
+
+def test_direct_quote_before_the_attribution():
+    rows = [('"', '"', "PUNCT", 5, "punct"), ("We", "we", "PRON", 2, "nsubj"), ("win", "win", "VERB", 5, "ccomp"),
+            (",", ",", "PUNCT", 5, "punct"), ('"', '"', "PUNCT", 5, "punct"), ("said", "say", "VERB", 5, "ROOT"),
+            ("Bolton", "Bolton", "PROPN", 5, "nsubj"), (".", ".", "PUNCT", 5, "punct")]
+    doc = make_doc(rows, [False, True, False, False, True, True, False, False])
+    assert doc.text == '"We win," said Bolton.'
+    (found,) = statements.find_statements(doc)
+    assert (doc.text[slice(*found.content)], found.kind, found.rule) == ("We win,", "direct", "direct-quote")
+    assert doc[found.speaker_tokens[0]].text == "Bolton"
+
+
+def test_a_question_put_to_someone_is_not_their_statement():
+    # "Asked whether Iran agreed, he left." -- 'Asked' has no subject of its own
+    doc = make_doc([("Asked", "ask", "VERB", 5, "advcl"), ("whether", "whether", "SCONJ", 3, "mark"),
+                    ("Iran", "Iran", "PROPN", 3, "nsubj"), ("agreed", "agree", "VERB", 0, "ccomp"),
+                    (",", ",", "PUNCT", 5, "punct"), ("left", "leave", "VERB", 5, "ROOT"),
+                    (".", ".", "PUNCT", 5, "punct")])
+    assert statements.find_statements(doc) == []
+
+
+def test_denial_takes_its_object_as_content():
+    doc = make_doc([("Assad", "Assad", "PROPN", 1, "nsubj"), ("denied", "deny", "VERB", 1, "ROOT"),
+                    ("the", "the", "DET", 3, "det"), ("attack", "attack", "NOUN", 1, "dobj"),
+                    (".", ".", "PUNCT", 1, "punct")])
+    (found,) = statements.find_statements(doc)
+    assert (doc.text[slice(*found.content)], found.stance) == ("the attack", "deny")
+
+
+@pytest.mark.parametrize("text, quotes", [
+    ('He said "we will win" today.', ["we will win"]),
+    ("He said “we will win” today.", ["we will win"]),
+    ('"Mixed marks,” he said.', ["Mixed marks,"]),
+    ('A "scare" quote and an "open one\nNext paragraph.', ["scare", "open one"]),
+    ('Odd " mark alone.', []),
+    ("“Outer ‘inner’ words”", ["Outer ‘inner’ words"]),
+])
+def test_quote_marks_of_every_kind(text, quotes):
+    assert [text[s:e] for s, e in statements.find_quotes(text)] == quotes
+
+
+@given(st.text(alphabet=st.sampled_from(list('ab "“”‘’\n.,')), max_size=80))
+def test_unbalanced_quotes_never_lose_the_document(text):
+    for s, e in statements.find_quotes(text):
+        assert 0 <= s < e <= len(text)
+        assert text[s:e] == text[s:e].strip()
+
+
+def _owner(mapping):
+    return lambda i: mapping.get(i)
+
+
+def test_coordinated_subjects_each_get_the_relation_and_negation_is_kept():
+    doc = make_doc([("Iran", "Iran", "PROPN", 4, "nsubj"), ("and", "and", "CCONJ", 0, "cc"),
+                    ("Russia", "Russia", "PROPN", 0, "conj"), ("did", "do", "AUX", 4, "aux"),
+                    ("back", "back", "VERB", 4, "ROOT"), ("the", "the", "DET", 6, "det"),
+                    ("campaign", "campaign", "NOUN", 4, "dobj"), (".", ".", "PUNCT", 4, "punct")])
+    found = relations.find_relations(doc, _owner({0: "iran", 2: "russia"}), persons=[], places=[],
+                                     country_entity=lambda name: None)
+    assert [(r.type, r.subject, doc.text[slice(*r.topic)], r.negated) for r in found] == [
+        ("supports", 0, "campaign", False), ("supports", 2, "campaign", False)]
+    doc2 = make_doc([("Iran", "Iran", "PROPN", 3, "nsubj"), ("did", "do", "AUX", 3, "aux"),
+                     ("not", "not", "PART", 3, "neg"), ("back", "back", "VERB", 3, "ROOT"),
+                     ("Syria", "Syria", "PROPN", 3, "dobj")])
+    (r,) = relations.find_relations(doc2, _owner({0: "iran", 4: "syria"}), persons=[], places=[],
+                                    country_entity=lambda name: None)
+    assert (r.type, r.object, r.negated, r.hypothetical) == ("supports", 4, True, False)
+
+
+def test_conditional_relation_is_hypothetical():
+    doc = make_doc([("If", "if", "SCONJ", 1, "mark"), ("asked", "ask", "VERB", 4, "advcl"),
+                    ("Iran", "Iran", "PROPN", 4, "nsubj"), ("would", "would", "AUX", 4, "aux"),
+                    ("back", "back", "VERB", 4, "ROOT"), ("Syria", "Syria", "PROPN", 4, "dobj")])
+    (r,) = relations.find_relations(doc, _owner({2: "iran", 5: "syria"}), persons=[], places=[],
+                                    country_entity=lambda name: None)
+    assert r.hypothetical and not r.negated
+    # the condition alone, without 'would', also makes it hypothetical
+    doc2 = make_doc([("If", "if", "SCONJ", 2, "mark"), ("Iran", "Iran", "PROPN", 2, "nsubj"),
+                     ("backs", "back", "VERB", 2, "ROOT"), ("Syria", "Syria", "PROPN", 2, "dobj")])
+    (r2,) = relations.find_relations(doc2, _owner({1: "iran", 3: "syria"}), persons=[], places=[],
+                                     country_entity=lambda name: None)
+    assert r2.hypothetical
+
+
+@pytest.mark.parametrize("expr, published, expected", [
+    ("on Monday", "2018-09-11T22:25", "2018-09-10"),  # published on a Tuesday
+    ("Tuesday", "2018-09-11", "2018-09-11"),
+    ("last Wednesday", "2018-09-11", "2018-09-05"),
+    ("yesterday", "2018-01-01", "2017-12-31"),
+    ("December 30", "2019-01-02", "2018-12-30"),
+    ("next week", "2018-09-11", None),
+    ("on Monday", None, None),
+])
+def test_relative_dates_resolve_against_the_publish_date(expr, published, expected):
+    assert dates.resolve(expr, published) == expected

@@ -1,0 +1,61 @@
+"""IRIs and literal escaping: property tests over arbitrary names and texts."""
+from __future__ import annotations
+
+import tempfile
+
+import pyoxigraph as ox
+import rdflib
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.export import export
+from kg.model import Article, Entity, Extraction, Mention, Span, Statement
+from kg.rdf import iris, to_quads
+from kg.rdf.namespaces import NIF
+from kg.store import EmbeddedStore
+
+BASE = "https://w3id.org/kg-news/id/"
+
+
+@given(st.text(min_size=1), st.text(min_size=1))
+def test_article_iris_are_valid_and_distinct(a, b):
+    ia, ib = iris.article_iri(BASE, a), iris.article_iri(BASE, b)
+    ox.NamedNode(ia)  # raises on an invalid IRI
+    assert (ia == ib) == (a == b)
+
+
+@given(st.sampled_from(["Person", "Country", "Group"]), st.text())
+def test_actor_iris_are_valid_and_fold_case_and_accents(type_, name):
+    iri = iris.actor_iri(BASE, type_, name, None)
+    ox.NamedNode(iri)
+    assert iri == iris.actor_iri(BASE, type_, name.upper() if name.upper().lower() == name.lower() else name, None)
+
+
+def test_actor_iri_is_the_same_across_spellings():
+    assert iris.actor_iri(BASE, "Country", "Türkiye", None) == iris.actor_iri(BASE, "Country", "turkiye", None)
+    assert iris.actor_iri(BASE, "Person", "John Bolton", None) == iris.actor_iri(BASE, "Person", "JOHN  BOLTON", None)
+
+
+def _extraction(text: str, name: str) -> Extraction:
+    article = Article(id="doc \"1\"", text=text, body=(0, len(text)), published="2018-09-11T22:25")
+    whole = Span(0, len(text), text)
+    first = Span(0, 1, text[0])
+    entity = Entity("e1", name, "Person", (Mention(first, whole),))
+    statement = Statement("s1", content=whole, kind="direct", sentence=whole, speaker="e1", rule="test",
+                          confidence=1.0)
+    return Extraction(article, (whole,), (entity,), (statement,), ())
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.text(min_size=2, alphabet=st.characters(blacklist_categories=("Cs",))),
+       st.text(min_size=1, alphabet=st.characters(blacklist_categories=("Cs",))))
+def test_any_text_survives_store_and_turtle_export(text, name):
+    quads = to_quads(_extraction(text, name), base_iri=BASE, content_hash="0" * 64)
+    with tempfile.TemporaryDirectory() as tmp, EmbeddedStore(tmp + "/s") as store:
+        store.replace_article(quads[0].graph_name.value, quads)
+        data = export(store, "turtle").decode("utf-8")
+    graph = rdflib.Graph().parse(data=data, format="turtle")
+    anchors = {str(o) for o in graph.objects(None, rdflib.URIRef(NIF.anchorOf.value))}
+    strings = {str(o) for o in graph.objects(None, rdflib.URIRef(NIF.isString.value))}
+    assert strings == {text} and text in anchors
+    assert name in {str(o) for o in graph.objects(None, rdflib.RDFS.label)}
