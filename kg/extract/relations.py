@@ -53,11 +53,12 @@ def _hypothetical(verb) -> bool:
     if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_AUX for c in verb.children):
         return True
     node = verb
-    while node.head.i != node.i:
+    while True:
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in node.children):
             return True
+        if node.head.i == node.i:
+            return False
         node = node.head
-    return False
 
 
 def _evidence(doc, i: int, j: int) -> tuple[int, int]:
