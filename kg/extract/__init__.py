@@ -15,6 +15,7 @@ __all__ = ["extract", "sentences"]
 
 def sentences(doc, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence character spans inside ``start:end``; a stray closing quote joins the sentence before it."""
+    full = doc.text
     out: list[list[int]] = []
     for sent in doc.sents:
         text = sent.text
@@ -22,7 +23,7 @@ def sentences(doc, start: int, end: int) -> list[tuple[int, int]]:
             continue
         s = sent.start_char + (len(text) - len(text.lstrip()))
         e = sent.end_char - (len(text) - len(text.rstrip()))
-        if out and all(not c.isalnum() for c in doc.text[s:e]):
+        if out and all(not c.isalnum() for c in full[s:e]):
             out[-1][1] = e
         else:
             out.append([s, e])
@@ -62,6 +63,7 @@ def extract(article: Article, doc) -> Extraction:
 
     # --- statements
     found = statements.find_statements(doc, start, end)
+    chunks = list(doc.noun_chunks)
     speakers: list[tuple[int, coref.Cluster]] = []
     out_statements: list[Statement] = []
     last_date: dict[str, str] = {}
@@ -87,7 +89,7 @@ def extract(article: Article, doc) -> Extraction:
                 id="s" + _id(article.id, content.start, content.end, sid), content=content, kind=f.kind,
                 sentence=sent, speaker=sid, speaker_mention=sp_span,
                 cue=Span(f.cue[0], f.cue[1], text[f.cue[0]:f.cue[1]]) if f.cue else None,
-                cue_lemma=f.cue_lemma, stance=f.stance, about=about, topics=_topics(doc, f.content, owner),
+                cue_lemma=f.cue_lemma, stance=f.stance, about=about, topics=_topics(text, chunks, f.content, owner),
                 date=d, rule=f.rule, confidence=f.confidence))
     # Bolton's earlier statements take the date of his later, dated speech
     out_statements = [s if s.date or not s.speaker else _with_date(s, last_date.get(s.speaker))
@@ -142,15 +144,16 @@ def _sentence_lookup(text: str, spans: list[tuple[int, int]]):
     return sent_of
 
 
-def _topics(doc, content: tuple[int, int], owner) -> tuple[str, ...]:
+def _topics(text: str, chunks, content: tuple[int, int], owner) -> tuple[str, ...]:
     """Up to two noun phrases of the content that name no entity: 'chemical weapons', 'a ceasefire'."""
-    span = doc.char_span(*content, alignment_mode="expand")
     out = []
-    for chunk in span.noun_chunks if span is not None else ():
+    for chunk in chunks:
+        if chunk.start_char < content[0] or chunk.end_char > content[1]:
+            continue
         words = [t for t in chunk if t.dep_ not in ("det", "poss", "case", "predet") and not t.is_punct]
         if not words or any(owner(t.i) for t in chunk) or chunk.root.pos_ == "PRON":
             continue
-        phrase = doc.text[words[0].idx:words[-1].idx + len(words[-1].text)]
+        phrase = text[words[0].idx:words[-1].idx + len(words[-1].text)]
         if len(words) >= 2 or chunk.root.pos_ == "NOUN" and len(phrase) > 6:
             out.append(phrase)
         if len(out) == 2:

@@ -159,9 +159,8 @@ def _only_marks(text: str) -> bool:
     return all(c.isspace() or c in QUOTE_CHARS or c in ",:;.—–-" for c in text)
 
 
-def _adjacent_quotes(doc, verb, subj, sent, quotes) -> list[tuple[int, int]]:
+def _adjacent_quotes(text, doc, verb, subj, sent, quotes) -> list[tuple[int, int]]:
     """Quotes attributed by this verb: '"...," X said', 'X said: "..."', '"...," said X, "..."'."""
-    text = doc.text
     left = min(subj.left_edge.i, verb.i)
     right = max(subj.i, verb.i) if subj.i < verb.i + 3 else verb.i
     left_char = doc[left].idx
@@ -182,8 +181,7 @@ def _kind(text: str, span: tuple[int, int], quotes) -> str:
     return "mixed" if any(c in text[s:e] for c in QUOTE_CHARS) else "indirect"
 
 
-def _sentence_statements(doc, sent, quotes) -> list[Found]:
-    text = doc.text
+def _sentence_statements(text, doc, sent, quotes) -> list[Found]:
     out: list[Found] = []
     sent_span = (sent.start_char, sent.end_char)
     sent_quotes = [(s, e) for s, e in quotes if s < sent.end_char and e > sent.start_char]
@@ -200,7 +198,7 @@ def _sentence_statements(doc, sent, quotes) -> list[Found]:
                 continue
             stance = VERBS[lemma]
             cue = (tok.idx, tok.idx + len(tok.text))
-            adjacent = _adjacent_quotes(doc, tok, subj[0], sent, quotes)
+            adjacent = _adjacent_quotes(text, doc, tok, subj[0], sent, quotes)
             for q in adjacent:
                 out.append(Found(q, "direct", sent_span, heads, sp_span, cue, lemma, stance, "direct-quote", 0.9))
             content, rule = _verb_content(doc, tok, sent)
@@ -242,7 +240,7 @@ def find_statements(doc, start: int = 0, end: int | None = None) -> list[Found]:
 
     A quote paragraph that follows a direct quote without its own attribution continues the previous speaker.
     """
-    text = doc.text
+    text = doc.text  # Doc.text is rebuilt on every access: take it once
     end = len(text) if end is None else end
     quotes = find_quotes(text, start, end)
     found: list[Found] = []
@@ -250,7 +248,7 @@ def find_statements(doc, start: int = 0, end: int | None = None) -> list[Found]:
         if sent.end_char <= start or sent.start_char >= end or not sent.text.strip():
             continue
         try:
-            found.extend(_sentence_statements(doc, sent, quotes))
+            found.extend(_sentence_statements(text, doc, sent, quotes))
         except Exception as exc:  # one odd sentence must not cost the document
             log.warning("statement rules skipped a sentence at %d: %s", sent.start_char, exc)
     found = _continuations(text, quotes, found)
