@@ -63,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="a query parameter")
     p.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table",
                    help="table for reading; csv, tsv and json are the W3C SPARQL 1.1 results formats")
+    p.add_argument("--iris", action="store_true", help="table: keep the columns of IRIs (actor, fact ...)")
     p.add_argument("--all", action="store_true", help="run every saved query that needs no parameter, and the "
                    "others with example parameters from their headers")
 
@@ -162,12 +163,12 @@ def cmd_query(args, cfg: Config) -> int:
                 columns, rows = queries.run(store, q.name, params)
                 shown = " ".join(f"{k}={v}" for k, v in params.items())
                 print(f"\n## {q.name}{' (' + shown + ')' if shown else ''}: {q.description}")
-                print(queries.table(columns, rows))
+                print(queries.table(columns, rows, iris=args.iris))
             return 0
         params = _params(args.param)
         if args.format == "table":
             columns, rows = queries.run(store, args.name, params)
-            print(queries.table(columns, rows))
+            print(queries.table(columns, rows, iris=args.iris))
             print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=sys.stderr)
         else:
             sys.stdout.buffer.write(queries.serialize(store, args.name, params, args.format))

@@ -111,8 +111,12 @@ def plain(term) -> str:
     return term.value
 
 
-def table(columns: list[str], rows: list[list], *, width: int = 60) -> str:
-    """A plain-text table, cells cut to ``width`` characters."""
+def table(columns: list[str], rows: list[list], *, width: int = 60, iris: bool = False) -> str:
+    """A plain-text table, cells cut to ``width`` characters. Columns that hold only IRIs are left out unless
+    ``iris`` (csv, tsv and json keep everything)."""
+    if not iris and rows:
+        keep = [i for i in range(len(columns)) if not all(isinstance(r[i], ox.NamedNode) or r[i] is None for r in rows)]
+        columns, rows = [columns[i] for i in keep], [[r[i] for i in keep] for r in rows]
     cells = [[_cut(plain(t), width) for t in row] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
     line = lambda vals: "  ".join(v.ljust(w) for v, w in zip(vals, widths)).rstrip()  # noqa: E731

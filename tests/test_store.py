@@ -65,7 +65,7 @@ def test_replace_article_keeps_odd_literals_exactly(store):
         ox.Quad(ox.NamedNode(EX + "s"), RDFS.label, ox.Literal('quote " backslash \\ newline \n tab \t } >'), g),
         ox.Quad(ox.NamedNode(EX + "s"), RDFS.label, ox.Literal("Genève", language="fr"), g),
         ox.Quad(ox.NamedNode(EX + "s"), RDFS.comment, ox.Literal("GRAPH <x> { } ; DROP ALL"), g),
-        ox.Quad(ox.NamedNode(EX + "s"), KG.count, ox.Literal("7", datatype=ox.NamedNode(
+        ox.Quad(ox.NamedNode(EX + "s"), KG["count"], ox.Literal("7", datatype=ox.NamedNode(
             "http://www.w3.org/2001/XMLSchema#integer")), g),
     ]
     store.replace_article(ARTICLE, odd)
