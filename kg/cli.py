@@ -234,7 +234,7 @@ def cmd_remove(args, cfg: Config) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR, format="kg: %(message)s")
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="kg: %(message)s")
     try:
         cfg = _config(args)
         return globals()[f"cmd_{args.command}"](args, cfg)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ENTITY_TYPES = ("Person", "Organization", "Country", "Place", "Group")
+ENTITY_TYPES = ("Person", "Organization", "Country", "Place", "Group", "Other")
 KINDS = ("direct", "indirect", "mixed")
 
 

@@ -7,9 +7,11 @@ Unreadable inputs become :class:`Problem` records so that one bad file never sto
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -17,6 +19,7 @@ from kg import lexicons
 from kg.errors import InputError
 from kg.model import Article
 
+log = logging.getLogger(__name__)
 SUFFIXES = (".txt", ".jsonl")
 DATE_FORMATS = ("%d %B %Y %H:%M", "%d %B %Y", "%B %d %Y %H:%M", "%B %d %Y", "%d %b %Y %H:%M", "%d %b %Y",
                 "%b %d %Y %H:%M", "%b %d %Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S",
@@ -46,7 +49,18 @@ def parse_date(value: str) -> str | None:
     >>> parse_date("2018-09-11")
     '2018-09-11'
     """
-    cleaned = re.sub(r"\s*[-–—|]\s*(?=\d{1,2}:\d{2})", " ", value.strip())
+    value = value.strip()
+    try:  # ISO 8601, with or without a zone ("2018-09-11T22:25:00Z")
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parsed.strftime("%Y-%m-%dT%H:%M") if re.search(r"\d[T ]\d", value) else parsed.strftime("%Y-%m-%d")
+    except ValueError:
+        pass
+    try:  # RFC 2822, as in RSS feeds ("Tue, 11 Sep 2018 22:25:00 GMT")
+        return parsedate_to_datetime(value).strftime("%Y-%m-%dT%H:%M")
+    except (TypeError, ValueError, IndexError):
+        pass
+    value = re.sub(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", "", value, flags=re.IGNORECASE)
+    cleaned = re.sub(r"\s*[-–—|]\s*(?=\d{1,2}:\d{2})", " ", value)
     cleaned = re.sub(r"[,]", " ", cleaned)
     cleaned = re.sub(r"\s+", " ", re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", cleaned)).strip()
     cleaned = re.sub(r"\s*(GMT|UTC|[+-]\d{2}:?\d{2})$", "", cleaned)
@@ -97,7 +111,10 @@ def make_article(doc_id: str, text: str, *, source: str = "", title: str | None 
     """An article from raw text: boilerplate split off, publish date taken from the header when not given."""
     body, header_date = split_boilerplate(text)
     if published:
-        published = parse_date(published) or published
+        given, published = published, parse_date(published)
+        if published is None:
+            log.warning("%s: publish date %r not understood (use ISO 8601, e.g. 2018-09-11); stored without it",
+                        source or doc_id, given)
     return Article(id=doc_id, text=text, body=body, title=title, url=url, published=published or header_date,
                    source=source or doc_id)
 
@@ -129,6 +146,9 @@ def _read_txt(path: Path, max_bytes: int) -> Iterator[Article | Problem]:
 
 def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Article | Problem]:
     seen: set[str] = set()
+    if path.stat().st_size == 0 or not path.read_bytes()[:65536].strip() and path.stat().st_size < 65536:
+        yield Problem(str(path), "the file is empty; give it one JSON article per line or remove it")
+        return
     with path.open("rb") as fh:
         for lineno, raw in enumerate(fh, 1):
             where = f"{path}:{lineno}"
@@ -169,7 +189,7 @@ def _files(path: Path) -> Iterator[Path | Problem]:
     if path.is_dir():
         found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
         if not found:
-            yield Problem(str(path), "folder holds no .txt or .jsonl files")
+            yield Problem(str(path), "folder holds no .txt or .jsonl files; point kg at the folder of articles")
         yield from found
     elif path.is_file():
         if path.suffix.lower() in SUFFIXES:
@@ -177,7 +197,7 @@ def _files(path: Path) -> Iterator[Path | Problem]:
         else:
             yield Problem(str(path), f"unsupported file type {path.suffix or '(none)'}; kg reads .txt and .jsonl")
     else:
-        yield Problem(str(path), "no such file or folder")
+        yield Problem(str(path), "no such file or folder; check the path")
 
 
 def read(paths: Iterable[str | Path], *, max_bytes: int = 2_000_000) -> Iterator[Article | Problem]:

@@ -35,8 +35,9 @@ class EmbeddedStore:
 
     def __init__(self, path: str | Path, *, create: bool = True):
         self.path = Path(path)
-        if not create and not self.path.exists():
-            raise StoreError(f"no store at {self.path}; build one first with 'kg build PATH' or pass --store")
+        if not create and not (self.path / "CURRENT").is_file():  # RocksDB's marker file
+            what = f"{self.path} is not a kg store" if self.path.exists() else f"no store at {self.path}"
+            raise StoreError(f"{what}; build one first with 'kg build PATH' or pass --store")
         try:
             self._store = ox.Store(str(self.path))
         except OSError as exc:
@@ -58,7 +59,8 @@ class EmbeddedStore:
         try:
             self._store.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{\n{body}\n}}")
         except (OSError, SyntaxError) as exc:
-            raise StoreError(f"could not write graph {graph}: {exc}") from None
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreError(f"could not write graph {graph}: {first}") from None
 
     def remove_article(self, graph: str) -> bool:
         g = ox.NamedNode(graph)

@@ -34,6 +34,60 @@ def _id(*parts) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:12]
 
 
+class _Entities:
+    """The article's entity clusters, which token belongs to which entity, and entities added for speakers."""
+
+    def __init__(self, doc, clusters: list[coref.Cluster]):
+        self.doc = doc
+        self.clusters = clusters
+        self.ids = {id(c): f"e{n}" for n, c in enumerate(clusters, 1)}
+        self.by_id = {eid: c for c in clusters for eid in [self.ids[id(c)]]}
+        self.token_owner: dict[int, str] = {}
+        for c in clusters:
+            for m in sorted(c.mentions, key=lambda m: m.j - m.i, reverse=True):  # inner mentions win
+                for t in range(m.i, m.j):
+                    self.token_owner[t] = self.ids[id(c)]
+        self.by_phrase: dict[str, str] = {}
+
+    def owner(self, i: int) -> str | None:
+        return self.token_owner.get(i)
+
+    def id_of(self, c: coref.Cluster) -> str:
+        return self.ids[id(c)]
+
+    def country_entity(self, name: str) -> str | None:
+        key = entities.normalise(entities.country_name(name) or name)
+        for c in self.clusters:
+            if any(m.key == key for m in c.names):
+                return self.id_of(c)
+        return None
+
+    def speaker_phrase(self, head) -> str | None:
+        """An entity for a speaker that names no known entity ('a source', 'restructuring experts', 'Fallon')."""
+        doc = self.doc
+        i = head.left_edge.i
+        while i < head.i and (doc[i].dep_ in ("det", "predet") or doc[i].is_punct):
+            i += 1
+        j = head.i + 1
+        while j < len(doc) and doc[j].dep_ in ("compound", "flat") and doc[j].head.i == head.i:
+            j += 1
+        mention = entities.speaker_mention(doc, i, j, head)
+        if mention is None:
+            return None
+        eid = self.by_phrase.get(mention.key)
+        if eid is None:
+            c = coref.Cluster([mention])
+            self.clusters.append(c)
+            eid = self.ids[id(c)] = f"e{len(self.ids) + 1}"
+            self.by_id[eid] = c
+            self.by_phrase[mention.key] = eid
+        else:
+            self.by_id[eid].mentions.append(mention)
+        for t in range(mention.i, mention.j):
+            self.token_owner.setdefault(t, eid)
+        return eid
+
+
 def extract(article: Article, doc) -> Extraction:
     """Everything kg extracts from one article and its Doc (parsed from :func:`kg.nlp.analysed_text`)."""
     text = article.text
@@ -41,25 +95,9 @@ def extract(article: Article, doc) -> Extraction:
     sent_spans = sentences(doc, start, end)
     sent_of = _sentence_lookup(text, sent_spans)
 
-    clusters = coref.cluster(doc, entities.find_mentions(doc))
-    ids = {id(c): f"e{n}" for n, c in enumerate(clusters, 1)}
-    token_owner: dict[int, str] = {}
-    for c in clusters:
-        for m in sorted(c.mentions, key=lambda m: m.j - m.i, reverse=True):  # inner mentions win
-            for t in range(m.i, m.j):
-                token_owner[t] = ids[id(c)]
+    ents = _Entities(doc, coref.cluster(doc, entities.find_mentions(doc)))
+    owner = ents.owner
     extra_mentions: dict[str, set[tuple[int, int, str]]] = {}
-    by_id = {ids[id(c)]: c for c in clusters}
-
-    def owner(i: int) -> str | None:
-        return token_owner.get(i)
-
-    def country_entity(name: str) -> str | None:
-        key = entities.normalise(entities.country_name(name) or name)
-        for c in clusters:
-            if any(m.key == key for m in c.names):
-                return ids[id(c)]
-        return None
 
     # --- statements
     found = statements.find_statements(doc, start, end)
@@ -68,8 +106,7 @@ def extract(article: Article, doc) -> Extraction:
     out_statements: list[Statement] = []
     last_date: dict[str, str] = {}
     for f in found:
-        speaker_ids = _speakers(doc, f, owner, country_entity, by_id, clusters, speakers, ids)
-        sent = sent_of(f.content[0]) if f.rule != "quote-continuation" else sent_of(f.content[0])
+        speaker_ids = _speakers(doc, f, ents, speakers)
         sp_span = Span(f.speaker_span[0], f.speaker_span[1], text[f.speaker_span[0]:f.speaker_span[1]]) \
             if f.speaker_span else None
         for sid in speaker_ids:
@@ -87,13 +124,14 @@ def extract(article: Article, doc) -> Extraction:
                 last_date[sid] = d
             out_statements.append(Statement(
                 id="s" + _id(article.id, content.start, content.end, sid), content=content, kind=f.kind,
-                sentence=sent, speaker=sid, speaker_mention=sp_span,
+                sentence=sent_of(f.content[0]), speaker=sid, speaker_mention=sp_span,
                 cue=Span(f.cue[0], f.cue[1], text[f.cue[0]:f.cue[1]]) if f.cue else None,
                 cue_lemma=f.cue_lemma, stance=f.stance, about=about, topics=_topics(text, chunks, f.content, owner),
                 date=d, rule=f.rule, confidence=f.confidence))
     # Bolton's earlier statements take the date of his later, dated speech
     out_statements = [s if s.date or not s.speaker else _with_date(s, last_date.get(s.speaker))
                       for s in out_statements]
+    clusters, ids, country_entity = ents.clusters, ents.ids, ents.country_entity
 
     # --- relations
     persons = [(m.i, m.j) for c in clusters if c.type == "Person" for m in c.names]
@@ -161,7 +199,7 @@ def _topics(text: str, chunks, content: tuple[int, int], owner) -> tuple[str, ..
     return tuple(out)
 
 
-def _speakers(doc, f, owner, country_entity, by_id, clusters, speakers, ids) -> list[str]:
+def _speakers(doc, f, ents: _Entities, speakers) -> list[str]:
     """Entity ids of a statement's speaker(s); joint speakers ('The Russian and Syrian governments') give several."""
     out: list[str] = []
     for h in f.speaker_tokens:
@@ -172,25 +210,30 @@ def _speakers(doc, f, owner, country_entity, by_id, clusters, speakers, ids) -> 
             # 'The Russian and Syrian governments say': each country's government (or the country) speaks
             for mod in sorted(set(joint), key=lambda t: t.i):
                 country = entities.demonym_country(mod.text)
-                eid = _nominal_entity(clusters, ids, tok.lemma_.lower(), country) or country_entity(country)
+                eid = _nominal_entity(ents, tok.lemma_.lower(), country) or ents.country_entity(country)
                 if eid and eid not in out:
                     out.append(eid)
             continue
-        eid = owner(h)
+        eid = ents.owner(h)
+        if eid is None and tok.lower_ in statements.RELATIVE and tok.head.dep_ == "relcl":
+            tok = tok.head.head  # 'X, who said ...': the antecedent speaks
+            eid = ents.owner(tok.i)
         if eid is None and tok.pos_ == "PRON":
-            c = coref.resolve_pronoun(tok, clusters, speakers)
-            eid = ids[id(c)] if c is not None else None
+            c = coref.resolve_pronoun(tok, ents.clusters, speakers)
+            eid = ents.id_of(c) if c is not None else None
+        elif eid is None:
+            eid = ents.speaker_phrase(tok)
         if eid is not None and eid not in out:
             out.append(eid)
     for eid in out:
-        speakers.append((doc[f.speaker_tokens[0]].idx, by_id[eid]))
+        speakers.append((doc[f.speaker_tokens[0]].idx, ents.by_id[eid]))
     return out
 
 
-def _nominal_entity(clusters, ids, head: str, country: str) -> str | None:
+def _nominal_entity(ents: _Entities, head: str, country: str) -> str | None:
     """The entity of a nominal like 'the Syrian government' (head 'government', country 'Syria')."""
     canonical = entities.country_name(country) or country
-    for c in clusters:
+    for c in ents.clusters:
         if any(m.form == "nominal" and m.head == head and m.country == canonical for m in c.mentions):
-            return ids[id(c)]
+            return ents.id_of(c)
     return None

@@ -13,7 +13,7 @@ THING_PRONOUNS = frozenset(_LEX["thing_pronouns"])
 PLURAL_PRONOUNS = frozenset(_LEX["plural_pronouns"])
 TITLES = frozenset(_LEX["person_titles"])
 COUNTRY_DISPLAY = _LEX["country_display"]
-TYPE_PRIORITY = {"Person": 5, "Country": 4, "Organization": 3, "Place": 2, "Group": 1}
+TYPE_PRIORITY = {"Person": 5, "Country": 4, "Organization": 3, "Place": 2, "Group": 1, "Other": 0}
 
 
 @dataclass

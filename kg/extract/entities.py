@@ -15,6 +15,7 @@ DEMONYMS: dict[str, str] = _LEX["demonyms"]
 ORG_HEADS = frozenset(_LEX["org_heads"])
 GROUP_HEADS = frozenset(_LEX["group_heads"])
 ROLE_NOUNS = frozenset(lexicons.load("relations")["role_nouns"])
+HUMAN_NOUNS = frozenset(_LEX["human_nouns"])
 PARTICLE_NAME = re.compile(r"(?:[A-Z][\w'-]+ )*(?:%s) [A-Z][\w'-]+" % "|".join(_LEX["name_particles"]), re.IGNORECASE)
 PLACE_SUFFIXES = tuple(" " + s for s in _LEX["place_suffixes"])
 
@@ -187,3 +188,25 @@ def find_mentions(doc) -> list[RawMention]:
     named = _named(doc)
     mentions = named + _nominals(doc, named)
     return sorted(mentions, key=lambda m: (m.start, -m.end))
+
+
+def speaker_mention(doc, i: int, j: int, head) -> RawMention | None:
+    """A mention for a speaker phrase that no entity covers, typed from its head: a proper name is a person
+    (or what NER says), 'the campaign' an organisation, 'experts' a group, 'a source' a person."""
+    if head.pos_ == "PROPN":
+        label = _LEX["labels"].get(head.ent_type_, "Person")
+        if label == "Place" and country_name(doc[i:j].text):
+            label = "Country"
+        return _mention(doc, i, j, label, "name")
+    if head.pos_ != "NOUN":
+        return None
+    lemma = head.lemma_.lower()
+    if lemma in ORG_HEADS:
+        type_ = "Organization"
+    elif head.tag_ in ("NNS", "NNPS") or lemma in GROUP_HEADS:
+        type_ = "Group"
+    elif lemma in ROLE_NOUNS or lemma in HUMAN_NOUNS:
+        type_ = "Person"
+    else:
+        type_ = "Other"  # 'the poll', 'the report': a source that is not an actor of the usual kinds
+    return _mention(doc, i, j, type_, "nominal", head=lemma)

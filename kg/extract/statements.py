@@ -5,6 +5,7 @@ Works sentence by sentence over a parsed Doc; a sentence that trips a rule is sk
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from kg import lexicons
@@ -14,6 +15,8 @@ _LEX = lexicons.load("reporting")
 VERBS: dict[str, str] = _LEX["verbs"]
 NOUNS: dict[str, str] = _LEX["nouns"]
 SUBJECT_DEPS = frozenset(_LEX["subject_deps"])
+OBJECT_CONTENT = frozenset(_LEX["object_content_verbs"])  # "called the charges unsubstantiated"
+RELATIVE = frozenset({"who", "which", "that"})
 OPENERS, CLOSERS, AMBIGUOUS = "“«„", "”»", '"'
 QUOTE_CHARS = OPENERS + CLOSERS + AMBIGUOUS
 
@@ -108,8 +111,10 @@ def _balanced_strip(text: str, s: int, e: int) -> tuple[int, int]:
 
 def _subjects(verb) -> list:
     subj = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
-    if not subj and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
-        subj = [c for c in verb.head.children if c.dep_ in SUBJECT_DEPS]  # "X stood up and said"
+    if not subj and verb.head.pos_ in ("VERB", "AUX") and (
+            verb.dep_ == "conj" or verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj")):
+        # "X stood up and said ...", "X left, saying ...": the governing verb's subject speaks
+        subj = [c for c in verb.head.children if c.dep_ in SUBJECT_DEPS]
     if not subj:
         agent = [c for c in verb.children if c.dep_ == "agent"]
         subj = [g for a in agent for g in a.children if g.dep_ == "pobj"]
@@ -144,13 +149,15 @@ def _verb_content(doc, verb, sent) -> tuple[tuple[int, int] | None, str]:
         subj = _subjects(verb)
         stop = min([s.left_edge.i for s in subj] + [verb.i])
         return _char_span(doc, sent.start, stop), "reported-preposed"
-    objs = [c for c in verb.children if c.dep_ in ("dobj", "prep", "dative") and c.i > verb.i]
-    if objs and VERBS.get(verb.lemma_.lower()) not in (None, "assert"):
+    objs = [c for c in verb.children if c.dep_ in ("dobj", "prep", "dative", "oprd") and c.i > verb.i]
+    lemma = verb.lemma_.lower()
+    if objs and (VERBS.get(lemma) not in (None, "assert") or lemma in OBJECT_CONTENT):
         last = max(o.right_edge.i for o in objs)
         return _char_span(doc, objs[0].left_edge.i, last + 1), "reported-object"
     if verb.i >= sent.end - 2 or (verb.i + 1 < sent.end and doc[verb.i + 1].is_punct and doc[verb.i + 1].text in ".!?"):
         subj = _subjects(verb)
-        if subj and subj[0].left_edge.i > sent.start + 2:
+        # "..., the ministry added." -- only when a comma or closing quote sets the attribution off
+        if subj and subj[0].left_edge.i > sent.start + 2 and doc[subj[0].left_edge.i - 1].text in (",", "”", '"'):
             return _char_span(doc, sent.start, subj[0].left_edge.i), "reported-preposed"
     return None, ""
 
@@ -167,7 +174,10 @@ def _adjacent_quotes(text, doc, verb, subj, sent, quotes) -> list[tuple[int, int
     right_char = doc[right].idx + len(doc[right].text)
     out = []
     for qs, qe in quotes:
-        if qe <= left_char and qs >= sent.start_char - 1 and _only_marks(text[qe:left_char]):
+        gap = text[qe:left_char]
+        # '"...," he said': a comma (or ? ! —) closes the quote; a full stop or a line break ends it instead
+        if qe <= left_char and _only_marks(gap) and "\n" not in gap and (
+                "," in gap or qe > 0 and text[qe - 1] in ",?!—–-"):
             out.append((qs, qe))
         elif qs >= right_char and qs <= sent.end_char + 2 and _only_marks(text[right_char:qs]):
             out.append((qs, qe))
@@ -199,8 +209,13 @@ def _sentence_statements(text, doc, sent, quotes) -> list[Found]:
             stance = VERBS[lemma]
             cue = (tok.idx, tok.idx + len(tok.text))
             adjacent = _adjacent_quotes(text, doc, tok, subj[0], sent, quotes)
-            for q in adjacent:
-                out.append(Found(q, "direct", sent_span, heads, sp_span, cue, lemma, stance, "direct-quote", 0.9))
+            if len(adjacent) == 2 and adjacent[0][1] <= tok.idx <= adjacent[1][0]:
+                # '"We will win," he said, "and soon."': one statement around its attribution
+                out.append(Found((adjacent[0][0], adjacent[1][1]), "direct", sent_span, heads, sp_span, cue, lemma,
+                                 stance, "direct-quote-split", 0.85))
+            else:
+                for q in adjacent:
+                    out.append(Found(q, "direct", sent_span, heads, sp_span, cue, lemma, stance, "direct-quote", 0.9))
             content, rule = _verb_content(doc, tok, sent)
             if content is None or any(q[0] < content[1] and content[0] < q[1] for q in adjacent):
                 continue
@@ -235,6 +250,44 @@ def _sentence_statements(text, doc, sent, quotes) -> list[Found]:
     return out
 
 
+_NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|al|bin|la|le|del|da|di)){0,4}"
+_LABEL = re.compile(rf"^[\"“”']?\s*(?P<name>{_NAME})\s*:\s+(?P<content>\S.*)$")
+_DASH = re.compile(rf"[”\"]\s*[―—–]\s*(?P<name>{_NAME})")
+NOT_SPEAKERS = frozenset(_LEX["not_speaker_labels"])
+
+
+def _name_head(doc, s: int, e: int):
+    span = doc.char_span(s, e, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _label_statements(doc, text: str, start: int, end: int, quotes, sents) -> list[Found]:
+    """'PENCE: Well, look, ...' (transcripts), 'Poll: Clinton and Trump in dead heat' (headlines) and
+    '“...” ― Sonya Herridge' (quotes signed after a dash)."""
+    out = []
+    pos = start
+    for line in text[start:end].split("\n"):
+        m = _LABEL.match(line)
+        if m and m.group("name").lower().rstrip(".") not in NOT_SPEAKERS:
+            ns, ne = pos + m.start("name"), pos + m.end("name")
+            cs, ce = _strip(text, pos + m.start("content"), pos + len(line))
+            head = _name_head(doc, ns, ne)
+            if head is not None and ce > cs:
+                cs, ce = _balanced_strip(text, cs, ce)
+                out.append(Found((cs, ce), "direct", sents(cs), (head.i,), (ns, ne), (ne, ne + 1), ":", "assert",
+                                 "speaker-label", 0.7))
+        pos += len(line) + 1
+    for m in _DASH.finditer(text, start, end):
+        close = m.start()
+        q = next(((qs, qe) for qs, qe in quotes if qe <= close and _only_marks(text[qe:close + 1])), None)
+        head = _name_head(doc, m.start("name"), m.end("name"))
+        if q and head is not None:
+            dash = text.index(next(c for c in "―—–" if c in m.group(0)), close)
+            out.append(Found(q, "direct", sents(q[0]), (head.i,), (m.start("name"), m.end("name")), (dash, dash + 1),
+                             None, "assert", "dash-signature", 0.8))
+    return out
+
+
 def find_statements(doc, start: int = 0, end: int | None = None) -> list[Found]:
     """Statements in the Doc (optionally only in characters ``start:end``), in document order.
 
@@ -251,6 +304,12 @@ def find_statements(doc, start: int = 0, end: int | None = None) -> list[Found]:
             found.extend(_sentence_statements(text, doc, sent, quotes))
         except Exception as exc:  # one odd sentence must not cost the document
             log.warning("statement rules skipped a sentence at %d: %s", sent.start_char, exc)
+    spans = [(x.start_char, x.end_char) for x in doc.sents]
+    sent_at = lambda pos: next(((a, b) for a, b in spans if a <= pos < b), (pos, pos))  # noqa: E731
+    try:
+        found.extend(_label_statements(doc, text, start, end, quotes, sent_at))
+    except Exception as exc:  # as above: a rule failure costs its lines, never the document
+        log.warning("label rules skipped a document part: %s", exc)
     found = _continuations(text, quotes, found)
     unique: dict[tuple[int, int, tuple[int, ...]], Found] = {}
     for f in found:

@@ -9,7 +9,7 @@ from kg.rdf.namespaces import (DCTERMS, KG, KGREL, KGST, NIF, OWL, PROV, RDF, RD
                                STANCES, WD, XSD)
 
 ACTOR_CLASSES = {"Person": KG.Person, "Organization": KG.Organization, "Country": KG.Country, "Place": KG.Place,
-                 "Group": KG.Group}
+                 "Group": KG.Group, "Other": KG.Actor}  # Other: a source such as 'the poll', no finer class
 
 
 def _int(n: int) -> Literal:
