@@ -19,6 +19,7 @@ EXAMPLES = {
     "validate": "example: kg validate  (exit 0 conforms, 1 does not conform, 2 error)",
     "stats": "example: kg stats",
     "remove": "example: kg remove idlib-geneva-talks-2018-09-11.txt",
+    "eval": "example: kg eval polnear-dev.jsonl   (or --pred predictions.jsonl to score saved output)",
 }
 
 
@@ -73,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
 
     command("validate", "Check the graph against kg's SHACL shapes.")
     command("stats", "Count articles, entities, statements, relations and triples.")
+
+    p = command("eval", "Score extraction against a gold file: P/R/F1 of statements, speakers and relations.")
+    p.add_argument("gold", metavar="GOLD", help="JSONL gold: PolNeAR-style attributions or contract-shape documents")
+    p.add_argument("--pred", help="score these contract predictions (JSONL) instead of running extraction")
+    p.add_argument("--texts", help="folder with the article of each gold document that carries no text")
+    p.add_argument("--pipeline", help="installed spaCy pipeline")
 
     p = command("remove", "Remove an article's graph from the store.")
     p.add_argument("article", metavar="ARTICLE", help="the article's id (file name or JSONL id)")
@@ -217,6 +224,26 @@ def cmd_stats(args, cfg: Config) -> int:
         for name in ("articles", "entities", "statements", "relations"):
             print(f"{name:<11} {row[name].value}")
         print(f"{'triples':<11} {triples}")
+    return 0
+
+
+def cmd_eval(args, cfg: Config) -> int:
+    from kg import evaluation
+
+    gold, texts = evaluation.read_gold(args.gold, args.texts)
+    if args.pred:
+        try:
+            lines = Path(args.pred).read_text(encoding="utf-8").splitlines()
+            predictions = {d["doc_id"]: d for d in map(json.loads, filter(str.strip, lines))}
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise KgError(f"cannot read predictions {args.pred} ({exc}); give kg extract's JSONL output") from None
+    else:
+        from kg.pipeline import extract_articles
+        from kg.read import make_article
+
+        articles = [make_article(evaluation._doc_id(d), texts[evaluation._doc_id(d)]) for d in gold]
+        predictions = {x.article.id: x.to_json() for x in extract_articles(articles, cfg)}
+    print(evaluation.report(evaluation.score(gold, predictions, texts)))
     return 0
 
 
