@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 from kg.extract import coref, dates, entities, relations, statements
 from kg.model import Article, Entity, Extraction, Mention, Relation, Span, Statement
@@ -28,6 +29,9 @@ def sentences(doc, start: int, end: int) -> list[tuple[int, int]]:
         else:
             out.append([s, e])
     return [(s, e) for s, e in out]
+
+
+DESCRIPTIVE = frozenset({"role", "located_in", "member_of"})
 
 
 def _id(*parts) -> str:
@@ -137,8 +141,23 @@ def extract(article: Article, doc) -> Extraction:
     persons = [(m.i, m.j) for c in clusters if c.type == "Person" for m in c.names]
     places = [(m.i, m.j) for c in clusters if c.type in ("Place",) for m in c.names]
     out_relations: dict[tuple, Relation] = {}
-    for r in relations.find_relations(doc, owner, persons=persons, places=places, country_entity=country_entity,
-                                      start=start, end=end):
+    roles = [(m.i, m.j) for c in clusters if c.type == "Person" for m in c.mentions if m.form == "role"]
+    claims = [(st.speaker, (st.content.start, st.content.end)) for st in out_statements
+              if st.speaker and st.kind != "direct"]
+    accused = relations.accusations(doc, claims, owner)
+    accusing = {(r.subject_entity, r.evidence) for r in accused}
+    out_statements = [replace(st, stance="accuse") if st.stance == "assert" and
+                      (st.speaker, (st.content.start, st.content.end)) in accusing else st for st in out_statements]
+    contents = [(st.content.start, st.content.end, st.speaker) for st in out_statements]
+    found_relations = relations.find_relations(doc, owner, persons=persons, places=places,
+                                               country_entity=country_entity, roles=roles, start=start, end=end)
+    for r in found_relations + accused:
+        # what a speaker claims is in the statement; it becomes a relation only about the speaker's own doings
+        # (descriptions such as roles and places hold whoever reports them)
+        if r.rule != "claim-accusation" and r.type not in DESCRIPTIVE and any(s <= r.evidence[0] and r.evidence[1] <= e and
+                                                 sp != (r.subject_entity or owner(r.subject))
+                                                 for s, e, sp in contents):
+            continue
         subj = r.subject_entity or owner(r.subject)
         obj = r.object_entity or (owner(r.object) if r.object is not None else None)
         topic = text[r.topic[0]:r.topic[1]] if r.topic else None
@@ -167,7 +186,6 @@ def extract(article: Article, doc) -> Extraction:
 
 
 def _with_date(s: Statement, date: str | None) -> Statement:
-    from dataclasses import replace
     return replace(s, date=date) if date else s
 
 

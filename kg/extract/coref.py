@@ -117,7 +117,7 @@ def cluster(doc, mentions: list[RawMention]) -> list[Cluster]:
             if c is not None:
                 c.mentions.append(m)
         elif m.form == "role":
-            c = _role_match(doc, clusters, m)
+            c = _role_match(doc, clusters, m) or _cataphor(doc, clusters, m)
             if c is not None:
                 c.mentions.append(m)
     for c in clusters:
@@ -161,6 +161,25 @@ def _role_match(doc, clusters: list[Cluster], m: RawMention) -> Cluster | None:
         score = len(words & c.titles)
         if score > best_score:
             best, best_score = c, score
+    return best
+
+
+def _cataphor(doc, clusters: list[Cluster], m: RawMention) -> Cluster | None:
+    """A lede's 'The UN envoy for Syria hosted ...' names its person in the next sentence or two: the first
+    person named after a definite role phrase that no title matched, if that person has no other title."""
+    if doc[m.i].lower_ != "the":
+        return None
+    limit = doc[m.i].sent.end
+    nxt = doc[limit].sent.end if limit < len(doc) else limit
+    best, best_start = None, None
+    for c in clusters:
+        if c.type != "Person":
+            continue
+        for n in c.names:
+            if m.j <= n.i < nxt and (best_start is None or n.start < best_start):
+                best, best_start = c, n.start
+    if best is not None and best.titles and m.head not in best.titles:
+        return None
     return best
 
 

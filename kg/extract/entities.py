@@ -177,7 +177,11 @@ def _nominals(doc, named: list[RawMention]) -> list[RawMention]:
                     out.append(m)
         elif lemma in ROLE_NOUNS and head.tag_ != "NNS" and head.ent_type_ != "PERSON" and det != ["a"] \
                 and det != ["an"] and head.dep_ != "appos":
-            m = _mention(doc, chunk.start, head.i + 1, "Person", "role", head=lemma)
+            end = head.i + 1
+            for c in head.children:  # "the UN envoy for Syria", "secretary of state"
+                if c.dep_ == "prep" and c.i == end and c.lower_ in ("for", "of", "to"):
+                    end = c.right_edge.i + 1
+            m = _mention(doc, chunk.start, end, "Person", "role", head=lemma)
             if m:
                 out.append(m)
     return out

@@ -80,8 +80,35 @@ def _topic(doc, obj) -> tuple[int, int]:
     return doc[left].idx, doc[right].idx + len(doc[right].text)
 
 
+NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+           "both": 2}
+SENTENCES_BACK = 8
+
+
+def _plural_antecedents(tok, owner: Owner) -> list:
+    """'the three delegations' after 'diplomats from Iran, Russia and Turkey': the latest coordination of
+    exactly that many entities in the sentences before."""
+    n = next((NUMBERS.get(c.lower_) for c in tok.children if c.dep_ in ("nummod", "det", "predet")
+              and c.lower_ in NUMBERS), None)
+    if n is None or not any(c.lower_ == "the" for c in tok.children) and n != 2:
+        return []
+    doc = tok.doc
+    floor = tok.sent.start
+    for _ in range(SENTENCES_BACK):  # the count must match exactly, so a wider window stays precise
+        if floor > 0:
+            floor = doc[floor - 1].sent.start
+    for k in range(tok.i - 1, floor - 1, -1):
+        t = doc[k]
+        if owner(k) and t.dep_ != "conj":
+            group = [g for g in _with_conjuncts(t) if owner(g.i)]
+            if len({owner(g.i) for g in group}) == n == len(group):
+                return group
+    return []
+
+
 def _entity_tokens(tok, owner: Owner) -> list:
-    """Entity mentions a noun phrase stands for: itself, or 'diplomats from Iran, Russia and Turkey'."""
+    """Entity mentions a noun phrase stands for: itself, 'diplomats from Iran, Russia and Turkey',
+    'members of the three delegations'."""
     heads = [t for t in _with_conjuncts(tok) if owner(t.i)]
     if heads:
         return heads
@@ -89,8 +116,8 @@ def _entity_tokens(tok, owner: Owner) -> list:
         if c.dep_ == "prep" and c.lower_ in ("from", "of"):
             for p in c.children:
                 if p.dep_ == "pobj":
-                    return [t for t in _with_conjuncts(p) if owner(t.i)]
-    return []
+                    return [t for t in _with_conjuncts(p) if owner(t.i)] or _plural_antecedents(p, owner)
+    return _plural_antecedents(tok, owner)
 
 
 def _verb_relations(doc, verb, owner: Owner) -> list[FoundRelation]:
@@ -100,34 +127,33 @@ def _verb_relations(doc, verb, owner: Owner) -> list[FoundRelation]:
     subjects = [s for c in verb.children if c.dep_ in ("nsubj",) for s in _with_conjuncts(c) if owner(s.i)]
     if not subjects:
         return []
-    objects, topic = [], None
+    objects, topic, phrase = [], None, None  # phrase: the object's noun, where the evidence ends
     for c in verb.children:
         if c.dep_ in ("dobj", "dative"):
-            objects = _entity_tokens(c, owner)
-            if not objects and topic is None:
-                topic = _topic(doc, c)
+            targets = [c]
         elif c.dep_ == "prep" and c.lower_ in OBJECT_PREPS.get(rel, ()):
-            for p in c.children:
-                if p.dep_ == "pobj":
-                    objects = objects or _entity_tokens(p, owner)
-                    if not objects and topic is None:
-                        topic = _topic(doc, p)
-    if not objects and topic is None:
+            targets = [p for p in c.children if p.dep_ == "pobj"]
+        else:
+            continue
+        for t in targets:
+            found = _entity_tokens(t, owner)
+            if found and not objects:
+                objects, phrase = found, t
+            elif not found and topic is None and not objects:
+                topic, phrase = _topic(doc, t), t
+    if phrase is None:
         return []
     left = min(s.left_edge.i for s in subjects)
-    right = max([o.i for o in objects] or [verb.i])
+    right = max([phrase.right_edge.i if objects else phrase.i, verb.i] + [o.i for o in objects if o.i > verb.i])
     if topic:
-        right = max(right, next(t.i for t in doc if t.idx + len(t.text) >= topic[1]))
+        right = max(right, next(k for k in range(phrase.i, len(doc)) if doc[k].idx + len(doc[k].text) >= topic[1]))
     ev = _evidence(doc, left, right + 1)
     neg, hyp = _negated(verb), _hypothetical(verb)
-    out = []
-    for s in subjects:
-        if objects:
-            out += [FoundRelation(rel, s.i, o.i, None, ev, neg, hyp, f"verb:{verb.lemma_.lower()}", 0.75)
-                    for o in objects if owner(o.i) != owner(s.i)]
-        else:
-            out.append(FoundRelation(rel, s.i, None, topic, ev, neg, hyp, f"verb:{verb.lemma_.lower()}", 0.7))
-    return out
+    rule = f"verb:{verb.lemma_.lower()}"
+    if objects:
+        return [FoundRelation(rel, s.i, o.i, None, ev, neg, hyp, rule, 0.75)
+                for s in subjects for o in objects if owner(o.i) != owner(s.i)]
+    return [FoundRelation(rel, s.i, None, topic, ev, neg, hyp, rule, 0.7) for s in subjects]
 
 
 def _joint_relations(doc, verb, owner: Owner) -> list[FoundRelation]:
@@ -218,6 +244,28 @@ def _role_relations(doc, person_mentions: list[tuple[int, int]], owner: Owner,
     return out
 
 
+def _role_phrase_relations(doc, roles: list[tuple[int, int]], owner: Owner,
+                           country_entity: Callable[[str], "str | None"]) -> list[FoundRelation]:
+    """'The UN envoy for Syria' (resolved to a person) -> role(person, UN): the organisations and countries that
+    modify the role noun, not those after it."""
+    out = []
+    for i, j in roles:
+        head = doc[i:j].root
+        person = owner(head.i)
+        if person is None:
+            continue
+        for k in range(i, head.i):
+            t = doc[k]
+            if t.dep_ not in ("compound", "amod", "nmod", "poss") or t.ent_type_ not in ("ORG", "GPE", "NORP"):
+                continue
+            name = demonym_country(t.text)
+            target = country_entity(name) if name else owner(k)
+            if target and target != person:
+                out.append(FoundRelation("role", head.i, None, None, _evidence(doc, i, j), False, False,
+                                         "role-phrase", 0.65, object_entity=target))
+    return out
+
+
 def _located_in(doc, place_mentions: list[tuple[int, int]], owner: Owner) -> list[FoundRelation]:
     out = []
     for i, j in place_mentions:
@@ -231,11 +279,37 @@ def _located_in(doc, place_mentions: list[tuple[int, int]], owner: Owner) -> lis
     return out
 
 
+ACCUSING = frozenset(_LEX["accusing_predicates"])
+
+
+def accusations(doc, claims: list[tuple[str, tuple[int, int]]], owner: Owner) -> list[FoundRelation]:
+    """A claim that someone plans, launches or commits an attack accuses them: 'Russia said that terrorists
+    plan to launch a chemical weapons attack' -> accuses(Russia, terrorists). ``claims`` are (speaker entity id,
+    content character span) of reported statements."""
+    out = []
+    for speaker, (start, end) in claims:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        for verb in span:
+            if verb.pos_ != "VERB" or verb.lemma_.lower() not in ACCUSING:
+                continue
+            node = verb
+            while node.dep_ in ("xcomp", "conj") and node.head.i != node.i and start <= node.head.idx < end:
+                node = node.head  # 'plan to launch': the planner
+            for subj in (c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and owner(c.i)):
+                if owner(subj.i) != speaker and not _negated(verb) and not _negated(node):
+                    out.append(FoundRelation("accuses", subj.i, subj.i, None, (start, end), False, False,
+                                             "claim-accusation", 0.55, subject_entity=speaker))
+    return out
+
+
 def find_relations(doc, owner: Owner, *, persons: list[tuple[int, int]], places: list[tuple[int, int]],
-                   country_entity: Callable[[str], "str | None"], start: int = 0,
-                   end: int | None = None) -> list[FoundRelation]:
+                   country_entity: Callable[[str], "str | None"], roles: list[tuple[int, int]] = (),
+                   start: int = 0, end: int | None = None) -> list[FoundRelation]:
     """Relations in the Doc. ``owner`` maps a token to its entity id; ``persons``/``places`` are token spans of
-    named person and place mentions; ``country_entity`` finds the entity id of a country by name."""
+    named person and place mentions, ``roles`` of role phrases resolved to a person; ``country_entity`` finds
+    the entity id of a country by name."""
     end = len(doc.text) if end is None else end
     out: list[FoundRelation] = []
     for sent in doc.sents:
@@ -251,5 +325,6 @@ def find_relations(doc, owner: Owner, *, persons: list[tuple[int, int]], places:
         except Exception as exc:  # one odd sentence must not cost the document
             log.warning("relation rules skipped a sentence at %d: %s", sent.start_char, exc)
     out += _role_relations(doc, persons, owner, country_entity)
+    out += _role_phrase_relations(doc, list(roles), owner, country_entity)
     out += _located_in(doc, places, owner)
     return out
