@@ -46,28 +46,33 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple
     >>> t = 'He said "we will win," and left. "Open quote\\nNext'
     >>> [t[s:e] for s, e in find_quotes(t)]
     ['we will win,', 'Open quote']
+    >>> t = "''It's more tinkering,'' said Cole."
+    >>> [t[s:e] for s, e in find_quotes(t)]
+    ["It's more tinkering,"]
     """
     end = len(text) if end is None else end
     spans, open_at = [], None
-    for pos in range(start, end):
+    pos = start
+    while pos < end:
         ch = text[pos]
+        width = 2 if text.startswith(("''", "``"), pos) else 1  # typewriter quotes in NYT-style text
         if ch == "\n":
             if open_at is not None and pos > open_at:
                 spans.append((open_at, pos))
             open_at = None
-            continue
-        if ch not in QUOTE_CHARS:
-            continue
-        prev = text[pos - 1] if pos > start else " "
-        nxt = text[pos + 1] if pos + 1 < end else " "
-        if ch in OPENERS or (ch in AMBIGUOUS and (prev.isspace() or prev in "([{—–-:") and not nxt.isspace()):
-            if open_at is None:
-                open_at = pos + 1
-            # an opener inside an open quote starts a nested quote: keep the outer one
-        elif open_at is not None:
-            if pos > open_at:
-                spans.append((open_at, pos))
-            open_at = None
+        elif ch in QUOTE_CHARS or width == 2:
+            prev = text[pos - 1] if pos > start else " "
+            nxt = text[pos + width] if pos + width < end else " "
+            if ch in OPENERS or ch == "`" or (
+                    (ch in AMBIGUOUS or width == 2) and (prev.isspace() or prev in "([{—–-:") and not nxt.isspace()):
+                if open_at is None:
+                    open_at = pos + width
+                # an opener inside an open quote starts a nested quote: keep the outer one
+            elif open_at is not None:
+                if pos > open_at:
+                    spans.append((open_at, pos))
+                open_at = None
+        pos += width
     if open_at is not None and end > open_at:
         spans.append((open_at, end))
     return [(s, e) for s, e in (_strip(text, s, e) for s, e in spans) if e > s]
@@ -135,6 +140,10 @@ def _speaker(subj) -> tuple[tuple[int, ...], tuple[int, int]]:
 
 def _verb_content(doc, verb, sent) -> tuple[tuple[int, int] | None, str]:
     """Content of reported speech governed by ``verb``, and the rule that found it."""
+    subj = _subjects(verb)
+    if subj and _parenthetical(doc, verb, subj[0], sent):
+        # "Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt": the sentence around the attribution
+        return _char_span(doc, sent.start, sent.end), "reported-parenthetical"
     comps = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp", "parataxis") and c.pos_ in ("VERB", "AUX", "NOUN", "ADJ")]
     after = [c for c in comps if c.i > verb.i]
     before = [c for c in comps if c.i < verb.i]
@@ -151,7 +160,10 @@ def _verb_content(doc, verb, sent) -> tuple[tuple[int, int] | None, str]:
         return _char_span(doc, sent.start, stop), "reported-preposed"
     objs = [c for c in verb.children if c.dep_ in ("dobj", "prep", "dative", "oprd") and c.i > verb.i]
     lemma = verb.lemma_.lower()
-    if objs and (VERBS.get(lemma) not in (None, "assert") or lemma in OBJECT_CONTENT):
+    direct_object = any(o.dep_ in ("dobj", "oprd") for o in objs)
+    # 'denied the use of ...', 'warned X against ...', 'called the charges unsubstantiated' -- not 'called into'
+    stance = VERBS.get(lemma)
+    if objs and (stance not in (None, "assert") or lemma in OBJECT_CONTENT) and (direct_object or lemma != "call"):
         last = max(o.right_edge.i for o in objs)
         return _char_span(doc, objs[0].left_edge.i, last + 1), "reported-object"
     if verb.i >= sent.end - 2 or (verb.i + 1 < sent.end and doc[verb.i + 1].is_punct and doc[verb.i + 1].text in ".!?"):
@@ -162,8 +174,21 @@ def _verb_content(doc, verb, sent) -> tuple[tuple[int, int] | None, str]:
     return None, ""
 
 
+def _parenthetical(doc, verb, subj, sent) -> bool:
+    """', he said,' set off by commas in the middle of its sentence, with the subject next to the verb."""
+    first, last = min(subj.left_edge.i, verb.i), max(subj.i, verb.i)
+    if last - first > 12 or abs(subj.i - verb.i) > 1 and subj.i > verb.i:
+        return False
+    k = last + 1
+    while k < sent.end and k - last <= 4 and doc[k].dep_ in ("npadvmod", "advmod", "prep", "pobj", "det", "compound"):
+        k += 1  # ', he told me on Friday,'
+    return (first - 1 > sent.start and doc[first - 1].text == ","
+            and k < sent.end - 2 and doc[k].text == ","
+            and not any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children))
+
+
 def _only_marks(text: str) -> bool:
-    return all(c.isspace() or c in QUOTE_CHARS or c in ",:;.—–-" for c in text)
+    return all(c.isspace() or c in QUOTE_CHARS or c in ",:;.—–-'`" for c in text)
 
 
 def _adjacent_quotes(text, doc, verb, subj, sent, quotes) -> list[tuple[int, int]]:
