@@ -68,6 +68,9 @@ def test_denial_takes_its_object_as_content():
     ('A "scare" quote and an "open one\nNext paragraph.', ["scare", "open one"]),
     ('Odd " mark alone.', []),
     ("“Outer ‘inner’ words”", ["Outer ‘inner’ words"]),
+    ("‘We don’t know,’ he said.", ["We don’t know,"]),  # British style; don’t stays an apostrophe
+    ("The players’ union said ‘no deal’.", ["no deal"]),
+    ("''Typewriter quotes,'' he said.", ["Typewriter quotes,"]),
 ])
 def test_quote_marks_of_every_kind(text, quotes):
     assert [text[s:e] for s, e in statements.find_quotes(text)] == quotes

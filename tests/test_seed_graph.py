@@ -179,3 +179,14 @@ def test_extract_output_has_the_contract_shape():
     ids = {e["id"] for e in doc["entities"]}
     assert all(s["speaker"] in ids for s in doc["statements"] if s["speaker"])
     assert doc["doc_id"] == SEED.name
+
+
+@pytest.mark.parametrize("name", sorted(queries.saved_queries()))
+def test_every_saved_query_answers_on_the_seed_graph(store, name):
+    from kg.cli import _example_params
+
+    q = queries.saved_queries()[name]
+    params = _example_params(q.example)
+    assert all(p.name in params for p in q.params if not p.optional), f"{name}: its example misses a parameter"
+    columns, result = queries.run(store, name, params)
+    assert columns and result, f"{name} {params} returned nothing on the seed graph"

@@ -46,9 +46,9 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple
     >>> t = 'He said "we will win," and left. "Open quote\\nNext'
     >>> [t[s:e] for s, e in find_quotes(t)]
     ['we will win,', 'Open quote']
-    >>> t = "''It's more tinkering,'' said Cole."
+    >>> t = "‘We don’t know,’ he said. ''It's more tinkering,'' said Cole."
     >>> [t[s:e] for s, e in find_quotes(t)]
-    ["It's more tinkering,"]
+    ['We don’t know,', "It's more tinkering,"]
     """
     end = len(text) if end is None else end
     spans, open_at = [], None
@@ -75,7 +75,26 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple
         pos += width
     if open_at is not None and end > open_at:
         spans.append((open_at, end))
-    return [(s, e) for s, e in (_strip(text, s, e) for s, e in spans) if e > s]
+    spans += [q for q in _single_quotes(text, start, end) if not any(s <= q[0] < e for s, e in spans)]
+    return sorted((s, e) for s, e in (_strip(text, s, e) for s, e in spans) if e > s)
+
+
+def _single_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """‘British-style’ quotes. ’ is also the apostrophe, so it closes a quote only before a non-letter
+    (don’t, Trump’s stay apostrophes) and only a ‘ at a word start opens one; a quote never crosses a line."""
+    spans, open_at = [], None
+    for pos in range(start, end):
+        ch = text[pos]
+        if ch == "\n":
+            open_at = None
+        elif ch == "‘" and (pos == start or not text[pos - 1].isalnum()):
+            open_at = pos + 1
+        elif ch == "’" and open_at is not None and (pos + 1 >= end or not text[pos + 1].isalpha()) \
+                and pos - open_at >= 2 and not (text[pos - 1] in "sS" and pos + 1 < end and text[pos + 1] == " "
+                                                and " " not in text[open_at:pos]):
+            spans.append((open_at, pos))
+            open_at = None
+    return spans
 
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
