@@ -120,12 +120,12 @@ def cmd_build(args, cfg: Config) -> int:
 
 
 def cmd_extract(args, cfg: Config) -> int:
-    from kg.pipeline import _unique, extract_articles
-    from kg.read import Problem, read
+    from kg.pipeline import extract_articles, read_articles
+    from kg.read import Problem
 
     problems: list[Problem] = []
     articles = []
-    for item in _unique(read(args.paths, max_bytes=cfg.max_bytes)):
+    for item in read_articles(args.paths, cfg):
         (problems if isinstance(item, Problem) else articles).append(item)
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     try:

@@ -12,7 +12,7 @@ try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import ConfigError
@@ -27,8 +27,6 @@ class Config:
     base_iri: str = "https://w3id.org/kg-news/id/"
     max_bytes: int = 2_000_000  # larger articles are skipped, not parsed for half an hour
     batch_size: int = 16
-    kb: str = ""  # offline Wikidata KB file; "" means the default location
-    extra: dict = field(default_factory=dict, compare=False)
 
     def replace(self, **changes) -> "Config":
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -52,7 +50,7 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
     for key, var in _ENV.items():
         if os.environ.get(var):
             values[key] = os.environ[var]
-    known = {f.name for f in dataclasses.fields(Config)} - {"extra"}
+    known = {f.name for f in dataclasses.fields(Config)}
     unknown = sorted(set(values) - known)
     if unknown:
         raise ConfigError(f"unknown setting(s) {', '.join(unknown)} in {file}; known: {', '.join(sorted(known))}")

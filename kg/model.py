@@ -1,7 +1,7 @@
 """The frozen records that flow between stages: read -> parse -> extract -> link -> map."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 ENTITY_TYPES = ("Person", "Organization", "Country", "Place", "Group", "Other")
 KINDS = ("direct", "indirect", "mixed")
@@ -96,10 +96,6 @@ class Extraction:
     entities: tuple[Entity, ...] = ()
     statements: tuple[Statement, ...] = ()
     relations: tuple[Relation, ...] = ()
-    warnings: tuple[str, ...] = field(default=(), compare=False)
-
-    def entity(self, entity_id: str) -> Entity:
-        return next(e for e in self.entities if e.id == entity_id)
 
     def to_json(self) -> dict:
         """The shape of ``contracts/extraction.schema.json`` (one line of ``kg extract --format jsonl``)."""

@@ -38,6 +38,11 @@ def content_hash(article: Article, config: Config) -> str:
     return h.hexdigest()
 
 
+def read_articles(paths: Iterable[str | Path], config: Config) -> Iterator[Article | Problem]:
+    """Articles (and problems) under ``paths``; a second article with an id already read is a problem."""
+    return _unique(read(paths, max_bytes=config.max_bytes))
+
+
 def _unique(items: Iterable[Article | Problem]) -> Iterator[Article | Problem]:
     seen: dict[str, str] = {}
     for item in items:
@@ -75,7 +80,7 @@ def build(paths: Iterable[str | Path], store, config: Config, *, progress: bool 
     report = BuildReport()
     store.ensure_ontology(resources.ontology())
     todo: list[tuple[Article, str]] = []
-    for item in _unique(read(paths, max_bytes=config.max_bytes)):
+    for item in read_articles(paths, config):
         if isinstance(item, Problem):
             report.problems.append(item)
             continue

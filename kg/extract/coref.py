@@ -153,7 +153,7 @@ def _role_match(doc, clusters: list[Cluster], m: RawMention) -> Cluster | None:
         return None
     best, best_score = None, 1
     for c in clusters:
-        if c.type != "Person" or any(c is o for o in []) or m.head not in c.titles:
+        if c.type != "Person" or m.head not in c.titles:
             continue
         # the role must not be a description of someone named inside it ("Trump's adviser" is not Trump)
         if any(n.i >= m.i and n.j <= m.j for n in c.names):
