@@ -44,6 +44,8 @@ def country_name(name: str) -> str | None:
     territory = lookup_territory(name)
     if territory is None or not territory.is_country:
         return None
+    if normalise(name) in {normalise(p) for p in territory.places}:
+        return None  # rigour also finds a country by its capital: 'Paris' is no name of France
     return territory.name
 
 

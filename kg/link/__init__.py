@@ -37,8 +37,8 @@ class TerritoryLinker:
         for form in sorted(forms, key=len, reverse=True):
             form = form[4:] if form.lower().startswith("the ") else form
             territory = _territory(form)
-            if territory is None or not territory.qid:
-                continue
+            if territory is None or not territory.qid or form.casefold() in {p.casefold() for p in territory.places}:
+                continue  # rigour finds a country by its capital too: 'Paris' is not France
             if entity.type == "Country" and territory.is_country:
                 return territory.qid, 0.95, "territory-name"
             # Only bodies that are organisations, never a subdivision, for an organisation mention.
