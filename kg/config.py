@@ -27,12 +27,15 @@ class Config:
     base_iri: str = "https://w3id.org/kg-news/id/"
     max_bytes: int = 2_000_000  # larger articles are skipped, not parsed for half an hour
     batch_size: int = 16
+    kb: str = ""  # knowledge base file; "" = $KG_KB or ~/.cache/kg/kb-<schema>.sqlite, built on first use
+    online: bool = False  # look names the knowledge base lacks up on Wikidata (network; answers cached)
 
     def replace(self, **changes) -> "Config":
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-_ENV = {"store": "KG_STORE", "pipeline": "KG_PIPELINE", "base_iri": "KG_BASE_IRI", "max_bytes": "KG_MAX_BYTES"}
+_ENV = {"store": "KG_STORE", "pipeline": "KG_PIPELINE", "base_iri": "KG_BASE_IRI", "max_bytes": "KG_MAX_BYTES",
+        "kb": "KG_KB"}
 
 
 def load_config(path: str | os.PathLike | None = None) -> Config:

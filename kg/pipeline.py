@@ -5,6 +5,7 @@ One bad article is reported and skipped; it never stops the run or touches the o
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Iterable, Iterator
 from kg import __version__, nlp, resources
 from kg.config import Config
 from kg.extract import extract as extract_doc
-from kg.link import link
+from kg.link import default_linker, link
 from kg.model import Article, Extraction
 from kg.rdf import iris, to_quads
 from kg.read import Problem, make_article, read
@@ -28,11 +29,12 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)
 
 
-def content_hash(article: Article, config: Config) -> str:
-    """Changes when the article or anything that shapes its graph changes (kg version, pipeline, base IRI)."""
+def content_hash(article: Article, config: Config, kb_state: str = "") -> str:
+    """Changes when the article or anything that shapes its graph changes (kg version, pipeline, base IRI,
+    what the knowledge base holds)."""
     h = hashlib.sha256()
-    for part in (__version__, config.pipeline, config.base_iri, article.id, article.text, article.title or "",
-                 article.url or "", article.published or ""):
+    for part in (__version__, config.pipeline, config.base_iri, kb_state, article.id, article.text,
+                 article.title or "", article.url or "", article.published or ""):
         h.update(part.encode("utf-8"))
         h.update(b"\x1f")
     return h.hexdigest()
@@ -56,13 +58,23 @@ def _unique(items: Iterable[Article | Problem]) -> Iterator[Article | Problem]:
 
 
 def extract_articles(articles: list[Article], config: Config, problems: list[Problem] | None = None,
-                     progress=None) -> Iterator[Extraction]:
+                     progress=None, linker=None) -> Iterator[Extraction]:
     """Parse, extract and link articles in batches. An article whose extraction fails becomes a problem."""
     if not articles:
         return
+    own = linker is None
+    linker = linker or default_linker(config.kb, online=config.online)
+    try:
+        yield from _extract(articles, config, linker, problems, progress)
+    finally:
+        if own:
+            linker.close()
+
+
+def _extract(articles, config, linker, problems, progress) -> Iterator[Extraction]:
     for article, doc in nlp.parse(articles, pipeline=config.pipeline, batch_size=config.batch_size):
         try:
-            yield link(extract_doc(article, doc))
+            yield link(extract_doc(article, doc), linker)
         except Exception as exc:  # a kg bug on odd input must not cost the other articles
             log.debug("extraction failed", exc_info=True)
             if problems is None:
@@ -79,12 +91,22 @@ def build(paths: Iterable[str | Path], store, config: Config, *, progress: bool 
     """Read, extract and store every article under ``paths``; unchanged articles are skipped."""
     report = BuildReport()
     store.ensure_ontology(resources.ontology())
+    linker = default_linker(config.kb, online=config.online)
+    try:
+        _build(paths, store, config, report, linker, progress, force)
+    finally:
+        linker.close()
+    return report
+
+
+def _build(paths, store, config: Config, report: BuildReport, linker, progress: bool, force: bool) -> None:
+    kb_state = json.dumps(linker.kb.loaded(), sort_keys=True)
     todo: list[tuple[Article, str]] = []
     for item in read_articles(paths, config):
         if isinstance(item, Problem):
             report.problems.append(item)
             continue
-        digest = content_hash(item, config)
+        digest = content_hash(item, config, kb_state)
         if not force and store.article_hash(iris.article_iri(config.base_iri, item.id)) == digest:
             report.unchanged.append(item.id)
         else:
@@ -95,7 +117,7 @@ def build(paths: Iterable[str | Path], store, config: Config, *, progress: bool 
         bar = tqdm(total=len(todo), unit="article", desc="kg build")
     digests = {a.id: d for a, d in todo}
     try:
-        for extraction in extract_articles([a for a, _ in todo], config, report.problems, bar):
+        for extraction in extract_articles([a for a, _ in todo], config, report.problems, bar, linker):
             a = extraction.article
             quads = to_quads(extraction, base_iri=config.base_iri, content_hash=digests[a.id])
             store.replace_article(iris.article_iri(config.base_iri, a.id), quads)
@@ -103,7 +125,6 @@ def build(paths: Iterable[str | Path], store, config: Config, *, progress: bool 
     finally:
         if bar is not None:
             bar.close()
-    return report
 
 
 def extract_text(text: str, config: Config, *, doc_id: str = "text", published: str | None = None,

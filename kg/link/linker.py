@@ -1,0 +1,172 @@
+"""Choose a Wikidata id for an extracted entity from knowledge-base candidates.
+
+Candidates come by alias (case, diacritics, possessives and titles folded). Each is scored on how it matched
+(full name, surname), type compatibility (a Person mention never links to a country), context (the countries
+of the article's other linked entities), a position held at the article's date, and popularity. Below the
+threshold, or too close to the runner-up, the entity stays unlinked: a wrong id is worse than none.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg import lexicons
+from kg.model import Entity, Extraction
+
+TITLES = frozenset(lexicons.load("entities")["person_titles"])
+SPORTS = frozenset(lexicons.load("entities")["sports_terms"])
+COMPATIBLE = {
+    "Person": {"Person"},
+    "Country": {"Country"},
+    "Place": {"Place", "Country"},
+    "Organization": {"Organization"},
+    "Group": {"Group", "Country"},
+    "Other": set(),
+}
+MATCH_SCORE = {"exact": 0.7, "partial": 0.45, "surname": 0.45}
+
+
+@dataclass(frozen=True)
+class Choice:
+    qid: str
+    score: float
+    method: str
+
+
+def strip_titles(name: str) -> str:
+    """'President Donald Trump's' -> 'Donald Trump'; 'Mr. Bolton' -> 'Bolton'."""
+    name = re.sub(r"[’']s$", "", name.strip())
+    words = name.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _embedded(entity: Entity, text: str) -> bool:
+    """Every name mention sits inside a longer name: 'Ohio' of 'Ohio State', 'Texas' of 'H Texas'."""
+    names = [m.span for m in entity.mentions if m.form == "name"]
+
+    def inside(s) -> bool:
+        after = text[s.end:s.end + 2]
+        before = text[max(0, s.start - 2):s.start]
+        return (len(after) == 2 and after[0] == " " and after[1].isupper()) or \
+            (len(before) == 2 and before[1] == " " and before[0].isalpha() and before[0].isupper())
+    return bool(names) and all(inside(s) for s in names)
+
+
+def _sports(text: str) -> bool:
+    """A sports report: its countries are teams ('England beat Samoa'), not the countries."""
+    tokens = re.findall(r"[a-z][a-z-]+", text.lower())
+    words = set(tokens) | {f"{a} {b}" for a, b in zip(tokens, tokens[1:])}
+    return len(SPORTS & words) >= 3
+
+
+def _held_at(kb_entity, date: str | None) -> bool:
+    if not date:
+        return False
+    return any((p.start or "0000") <= date <= (p.end or "9999") for p in kb_entity.positions)
+
+
+class KbLinker:
+    """Links entities with a :class:`kg.link.kb.KnowledgeBase`."""
+
+    def __init__(self, kb, *, threshold: float = 0.65, margin: float = 0.15):
+        self.kb = kb
+        self.threshold = threshold
+        self.margin = margin
+
+    def close(self) -> None:
+        self.kb.close()
+
+    def candidates(self, entity: Entity) -> dict[str, tuple[object, str]]:
+        forms = {m.span.text for m in entity.mentions if m.form == "name"} | {entity.name}
+        found: dict[str, tuple[object, str]] = {}
+        for form in sorted(forms, key=len, reverse=True):
+            for kb_entity, how in self.kb.candidates(strip_titles(form)):
+                if kb_entity.qid not in found or MATCH_SCORE[how] > MATCH_SCORE[found[kb_entity.qid][1]]:
+                    found[kb_entity.qid] = (kb_entity, how)
+        return found
+
+    def score(self, entity: Entity, kb_entity, how: str, context: set[str], date: str | None,
+              share: float) -> float | None:
+        """``share``: the candidate's part of the popularity of all compatible candidates (a commonness prior)."""
+        if kb_entity.kind not in COMPATIBLE.get(entity.type, set()):
+            return None
+        score = MATCH_SCORE[how]
+        if how == "surname" and not any(len(m.span.text.split()) > 1 for m in entity.mentions if m.form == "name"):
+            score -= 0.15  # a surname alone, with no full name anywhere in the article, is weak evidence
+        if context & set(kb_entity.countries):
+            score += 0.15
+        if entity.type == "Person" and _held_at(kb_entity, date):
+            score += 0.15
+        score += 0.25 * share
+        return round(min(score, 1.0), 3)
+
+    def link_all(self, extraction: Extraction) -> dict[str, Choice]:
+        """Entity id -> choice. Countries and places are linked first; they are the context of the rest."""
+        date = extraction.article.published_date
+        text = extraction.article.text
+        sports = _sports(text)
+        order = sorted(extraction.entities, key=lambda e: e.type not in ("Country", "Place"))
+        context: set[str] = set()
+        out: dict[str, Choice] = {}
+        for entity in order:
+            if _embedded(entity, text) or sports and entity.type in ("Country", "Place", "Group"):
+                continue
+            compatible = {qid: c for qid, c in self.candidates(entity).items()
+                          if c[0].kind in COMPATIBLE.get(entity.type, set())}
+            total = sum(1 + c[0].popularity for c in compatible.values())
+            scored = []
+            for qid, (kb_entity, how) in compatible.items():
+                s = self.score(entity, kb_entity, how, context, date, (1 + kb_entity.popularity) / total)
+                if s is not None:
+                    scored.append((s, qid, how))
+            if not scored:
+                continue
+            scored.sort(reverse=True)
+            best, qid, how = scored[0]
+            runner_up = scored[1][0] if len(scored) > 1 else 0.0
+            if best >= self.threshold and best - runner_up >= self.margin:
+                out[entity.id] = Choice(qid, best, f"kb-{how}")
+                if entity.type == "Country":
+                    context.add(qid)
+        return out
+
+
+class OnlineKbLinker(KbLinker):
+    """Looks up on Wikidata (wbsearchentities, then wbgetentities) the names the knowledge base has no
+    candidate for, adds what it finds to the knowledge base, then links as :class:`KbLinker` does. Every answer
+    is cached on disk, so a second run needs no network."""
+
+    def __init__(self, kb, *, client=None, **kwargs):
+        super().__init__(kb, **kwargs)
+        from kg.link.wikidata import OnlineWikidata
+
+        self.client = client or OnlineWikidata()
+
+    def candidates(self, entity: Entity) -> dict[str, tuple[object, str]]:
+        found = super().candidates(entity)
+        if found or entity.type == "Other":
+            return found
+        hits = self.client.search(strip_titles(entity.name))
+        if hits:
+            fetched = self.client.entities([h["qid"] for h in hits])
+            self.kb.add(to_kb_entity(d, source="wikidata-online") for d in fetched.values())
+        return super().candidates(entity)
+
+    def close(self) -> None:
+        self.client.close()
+        super().close()
+
+
+def to_kb_entity(d: dict, *, source: str):
+    """A Wikidata client dict (:mod:`kg.link.wikidata`) as a :class:`kg.link.kb.KbEntity`."""
+    from kg.link.kb import KbEntity, Position, kind_of
+
+    return KbEntity(
+        qid=d["qid"], label=d.get("label") or d["qid"], description=d.get("description") or "",
+        aliases=tuple(d.get("aliases") or ()), types=tuple(d.get("types") or ()), kind=kind_of(d.get("types") or ()),
+        countries=tuple(d.get("countries") or ()),
+        positions=tuple(Position(p["qid"], p.get("label") or "", p.get("start"), p.get("end"), p.get("country"))
+                        for p in d.get("positions") or ()),
+        popularity=int(d.get("popularity") or 0), source=source)
