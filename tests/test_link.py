@@ -1,0 +1,153 @@
+"""Linking: the scorer on hand-built extractions and a knowledge base the test writes, the online fallback
+against a loopback Wikidata API, and enrichment joined by the office-holder queries."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg.link import link
+from kg.link.kb import KbEntity, KnowledgeBase, Position
+from kg.link.linker import KbLinker, OnlineKbLinker, strip_titles
+from kg.link.wikidata import Http, OnlineWikidata
+from kg.model import Article, Entity, Extraction, Mention, Span
+
+from test_wikidata import BOLTON_ENTITY, SEARCH_BOLTON, FakeTime
+
+
+def extraction(text: str, entities: list[tuple[str, str, list[str]]], published="2018-09-11") -> Extraction:
+    """Entities from (name, type, mention texts); each mention is found in ``text``."""
+    sent = Span(0, len(text), text)
+    out = []
+    for n, (name, type_, forms) in enumerate(entities, 1):
+        mentions = []
+        for form in forms:
+            start = text.index(form)
+            mentions.append(Mention(Span(start, start + len(form), form), sent))
+        out.append(Entity(f"e{n}", name, type_, tuple(mentions)))
+    return Extraction(Article("doc", text, (0, len(text)), published=published), (sent,), tuple(out))
+
+
+@pytest.fixture
+def kb(tmp_path):
+    with KnowledgeBase(tmp_path / "kb.sqlite") as kb:
+        kb.add([
+            KbEntity("Q44329", "Bashar al-Assad", kind="Person", countries=("Q858",), popularity=50,
+                     positions=(Position("Q1", "President of Syria", "2000-07-17", None, "Q858"),)),
+            KbEntity("Q858", "Syria", kind="Country", popularity=100),
+            KbEntity("Q810", "Jordan", kind="Country", popularity=100),
+            KbEntity("Q100", "John Smith", kind="Person", popularity=10),
+            KbEntity("Q101", "John Smith", kind="Person", popularity=10),
+            KbEntity("Q200", "Ann Lee", kind="Person", popularity=10,
+                     positions=(Position("Q2", "Mayor", "2015-01-01", "2020-01-01", None),)),
+            KbEntity("Q201", "Ann Lee", kind="Person", popularity=10,
+                     positions=(Position("Q2", "Mayor", "1990-01-01", "1995-01-01", None),)),
+        ])
+        yield kb
+
+
+def qids(kb, ex: Extraction) -> dict[str, str | None]:
+    return {e.name: e.qid for e in link(ex, KbLinker(kb)).entities}
+
+
+def test_names_link_through_spelling_variants_and_titles(kb):
+    ex = extraction("Syrian President Bashar Assad spoke. Assad left Syria.",
+                    [("Bashar Assad", "Person", ["Bashar Assad", "Assad"]), ("Syria", "Country", ["Syria"])])
+    assert qids(kb, ex) == {"Bashar Assad": "Q44329", "Syria": "Q858"}
+    linked = link(ex, KbLinker(kb)).entities[0]
+    assert 0 < linked.link_score <= 1 and linked.link_method == "kb-exact"
+    assert strip_titles("President Donald Trump’s") == "Donald Trump"
+
+
+def test_a_person_never_links_to_a_country(kb):
+    ex = extraction("Michael Jordan said so.", [("Jordan", "Person", ["Jordan"])])
+    assert qids(kb, ex) == {"Jordan": None}
+
+
+def test_ambiguous_names_stay_unlinked_unless_the_article_date_decides(kb):
+    ex = extraction("John Smith and Ann Lee met.", [("John Smith", "Person", ["John Smith"]),
+                                                   ("Ann Lee", "Person", ["Ann Lee"])], published="2018-03-01")
+    assert qids(kb, ex) == {"John Smith": None, "Ann Lee": "Q200"}  # Q200 was mayor in 2018
+
+
+def test_a_surname_alone_needs_more_than_the_name(kb):
+    alone = extraction("Smith said no.", [("Smith", "Person", ["Smith"])])
+    assert qids(kb, alone) == {"Smith": None}
+
+
+def test_online_lookup_fills_the_knowledge_base_and_is_cached(httpserver, kb, tmp_path):
+    api = httpserver.url_for("/w/api.php")
+    httpserver.expect_request("/w/api.php", query_string={"action": "wbsearchentities", "search": "John Bolton",
+                              "language": "en", "uselang": "en", "type": "item", "limit": "7", "format": "json",
+                              "maxlag": "5"}).respond_with_json(SEARCH_BOLTON)
+    httpserver.expect_request("/w/api.php").respond_with_json({"entities": {"Q311269": BOLTON_ENTITY}})
+    ex = extraction("National Security Adviser John Bolton warned.", [("John Bolton", "Person", ["John Bolton"])])
+    fake = FakeTime()
+
+    def linker():
+        client = OnlineWikidata(api, cache_path=tmp_path / "cache.sqlite", http=Http(sleep=fake.sleep, clock=fake.clock))
+        return OnlineKbLinker(kb, client=client)
+
+    assert {e.name: e.qid for e in link(ex, linker()).entities} == {"John Bolton": "Q311269"}
+    assert "Q311269" in kb
+    requests = len(httpserver.log)
+    assert requests >= 2
+    kb._db.execute("DELETE FROM aliases WHERE qid = 'Q311269'")  # forget it: the answer must come from the cache
+    assert {e.name: e.qid for e in link(ex, linker()).entities} == {"John Bolton": "Q311269"}
+    assert len(httpserver.log) == requests  # no network the second time
+
+
+def test_enrich_lets_queries_join_statements_to_offices(tmp_path, nlp_ready):
+    from pathlib import Path
+
+    from kg import queries
+    from kg.config import Config
+    from kg.enrich import ENRICH_GRAPH, enrich
+    from kg.link.kb import open_default
+    from kg.pipeline import build
+    from kg.store import EmbeddedStore
+
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    with EmbeddedStore(tmp_path / "store") as store, open_default() as kb:
+        build([seeds], store, Config(store=str(tmp_path / "store")))
+        actors, quads = enrich(store, kb, base_iri=Config().base_iri)
+        assert actors >= 10 and quads > actors
+        assert ENRICH_GRAPH.value in store.named_graphs()
+        columns, rows = queries.run(store, "office-holders", {"country": "Q30"})
+        speakers = {queries.plain(r[columns.index("speaker")]) for r in rows}
+        assert speakers == {"John Bolton"}
+        assert len(rows) == 4  # his four statements, all made while National Security Advisor
+        columns, rows = queries.run(store, "positions-by-country", {})
+        by_country = {(queries.plain(r[0]), queries.plain(r[1])) for r in rows}
+        assert ("United States", "warn") in by_country and ("Syria", "deny") in by_country
+        again = enrich(store, kb, base_iri=Config().base_iri)
+        assert again == (actors, quads)  # replaced, not added twice
+        assert sum(1 for q in store.quads() if q.graph_name == ENRICH_GRAPH) == quads
+
+
+def test_kb_cli_adds_a_users_entities_and_reports_bad_rows(tmp_path):
+    import subprocess
+    import sys
+
+    good = tmp_path / "mine.csv"
+    good.write_text("qid,label,aliases,description,kind,country\n"
+                    "Q987654321,Jane Example,J. Example,a local mayor (test entity),Person,Q30\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("qid,label,aliases,description,kind,country\nX1,Nobody,,,Person,\n", encoding="utf-8")
+    kb = tmp_path / "kb.sqlite"
+
+    def kg(*args):
+        return subprocess.run([sys.executable, "-m", "kg", "kb", *args, "--kb", str(kb)], capture_output=True,
+                              text=True, cwd=tmp_path)
+
+    before = kg("stats")
+    assert before.returncode == 0 and "entities" in before.stdout
+    n_before = int(before.stdout.split(": ")[1].split()[0])
+    added = kg("add", str(good))
+    assert added.returncode == 0 and "added 1 entities" in added.stdout
+    assert int(added.stdout.splitlines()[-1].split(": ")[1].split()[0]) == n_before + 1
+    refused = kg("add", str(bad))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1 and "line 2" in refused.stderr
+    missing = kg("import")
+    assert missing.returncode == 2 and "needs a Wikidata JSON dump" in missing.stderr
