@@ -151,3 +151,14 @@ def test_kb_cli_adds_a_users_entities_and_reports_bad_rows(tmp_path):
     assert len(refused.stderr.strip().splitlines()) == 1 and "line 2" in refused.stderr
     missing = kg("import")
     assert missing.returncode == 2 and "needs a Wikidata JSON dump" in missing.stderr
+
+
+def test_online_lookup_that_fails_goes_on_offline(httpserver, kb, tmp_path, caplog):
+    httpserver.expect_request("/w/api.php").respond_with_data("down", status=400)
+    client = OnlineWikidata(httpserver.url_for("/w/api.php"), cache_path=tmp_path / "c.sqlite",
+                            http=Http(sleep=FakeTime().sleep, clock=FakeTime().clock))
+    ex = extraction("Nobody Known and Bashar Assad.", [("Nobody Known", "Person", ["Nobody Known"]),
+                                                     ("Bashar Assad", "Person", ["Bashar Assad"])])
+    linked = {e.name: e.qid for e in link(ex, OnlineKbLinker(kb, client=client)).entities}
+    assert linked == {"Nobody Known": None, "Bashar Assad": "Q44329"}
+    assert "linking goes on offline" in caplog.text

@@ -7,12 +7,14 @@ threshold, or too close to the runner-up, the entity stays unlinked: a wrong id 
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
 from kg import lexicons
 from kg.model import Entity, Extraction
 
+log = logging.getLogger(__name__)
 TITLES = frozenset(lexicons.load("entities")["person_titles"])
 SPORTS = frozenset(lexicons.load("entities")["sports_terms"])
 COMPATIBLE = {
@@ -145,17 +147,27 @@ class OnlineKbLinker(KbLinker):
         self.client = client or OnlineWikidata()
 
     def candidates(self, entity: Entity) -> dict[str, tuple[object, str]]:
+        from kg.link.wikidata import WikidataError
+
         found = super().candidates(entity)
-        if found or entity.type == "Other":
+        if found or entity.type == "Other" or self.client is None:
             return found
-        hits = self.client.search(strip_titles(entity.name))
-        if hits:
-            fetched = self.client.entities([h["qid"] for h in hits])
-            self.kb.add(to_kb_entity(d, source="wikidata-online") for d in fetched.values())
+        try:
+            hits = self.client.search(strip_titles(entity.name))
+            if hits:
+                fetched = self.client.entities([h["qid"] for h in hits])
+                self.kb.add(to_kb_entity(d, source="wikidata-online") for d in fetched.values())
+        except WikidataError as exc:
+            # the network is gone: say so once, go on offline rather than fail every article
+            log.warning("online lookup stopped (%s); linking goes on offline", exc)
+            self.client.close()
+            self.client = None
+            return found
         return super().candidates(entity)
 
     def close(self) -> None:
-        self.client.close()
+        if self.client is not None:
+            self.client.close()
         super().close()
 
 
