@@ -22,7 +22,7 @@ COMPATIBLE = {
     "Country": {"Country"},
     "Place": {"Place", "Country"},
     "Organization": {"Organization"},
-    "Group": {"Group", "Country"},
+    "Group": {"Group"},  # 'Polish' (nail polish, the language) is not Poland; 'the British' is typed Country
     "Other": set(),
 }
 MATCH_SCORE = {"exact": 0.7, "partial": 0.45, "surname": 0.45}
@@ -60,7 +60,7 @@ def _sports(text: str) -> bool:
     """A sports report: its countries are teams ('England beat Samoa'), not the countries."""
     tokens = re.findall(r"[a-z][a-z-]+", text.lower())
     words = set(tokens) | {f"{a} {b}" for a, b in zip(tokens, tokens[1:])}
-    return len(SPORTS & words) >= 3
+    return len(SPORTS & words) >= 2
 
 
 def _held_at(kb_entity, date: str | None) -> bool:
