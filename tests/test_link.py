@@ -162,3 +162,21 @@ def test_online_lookup_that_fails_goes_on_offline(httpserver, kb, tmp_path, capl
     linked = {e.name: e.qid for e in link(ex, OnlineKbLinker(kb, client=client)).entities}
     assert linked == {"Nobody Known": None, "Bashar Assad": "Q44329"}
     assert "linking goes on offline" in caplog.text
+
+
+def test_two_entities_linked_to_one_item_become_one_actor(kb):
+    from dataclasses import replace as dc_replace
+
+    from kg.model import Relation, Statement
+
+    ex = extraction("Bashar Assad spoke. Later Bashar al-Assad left Syria.",
+                    [("Bashar Assad", "Person", ["Bashar Assad"]), ("Bashar al-Assad", "Person", ["Bashar al-Assad"]),
+                     ("Syria", "Country", ["Syria"])])
+    sent = ex.sentences[0]
+    st = Statement("s1", content=sent, kind="indirect", sentence=sent, speaker="e2", about=("e1", "e3"))
+    rel = Relation("r1", "role", "e2", sent, sent, object="e3")
+    ex = dc_replace(ex, statements=(st,), relations=(rel,))
+    linked = link(ex, KbLinker(kb))
+    assert [(e.id, e.qid, len(e.mentions)) for e in linked.entities] == [("e1", "Q44329", 2), ("e3", "Q858", 1)]
+    assert linked.statements[0].speaker == "e1" and linked.statements[0].about == ("e1", "e3")
+    assert (linked.relations[0].subject, linked.relations[0].object) == ("e1", "e3")

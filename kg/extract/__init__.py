@@ -174,12 +174,28 @@ def extract(article: Article, doc) -> Extraction:
 
     # --- entities (only those mentioned by name, as a nominal, or taking part in a fact)
     ents = []
+    claimed: dict[tuple[int, int], str] = {}  # a span belongs to one entity: the first that has it
+    same: dict[str, str] = {}  # an entity all of whose spans another one holds is that entity
     for c in clusters:
         eid = ids[id(c)]
-        spans = {(m.start, m.end, "name" if m.form == "name" else "nominal") for m in c.mentions}
-        spans |= extra_mentions.get(eid, set())
-        mentions = tuple(Mention(Span(s, e, text[s:e]), sent_of(s), form) for s, e, form in sorted(spans))
+        forms: dict[tuple[int, int], str] = {}
+        for m in c.mentions:
+            forms.setdefault((m.start, m.end), "name" if m.form == "name" else "nominal")
+        for start_, end_, form in sorted(extra_mentions.get(eid, set())):
+            forms.setdefault((start_, end_), form)
+        mine = {sp: f for sp, f in forms.items() if sp not in claimed}
+        if not mine:
+            same[eid] = claimed[next(iter(forms))]
+            continue
+        claimed.update({sp: eid for sp in mine})
+        mentions = tuple(Mention(Span(s, e, text[s:e]), sent_of(s), form) for (s, e), form in sorted(mine.items()))
         ents.append(Entity(id=eid, name=c.name, type=c.type, mentions=mentions))
+    if same:
+        r = lambda eid: same.get(eid, eid)  # noqa: E731
+        out_statements = [replace(st, speaker=r(st.speaker) if st.speaker else None,
+                                  about=tuple(dict.fromkeys(r(a) for a in st.about))) for st in out_statements]
+        out_relations = {k: replace(rel, subject=r(rel.subject), object=r(rel.object) if rel.object else None)
+                         for k, rel in out_relations.items()}
     return Extraction(article=article, sentences=tuple(Span(s, e, text[s:e]) for s, e in sent_spans),
                       entities=tuple(ents), statements=tuple(out_statements),
                       relations=tuple(out_relations.values()))

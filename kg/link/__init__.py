@@ -22,11 +22,36 @@ class Linker(Protocol):
 
 
 def link(extraction: Extraction, linker: Linker) -> Extraction:
-    """The extraction with ``qid``, ``link_score`` and ``link_method`` set where the linker is sure."""
+    """The extraction with ``qid``, ``link_score`` and ``link_method`` set where the linker is sure.
+
+    Two entities linked to the same item are one actor: they are merged (mentions joined, the first entity's
+    id kept, statements and relations pointed at it)."""
     choices = linker.link_all(extraction)
-    entities = tuple(replace(e, qid=c.qid, link_score=c.score, link_method=c.method) if (c := choices.get(e.id))
-                     else e for e in extraction.entities)
-    return replace(extraction, entities=entities)
+    entities = [replace(e, qid=c.qid, link_score=c.score, link_method=c.method) if (c := choices.get(e.id))
+                else e for e in extraction.entities]
+    first: dict[str, int] = {}
+    renamed: dict[str, str] = {}
+    merged: list = []
+    for e in entities:
+        if e.qid and e.qid in first:
+            keep = merged[first[e.qid]]
+            mentions = tuple(sorted(set(keep.mentions) | set(e.mentions), key=lambda m: (m.span.start, m.span.end)))
+            name = max((keep.name, e.name), key=len)
+            merged[first[e.qid]] = replace(keep, mentions=mentions, name=name,
+                                           link_score=max(keep.link_score or 0, e.link_score or 0))
+            renamed[e.id] = keep.id
+            continue
+        if e.qid:
+            first[e.qid] = len(merged)
+        merged.append(e)
+    if not renamed:
+        return replace(extraction, entities=tuple(merged))
+    r = lambda eid: renamed.get(eid, eid)  # noqa: E731
+    statements = tuple(replace(s, speaker=r(s.speaker) if s.speaker else None,
+                               about=tuple(dict.fromkeys(r(a) for a in s.about))) for s in extraction.statements)
+    relations = tuple(x for x in (replace(rel, subject=r(rel.subject), object=r(rel.object) if rel.object else None)
+                                  for rel in extraction.relations) if x.subject != x.object)
+    return replace(extraction, entities=tuple(merged), statements=statements, relations=relations)
 
 
 def default_linker(kb_path: str | None = None, *, online: bool = False):

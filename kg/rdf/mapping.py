@@ -78,11 +78,18 @@ def to_quads(extraction: Extraction, *, base_iri: str, content_hash: str) -> lis
         span(s)
 
     actor: dict[str, NamedNode] = {}
+    described: set[NamedNode] = set()
+    denoted: set[tuple[int, int]] = set()
     for e in extraction.entities:
         node = NamedNode(iris.actor_iri(base_iri, e.type, e.name, e.qid))
         actor[e.id] = node
-        _actor(add, node, e)
+        # two entities with one IRI (same name and type): the first gives label and type, the rest add names
+        _actor(add, node, e, first=node not in described)
+        described.add(node)
         for m in e.mentions:
+            if (m.span.start, m.span.end) in denoted:
+                continue  # a span denotes one actor
+            denoted.add((m.span.start, m.span.end))
             mention = span(m.span)
             add(mention, RDF.type, KG.Mention)
             add(mention, KG.denotes, node)
@@ -138,10 +145,12 @@ def to_quads(extraction: Extraction, *, base_iri: str, content_hash: str) -> lis
     return list(out)
 
 
-def _actor(add, node: NamedNode, e: Entity) -> None:
-    add(node, RDF.type, ACTOR_CLASSES[e.type])
-    add(node, RDFS.label, Literal(e.name))
-    for form in sorted({_alt_label(m.span.text) for m in e.mentions if m.form != "pronoun"} - {e.name}):
+def _actor(add, node: NamedNode, e: Entity, *, first: bool = True) -> None:
+    if first:
+        add(node, RDF.type, ACTOR_CLASSES[e.type])
+        add(node, RDFS.label, Literal(e.name))
+    forms = {_alt_label(m.span.text) for m in e.mentions if m.form != "pronoun"} | ({e.name} if not first else set())
+    for form in sorted(forms - ({e.name} if first else set())):
         add(node, SKOS.altLabel, Literal(form))
     if e.qid:
         add(node, KG.wikidataId, Literal(e.qid))
