@@ -130,3 +130,16 @@ def test_conditional_relation_is_hypothetical():
 ])
 def test_relative_dates_resolve_against_the_publish_date(expr, published, expected):
     assert dates.resolve(expr, published) == expected
+
+
+def test_a_place_name_inside_a_longer_name_is_no_place_mention():
+    from kg.extract.entities import find_mentions
+
+    rows = [("He", "he", "PRON", 1, "nsubj"), ("met", "meet", "VERB", 1, "ROOT"), ("the", "the", "DET", 5, "det"),
+            ("Ohio", "Ohio", "PROPN", 4, "compound"), ("State", "State", "PROPN", 5, "compound"),
+            ("recruiter", "recruiter", "NOUN", 1, "dobj"), ("in", "in", "ADP", 1, "prep"),
+            ("Texas", "Texas", "PROPN", 6, "pobj"), (".", ".", "PUNCT", 1, "punct")]
+    doc = make_doc(rows)
+    doc.ents = [doc.char_span(doc.text.index("Ohio"), doc.text.index("Ohio") + 4, label="GPE"),
+                doc.char_span(doc.text.index("Texas"), doc.text.index("Texas") + 5, label="GPE")]
+    assert [(m.text, m.type) for m in find_mentions(doc) if m.form == "name"] == [("Texas", "Place")]

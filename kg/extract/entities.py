@@ -87,6 +87,23 @@ def _is_title_fragment(ent) -> bool:
     return bool(nxt is not None and nxt.lower_ in ROLE_NOUNS and nxt.head.ent_type_ == "PERSON")
 
 
+def _inside_a_longer_name(doc, ent) -> bool:
+    """'Ohio' of 'Ohio State recruiter', 'Texas' of 'H Texas', '(England and Wales)' after 'Rape Crisis': a place
+    name that is part of another name is no mention of the place."""
+    root = ent.root
+    if root.dep_ == "compound" and root.head.pos_ == "PROPN" and root.head.i >= ent.end:
+        return True
+    if ent.start > 0 and doc[ent.start - 1].pos_ == "PROPN" and doc[ent.start - 1].dep_ == "compound" \
+            and doc[ent.start - 1].head.i == root.i and not doc[ent.start - 1].ent_type_:
+        return True
+    # '(England and Wales)' right after a capitalised name
+    k = ent.start - 1
+    while k >= 0 and (doc[k].ent_type_ in ("GPE", "LOC") or doc[k].lower_ in ("and", ",")):
+        k -= 1
+    return k >= 1 and doc[k].text == "(" and doc[k - 1].is_title and doc[k - 1].pos_ == "PROPN" \
+        and not doc[k - 1].ent_type_
+
+
 def _named(doc) -> list[RawMention]:
     labels = _LEX["labels"]
     out = []
@@ -110,6 +127,8 @@ def _named(doc) -> list[RawMention]:
             continue
         if ent.label_ == "ORG" and PARTICLE_NAME.fullmatch(ent.text):
             type_ = "Person"  # "Staffan de Mistura": the small model takes particles for organisations
+        if ent.label_ in ("GPE", "LOC") and _inside_a_longer_name(doc, ent):
+            continue
         if ent.label_ == "GPE":
             canonical = country_name(ent.text)
             if canonical:
