@@ -143,3 +143,20 @@ def test_a_place_name_inside_a_longer_name_is_no_place_mention():
     doc.ents = [doc.char_span(doc.text.index("Ohio"), doc.text.index("Ohio") + 4, label="GPE"),
                 doc.char_span(doc.text.index("Texas"), doc.text.index("Texas") + 5, label="GPE")]
     assert [(m.text, m.type) for m in find_mentions(doc) if m.form == "name"] == [("Texas", "Place")]
+
+
+def test_the_country_refers_to_the_country_last_named():
+    from kg.extract.coref import cluster
+    from kg.extract.entities import find_mentions
+
+    rows = [("Syria", "Syria", "PROPN", 1, "nsubj"), ("said", "say", "VERB", 1, "ROOT"), ("the", "the", "DET", 3, "det"),
+            ("country", "country", "NOUN", 5, "nsubj"), ("would", "would", "AUX", 5, "aux"),
+            ("fight", "fight", "VERB", 1, "ccomp"), (".", ".", "PUNCT", 1, "punct")]
+    doc = make_doc(rows)
+    doc.ents = [doc.char_span(0, 5, label="GPE")]
+    (syria,) = cluster(doc, find_mentions(doc))
+    assert [m.text for m in syria.mentions] == ["Syria", "the country"] and syria.type == "Country"
+    # with no country named before it, 'the country' is dropped rather than guessed
+    doc2 = make_doc([("the", "the", "DET", 1, "det"), ("country", "country", "NOUN", 2, "nsubj"),
+                     ("fights", "fight", "VERB", 2, "ROOT")])
+    assert cluster(doc2, find_mentions(doc2)) == []

@@ -109,8 +109,8 @@ def cluster(doc, mentions: list[RawMention]) -> list[Cluster]:
             c.titles |= _titles(doc, m)
     for m in mentions:
         if m.form == "nominal":
-            c = by_key.get(m.key) or _antecedent(clusters, m)
-            if c is None and (m.country or m.type == "Group"):
+            c = (by_key.get(m.key) if m.type != "Country" else None) or _antecedent(clusters, m)
+            if c is None and (m.country or m.type == "Group") and m.type != "Country":
                 c = Cluster()
                 clusters.append(c)
                 by_key[m.key] = c
@@ -134,13 +134,20 @@ def cluster(doc, mentions: list[RawMention]) -> list[Cluster]:
 
 
 def _antecedent(clusters: list[Cluster], m: RawMention) -> Cluster | None:
-    """'the ministry', 'the defense ministry': the nearest preceding organisation whose name has that head."""
+    """'the ministry', 'the defense ministry': the nearest preceding organisation whose name has that head;
+    'the country': the nearest preceding country named."""
     best, best_pos = None, -1
     for c in clusters:
-        if c.type != "Organization":
+        if m.type == "Country":
+            if c.type != "Country":
+                continue
+            fits = lambda n: n.form == "name"  # noqa: E731
+        elif c.type != "Organization":
             continue
+        else:
+            fits = lambda n: m.head and m.head in n.key.split()  # noqa: E731
         for n in c.mentions:
-            if n.start < m.start and m.head and m.head in n.key.split() and n.start > best_pos:
+            if n.start < m.start and fits(n) and n.start > best_pos:
                 best, best_pos = c, n.start
     return best
 

@@ -16,6 +16,7 @@ ORG_HEADS = frozenset(_LEX["org_heads"])
 GROUP_HEADS = frozenset(_LEX["group_heads"])
 ROLE_NOUNS = frozenset(lexicons.load("relations")["role_nouns"])
 HUMAN_NOUNS = frozenset(_LEX["human_nouns"])
+COUNTRY_HEADS = frozenset(_LEX["country_heads"])
 PARTICLE_NAME = re.compile(r"(?:[A-Z][\w'-]+ )*(?:%s) [A-Z][\w'-]+" % "|".join(_LEX["name_particles"]), re.IGNORECASE)
 PLACE_SUFFIXES = tuple(" " + s for s in _LEX["place_suffixes"])
 
@@ -169,6 +170,12 @@ def _nominals(doc, named: list[RawMention]) -> list[RawMention]:
         lemma = head.lemma_.lower()
         det = [t.lower_ for t in chunk if t.dep_ == "det"]
         owned = any(t.ent_type_ == "PERSON" for t in chunk if t.dep_ == "poss")  # "Bashar Assad's forces"
+        if lemma in COUNTRY_HEADS and det == ["the"] and len(chunk) == 2 and head.tag_ == "NN":
+            # 'the country', 'the nation': resolved to the country last named, or dropped
+            m = _mention(doc, chunk.start, head.i + 1, "Country", "nominal", key=f"the {lemma}", head=lemma)
+            if m:
+                out.append(m)
+            continue
         if (lemma in ORG_HEADS or head.lower_ in ORG_HEADS) and not owned:
             country = _np_country(doc, head)
             definite = det in (["the"], []) or any(t.dep_ == "poss" for t in chunk)
