@@ -170,7 +170,7 @@ def _nominals(doc, named: list[RawMention]) -> list[RawMention]:
         lemma = head.lemma_.lower()
         det = [t.lower_ for t in chunk if t.dep_ == "det"]
         owned = any(t.ent_type_ == "PERSON" for t in chunk if t.dep_ == "poss")  # "Bashar Assad's forces"
-        if lemma in COUNTRY_HEADS and det == ["the"] and len(chunk) == 2 and head.tag_ == "NN":
+        if head.lower_ in COUNTRY_HEADS and det == ["the"] and len(chunk) == 2:  # singular only
             # 'the country', 'the nation': resolved to the country last named, or dropped
             m = _mention(doc, chunk.start, head.i + 1, "Country", "nominal", key=f"the {lemma}", head=lemma)
             if m:
