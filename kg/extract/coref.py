@@ -30,8 +30,11 @@ class Cluster:
     @property
     def type(self) -> str:
         votes: dict[str, int] = {}
+        longest = max((len(m.key.split()) for m in self.names), default=0)
         for m in self.mentions:
-            votes[m.type] = votes.get(m.type, 0) + (2 if m.form == "name" else 1)
+            # the full name's type counts most: 'Abdel-Fattah el-Sissi' decides what 'el-Sissi' is
+            weight = (2 + 3 * (len(m.key.split()) == longest)) if m.form == "name" else 1
+            votes[m.type] = votes.get(m.type, 0) + weight
         return max(votes, key=lambda t: (votes[t], TYPE_PRIORITY[t]))
 
     @property

@@ -17,7 +17,7 @@ GROUP_HEADS = frozenset(_LEX["group_heads"])
 ROLE_NOUNS = frozenset(lexicons.load("relations")["role_nouns"])
 HUMAN_NOUNS = frozenset(_LEX["human_nouns"])
 COUNTRY_HEADS = frozenset(_LEX["country_heads"])
-PARTICLE_NAME = re.compile(r"(?:[A-Z][\w'-]+ )*(?:%s) [A-Z][\w'-]+" % "|".join(_LEX["name_particles"]), re.IGNORECASE)
+PARTICLE_NAME = re.compile(r"(?:[A-Z][\w'-]+ )+(?i:%s)[ -][A-Z][\w'-]+" % "|".join(_LEX["name_particles"]))
 PLACE_SUFFIXES = tuple(" " + s for s in _LEX["place_suffixes"])
 
 
