@@ -180,3 +180,4 @@ def test_two_entities_linked_to_one_item_become_one_actor(kb):
     assert [(e.id, e.qid, len(e.mentions)) for e in linked.entities] == [("e1", "Q44329", 2), ("e3", "Q858", 1)]
     assert linked.statements[0].speaker == "e1" and linked.statements[0].about == ("e1", "e3")
     assert (linked.relations[0].subject, linked.relations[0].object) == ("e1", "e3")
+
