@@ -205,8 +205,11 @@ def cmd_query(args, cfg: Config) -> int:
 
 def cmd_export(args, cfg: Config) -> int:
     from kg import open_store
-    from kg.export import export
+    from kg.errors import ExportError
+    from kg.export import FORMATS, export
 
+    if args.format not in FORMATS:  # say so before anything else is opened
+        raise ExportError(f"unknown export format {args.format!r}; use one of {', '.join(FORMATS)}")
     with open_store(None, cfg, create=False) as store:
         data = export(store, args.format, args.output)
     if args.output:
