@@ -20,6 +20,10 @@ from kg.errors import KgError  # noqa: E402
 
 __all__ = ["Config", "KgError", "build", "export", "extract", "load_config", "open_store", "query", "validate"]
 
+# The extract stage is a subpackage of the same name as the API function below. Importing it here, before the
+# function is defined, keeps ``kg.extract`` the function however the stage is imported later.
+import kg.extract as _extract_stage  # noqa: E402,F401
+
 
 def open_store(store=None, config: Config | None = None, *, create: bool = True):
     """An :class:`kg.store.EmbeddedStore` for a path (default: the configured store), or ``store`` itself."""

@@ -2,7 +2,6 @@
 against a loopback Wikidata API, and enrichment joined by the office-holder queries."""
 from __future__ import annotations
 
-import json
 
 import pytest
 

@@ -364,7 +364,7 @@ def test_relations_filters(store):
 
 
 def test_relations_type_by_pref_label(store):
-    add_trig(store, f"""<https://w3id.org/kg-news/graph/ontology> {{ kgrel:supports skos:prefLabel "backs"@en . }}""")
+    add_trig(store, """<https://w3id.org/kg-news/graph/ontology> { kgrel:supports skos:prefLabel "backs"@en . }""")
     assert column(run(store, "relations", type="Backs"), "subject") == ["Iran", "Russia"]
 
 

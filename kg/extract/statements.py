@@ -238,7 +238,6 @@ def _kind(text: str, span: tuple[int, int], quotes) -> str:
 def _sentence_statements(text, doc, sent, quotes) -> list[Found]:
     out: list[Found] = []
     sent_span = (sent.start_char, sent.end_char)
-    sent_quotes = [(s, e) for s, e in quotes if s < sent.end_char and e > sent.start_char]
     for tok in sent:
         lemma = tok.lemma_.lower()
         if _inside(tok.idx, quotes):
