@@ -20,9 +20,11 @@ from kg.errors import KgError  # noqa: E402
 
 __all__ = ["Config", "KgError", "build", "export", "extract", "load_config", "open_store", "query", "validate"]
 
-# The extract stage is a subpackage of the same name as the API function below. Importing it here, before the
-# function is defined, keeps ``kg.extract`` the function however the stage is imported later.
+# The extract, export and validate stages are modules named like the API functions below. Importing them here,
+# before the functions are defined, keeps ``kg.extract`` & co. the functions however the stages are imported later.
+import kg.export as _export_stage  # noqa: E402,F401
 import kg.extract as _extract_stage  # noqa: E402,F401
+import kg.validate as _validate_stage  # noqa: E402,F401
 
 
 def open_store(store=None, config: Config | None = None, *, create: bool = True):

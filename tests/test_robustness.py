@@ -13,3 +13,18 @@ def test_an_odd_quote_mark_costs_nothing_outside_its_paragraph(nlp_ready):
     assert len(russia) == 1 and russia[0].date == "2018-09-11"
     speaker = next(e for e in extraction.entities if e.id == russia[0].speaker)
     assert speaker.name == "Russia"
+
+
+def test_the_library_api_keeps_its_functions_after_use(tmp_path, nlp_ready):
+    """kg.extract, kg.export and kg.validate share names with stage modules; using them must not shadow them."""
+    import kg
+
+    seeds = __import__("pathlib").Path(__file__).resolve().parents[1] / "seeds"
+    store = str(tmp_path / "store")
+    kg.build([seeds], store=store)
+    for _ in range(2):  # the second round fails if the first one let a module replace a function
+        assert kg.extract("Russia said that terrorists attacked.").statements
+        assert kg.export("nquads", store=store)
+        assert kg.validate(store=store).conforms
+        columns, rows = kg.query("positions", {"actor": "Bolton"}, store=store)
+        assert len(rows) == 4
