@@ -180,3 +180,14 @@ def test_two_entities_linked_to_one_item_become_one_actor(kb):
     assert linked.statements[0].speaker == "e1" and linked.statements[0].about == ("e1", "e3")
     assert (linked.relations[0].subject, linked.relations[0].object) == ("e1", "e3")
 
+
+
+def test_teams_are_not_their_countries(kb):
+    match = extraction("Jordan versus Syria ended in a draw.", [("Jordan", "Country", ["Jordan"]),
+                                                                ("Syria", "Country", ["Syria"])])
+    assert qids(kb, match) == {"Jordan": None, "Syria": None}
+    report = extraction("Syria won the football tournament; the coach praised the squad.",
+                        [("Syria", "Country", ["Syria"])])
+    assert qids(kb, report) == {"Syria": None}
+    news = extraction("Syria said the talks failed.", [("Syria", "Country", ["Syria"])])
+    assert qids(kb, news) == {"Syria": "Q858"}

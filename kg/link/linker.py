@@ -56,6 +56,16 @@ def _embedded(entity: Entity, text: str) -> bool:
     return bool(names) and all(inside(s) for s in names)
 
 
+_VERSUS_AFTER = re.compile(r"\s+(?:versus|vs\.?|v\.)\s", re.IGNORECASE)
+_VERSUS_BEFORE = re.compile(r"(?:^|\s)(?:versus|vs\.?|v\.)\s+$", re.IGNORECASE)
+
+
+def _opponent(entity: Entity, text: str) -> bool:
+    """'Alabama versus Florida State': a place facing another is a team."""
+    return any(_VERSUS_AFTER.match(text, m.span.end) or _VERSUS_BEFORE.search(text[max(0, m.span.start - 10):m.span.start])
+               for m in entity.mentions if m.form == "name")
+
+
 def _sports(text: str) -> bool:
     """A sports report: its countries are teams ('England beat Samoa'), not the countries."""
     tokens = re.findall(r"[a-z][a-z-]+", text.lower())
@@ -113,7 +123,8 @@ class KbLinker:
         context: set[str] = set()
         out: dict[str, Choice] = {}
         for entity in order:
-            if _embedded(entity, text) or sports and entity.type in ("Country", "Place", "Group"):
+            place_like = entity.type in ("Country", "Place", "Group")
+            if _embedded(entity, text) or place_like and (sports or _opponent(entity, text)):
                 continue
             compatible = {qid: c for qid, c in self.candidates(entity).items()
                           if c[0].kind in COMPATIBLE.get(entity.type, set())}
