@@ -16,6 +16,7 @@ VERBS: dict[str, str] = _LEX["verbs"]
 NOUNS: dict[str, str] = _LEX["nouns"]
 SUBJECT_DEPS = frozenset(_LEX["subject_deps"])
 OBJECT_CONTENT = frozenset(_LEX["object_content_verbs"])  # "called the charges unsubstantiated"
+NEEDS_OBJECT = frozenset(_LEX["object_content_needs_direct_object"])  # not "called into a radio show"
 RELATIVE = frozenset({"who", "which", "that"})
 OPENERS, CLOSERS, AMBIGUOUS = "“«„", "”»", '"'
 QUOTE_CHARS = OPENERS + CLOSERS + AMBIGUOUS
@@ -182,7 +183,7 @@ def _verb_content(doc, verb, sent) -> tuple[tuple[int, int] | None, str]:
     direct_object = any(o.dep_ in ("dobj", "oprd") for o in objs)
     # 'denied the use of ...', 'warned X against ...', 'called the charges unsubstantiated' -- not 'called into'
     stance = VERBS.get(lemma)
-    if objs and (stance not in (None, "assert") or lemma in OBJECT_CONTENT) and (direct_object or lemma != "call"):
+    if objs and (stance not in (None, "assert") or lemma in OBJECT_CONTENT) and (direct_object or lemma not in NEEDS_OBJECT):
         last = max(o.right_edge.i for o in objs)
         return _char_span(doc, objs[0].left_edge.i, last + 1), "reported-object"
     if verb.i >= sent.end - 2 or (verb.i + 1 < sent.end and doc[verb.i + 1].is_punct and doc[verb.i + 1].text in ".!?"):

@@ -100,10 +100,9 @@ class KbLinker:
         return found
 
     def score(self, entity: Entity, kb_entity, how: str, context: set[str], date: str | None,
-              share: float) -> float | None:
-        """``share``: the candidate's part of the popularity of all compatible candidates (a commonness prior)."""
-        if kb_entity.kind not in COMPATIBLE.get(entity.type, set()):
-            return None
+              share: float) -> float:
+        """The score of a type-compatible candidate. ``share``: its part of the popularity of all compatible
+        candidates (a commonness prior)."""
         score = MATCH_SCORE[how]
         if how == "surname" and not any(len(m.span.text.split()) > 1 for m in entity.mentions if m.form == "name"):
             score -= 0.15  # a surname alone, with no full name anywhere in the article, is weak evidence
@@ -132,8 +131,7 @@ class KbLinker:
             scored = []
             for qid, (kb_entity, how) in compatible.items():
                 s = self.score(entity, kb_entity, how, context, date, (1 + kb_entity.popularity) / total)
-                if s is not None:
-                    scored.append((s, qid, how))
+                scored.append((s, qid, how))
             if not scored:
                 continue
             scored.sort(reverse=True)
