@@ -87,9 +87,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--pipeline", help="installed spaCy pipeline")
 
     p = command("kb", "Show or grow the offline Wikidata knowledge base used for linking.")
-    p.add_argument("action", choices=["stats", "add", "import", "build"],
-                   help="stats: what it holds; add FILE.csv: your own entities (qid,label,aliases,description,kind,"
-                        "country); import FILE: a Wikidata JSON dump (.json, .gz, .bz2), streamed; build --sparql: "
+    p.add_argument("action", choices=["stats", "qids", "add", "import", "build"],
+                   help="stats: what it holds; qids: its QIDs, one per line (for a scorer's --kb); add FILE.csv: your "
+                        "own entities (qid,label,aliases,description,kind,country,position,start,end); import FILE: a Wikidata JSON dump (.json, .gz, .bz2), streamed; build --sparql: "
                         "extend it from a SPARQL endpoint")
     p.add_argument("file", nargs="?", metavar="FILE")
     p.add_argument("--sparql", action="store_true", help="with build: query a Wikidata SPARQL endpoint")
@@ -279,6 +279,9 @@ def cmd_kb(args, cfg: Config) -> int:
     if args.action in needs_file and not args.file:
         raise InputError(f"'kg kb {args.action}' needs {needs_file[args.action]}: kg kb {args.action} FILE")
     with kbm.open_default(args.kb or cfg.kb or None) as kb:
+        if args.action == "qids":
+            sys.stdout.writelines(f"{qid}\n" for qid in kb.qids())
+            return 0
         if args.action == "add":
             n = kbm.add_csv(kb, args.file)
             print(f"added {n} entities from {args.file}")
@@ -302,12 +305,8 @@ def cmd_kb(args, cfg: Config) -> int:
                                          page_size=args.page_size)
             n = kb.add(to_kb_entity(d, source="wikidata-sparql") for d in rows)
             print(f"added {n} entities from {args.endpoint or wikidata.DEFAULT_SPARQL_ENDPOINT}")
-        kinds: dict[str, int] = {}
-        for qid in kb.qids():
-            kind = kb.get(qid).kind or "other"
-            kinds[kind] = kinds.get(kind, 0) + 1
         print(f"knowledge base {kb.path}: {len(kb)} entities (" +
-              ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) + ")")
+              ", ".join(f"{k} {v}" for k, v in sorted(kb.kinds().items())) + ")")
     return 0
 
 

@@ -145,6 +145,19 @@ def test_a_place_name_inside_a_longer_name_is_no_place_mention():
     assert [(m.text, m.type) for m in find_mentions(doc) if m.form == "name"] == [("Texas", "Place")]
 
 
+@pytest.mark.parametrize("second, kept", [("State", False), ("Governor", True)])
+def test_a_place_and_a_name_word_modifying_one_noun(second, kept):
+    from kg.extract.entities import find_mentions
+
+    # the small model's parse of 'the Ohio State recruiter': both words modify 'recruiter'
+    rows = [("He", "he", "PRON", 1, "nsubj"), ("met", "meet", "VERB", 1, "ROOT"), ("the", "the", "DET", 5, "det"),
+            ("Ohio", "Ohio", "PROPN", 5, "compound"), (second, second, "PROPN", 5, "compound"),
+            ("recruiter", "recruiter", "NOUN", 1, "dobj"), (".", ".", "PUNCT", 1, "punct")]
+    doc = make_doc(rows)
+    doc.ents = [doc.char_span(doc.text.index("Ohio"), doc.text.index("Ohio") + 4, label="GPE")]
+    assert [m.text for m in find_mentions(doc) if m.form == "name"] == (["Ohio"] if kept else [])
+
+
 def test_the_country_refers_to_the_country_last_named():
     from kg.extract.coref import cluster
     from kg.extract.entities import find_mentions
@@ -156,7 +169,81 @@ def test_the_country_refers_to_the_country_last_named():
     doc.ents = [doc.char_span(0, 5, label="GPE")]
     (syria,) = cluster(doc, find_mentions(doc))
     assert [m.text for m in syria.mentions] == ["Syria", "the country"] and syria.type == "Country"
+    # "the nation's debt": the possessor
+    rows = [("Australia", "Australia", "PROPN", 1, "nsubj"), ("grew", "grow", "VERB", 1, "ROOT"), (".", ".", "PUNCT", 1, "punct"),
+            ("the", "the", "DET", 4, "det"), ("nation", "nation", "NOUN", 6, "poss"), ("'s", "'s", "PART", 4, "case"),
+            ("debt", "debt", "NOUN", 7, "nsubj"), ("rose", "rise", "VERB", 7, "ROOT"), (".", ".", "PUNCT", 7, "punct")]
+    doc = make_doc(rows, [True, False, True, True, False, True, True, False, False])
+    doc.ents = [doc.char_span(0, 9, label="GPE")]
+    (australia,) = cluster(doc, find_mentions(doc))
+    assert [m.text for m in australia.mentions] == ["Australia", "the nation"]
     # with no country named before it, 'the country' is dropped rather than guessed
     doc2 = make_doc([("the", "the", "DET", 1, "det"), ("country", "country", "NOUN", 2, "nsubj"),
                      ("fights", "fight", "VERB", 2, "ROOT")])
     assert cluster(doc2, find_mentions(doc2)) == []
+
+
+def _sentences_doc(rows: list[tuple], starts: set[int], ents: list[tuple[str, str]]) -> Doc:
+    doc = Doc(VOCAB, words=[r[0] for r in rows], lemmas=[r[1] for r in rows], pos=[r[2] for r in rows],
+              heads=[r[3] for r in rows], deps=[r[4] for r in rows],
+              spaces=[i + 1 < len(rows) and rows[i + 1][2] != "PUNCT" for i in range(len(rows))],
+              sent_starts=[i in starts for i in range(len(rows))])
+    doc.ents = [doc.char_span(doc.text.index(name), doc.text.index(name) + len(name), label=label)
+                for name, label in ents]
+    return doc
+
+
+def _pronouns(doc) -> list[tuple[str, str]]:
+    from kg.extract.coref import cluster, pronoun_mentions
+    from kg.extract.entities import find_mentions
+
+    clusters = cluster(doc, find_mentions(doc))
+    return [(doc[i].text, c.name) for c, i in pronoun_mentions(doc, clusters, 0, len(doc.text), taken=set(), quoted=[])]
+
+
+def test_its_refers_to_the_country_that_is_the_nearest_noun():
+    rows = [("Turkey", "Turkey", "PROPN", 1, "nsubj"), ("closed", "close", "VERB", 1, "ROOT"),
+            ("its", "its", "PRON", 3, "poss"), ("border", "border", "NOUN", 1, "dobj"), (".", ".", "PUNCT", 1, "punct")]
+    assert _pronouns(_sentences_doc(rows, {0}, [("Turkey", "GPE")])) == [("its", "Turkey")]
+    # a noun of its own in between: 'its' may be the army's
+    rows = [("Turkey", "Turkey", "PROPN", 2, "poss"), ("army", "army", "NOUN", 2, "nsubj"),
+            ("closed", "close", "VERB", 2, "ROOT"), ("its", "its", "PRON", 4, "poss"),
+            ("border", "border", "NOUN", 2, "dobj"), (".", ".", "PUNCT", 2, "punct")]
+    assert _pronouns(_sentences_doc(rows, {0}, [("Turkey", "GPE")])) == []
+
+
+def test_pleonastic_it_refers_to_nothing():
+    rows = [("Russia", "Russia", "PROPN", 1, "nsubj"), ("said", "say", "VERB", 1, "ROOT"),
+            ("it", "it", "PRON", 3, "nsubj"), ("was", "be", "AUX", 1, "ccomp"), ("clear", "clear", "ADJ", 3, "acomp"),
+            (".", ".", "PUNCT", 1, "punct")]
+    assert _pronouns(_sentences_doc(rows, {0}, [("Russia", "GPE")])) == []
+
+
+@pytest.mark.parametrize("pronoun, expected", [("He", [("He", "Donald Trump")]), ("She", [])])
+def test_a_person_pronoun_needs_a_matching_given_name(pronoun, expected):
+    rows = [("Donald", "Donald", "PROPN", 1, "compound"), ("Trump", "Trump", "PROPN", 2, "nsubj"),
+            ("spoke", "speak", "VERB", 2, "ROOT"), (".", ".", "PUNCT", 2, "punct"),
+            (pronoun, pronoun.lower(), "PRON", 5, "nsubj"), ("left", "leave", "VERB", 5, "ROOT"),
+            (".", ".", "PUNCT", 5, "punct")]
+    assert _pronouns(_sentences_doc(rows, {0, 4}, [("Donald Trump", "PERSON")])) == expected
+
+
+def test_a_person_pronoun_with_two_people_in_reach_is_left_alone():
+    rows = [("Donald", "Donald", "PROPN", 1, "compound"), ("Trump", "Trump", "PROPN", 2, "nsubj"),
+            ("met", "meet", "VERB", 2, "ROOT"), ("Boris", "Boris", "PROPN", 4, "compound"),
+            ("Johnson", "Johnson", "PROPN", 2, "dobj"), (".", ".", "PUNCT", 2, "punct"),
+            ("He", "he", "PRON", 7, "nsubj"), ("left", "leave", "VERB", 7, "ROOT"), (".", ".", "PUNCT", 7, "punct")]
+    doc = _sentences_doc(rows, {0, 6}, [("Donald Trump", "PERSON"), ("Boris Johnson", "PERSON")])
+    assert _pronouns(doc) == []
+
+
+def test_the_country_among_several_countries_is_left_alone():
+    from kg.extract.coref import cluster
+    from kg.extract.entities import find_mentions
+
+    rows = [("Iran", "Iran", "PROPN", 3, "nsubj"), ("and", "and", "CCONJ", 0, "cc"), ("Turkey", "Turkey", "PROPN", 0, "conj"),
+            ("discussed", "discuss", "VERB", 3, "ROOT"), ("the", "the", "DET", 5, "det"),
+            ("country", "country", "NOUN", 7, "poss"), ("'s", "'s", "PART", 5, "case"),
+            ("constitution", "constitution", "NOUN", 3, "dobj"), (".", ".", "PUNCT", 3, "punct")]
+    doc = _sentences_doc(rows, {0}, [("Iran", "GPE"), ("Turkey", "GPE")])
+    assert sorted(m.text for c in cluster(doc, find_mentions(doc)) for m in c.mentions) == ["Iran", "Turkey"]

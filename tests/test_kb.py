@@ -154,16 +154,36 @@ def test_add_csv(tmp_path):
         assert kb.loaded()["csv:mine.csv"]["count"] == 2
 
 
+def test_add_csv_positions_merge_per_person(tmp_path):
+    f = tmp_path / "holders.csv"
+    f.write_text("qid,label,kind,country,position,start,end\n"
+                 "Q11696,President of the United States,Organization,Q30,,,\n"
+                 "Q7,Some Body,Person,Q30,Q11696,2001-01-20,2009\n"
+                 "Q7,Some Body,Person,Q30,Q11699,1993,\n", encoding="utf-8")
+    with KnowledgeBase(tmp_path / "kb.sqlite") as kb:
+        K.add_csv(kb, f)
+        body = kb.get("Q7")
+        assert len(kb) == 2
+        assert sorted((p.qid, p.start, p.end, p.country) for p in body.positions) == [
+            ("Q11696", "2001-01-20", "2009", "Q30"), ("Q11699", "1993", None, "Q30")]
+        # the office's label comes from the KB when it has the office
+        assert {p.qid: p.label for p in body.positions} == {"Q11696": "President of the United States", "Q11699": ""}
+
+
 @pytest.mark.parametrize("row, message", [
     ("Q0,Zero,,,,", "qid 'Q0'"),
     ("42,Answer,,,,", "qid '42'"),
     ("Q5,,,,,", "the label of Q5"),
     ("Q5,Somebody,,,Robot,", "kind 'Robot'"),
     ("Q5,Somebody,,,Person,USA", "country 'USA'"),
+    ("Q5,Somebody,,,Person,Q30,President,2001,", "position 'President'"),
+    ("Q5,Somebody,,,Person,Q30,,2001,", "position ''"),
+    ("Q5,Somebody,,,Person,Q30,Q11696,20 January 2001,", "start '20 January 2001'"),
 ])
 def test_add_csv_bad_row(tmp_path, row, message):
     f = tmp_path / "bad.csv"
-    f.write_text(f"qid,label,aliases,description,kind,country\nQ3,Fine,,,Place,\n{row}\n", encoding="utf-8")
+    f.write_text(f"qid,label,aliases,description,kind,country,position,start,end\nQ3,Fine,,,Place,\n{row}\n",
+                 encoding="utf-8")
     with KnowledgeBase(tmp_path / "kb.sqlite") as kb:
         with pytest.raises(InputError, match=f"line 3: {re.escape(message)}"):
             K.add_csv(kb, f)

@@ -74,6 +74,16 @@ def test_a_surname_alone_needs_more_than_the_name(kb):
     assert qids(kb, alone) == {"Smith": None}
 
 
+def test_a_surname_match_needs_the_articles_given_name(kb):
+    kb.add([KbEntity("Q300", "Richard Wilkinson", kind="Person", popularity=10, countries=("Q30",)),
+            KbEntity("Q301", "John R. Bolton", kind="Person", popularity=10, countries=("Q30",))])
+    other = extraction("Jonny Wilkinson kicked. Wilkinson said so.",
+                       [("Jonny Wilkinson", "Person", ["Jonny Wilkinson", "Wilkinson"])])
+    assert qids(kb, other) == {"Jonny Wilkinson": None}
+    same = extraction("Mr. John Bolton spoke. Bolton said so.", [("John Bolton", "Person", ["Mr. John Bolton", "Bolton"])])
+    assert qids(kb, same) == {"John Bolton": "Q301"}
+
+
 def test_online_lookup_fills_the_knowledge_base_and_is_cached(httpserver, kb, tmp_path):
     api = httpserver.url_for("/w/api.php")
     httpserver.expect_request("/w/api.php", query_string={"action": "wbsearchentities", "search": "John Bolton",

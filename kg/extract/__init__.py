@@ -109,10 +109,13 @@ def extract(article: Article, doc) -> Extraction:
     speakers: list[tuple[int, coref.Cluster]] = []
     out_statements: list[Statement] = []
     last_date: dict[str, str] = {}
+    speaker_pronouns: set[int] = set()
     for f in found:
         speaker_ids = _speakers(doc, f, ents, speakers)
         sp_span = Span(f.speaker_span[0], f.speaker_span[1], text[f.speaker_span[0]:f.speaker_span[1]]) \
             if f.speaker_span else None
+        if f.speaker_tokens and doc[f.speaker_tokens[0]].pos_ == "PRON":
+            speaker_pronouns.update(f.speaker_tokens)
         for sid in speaker_ids:
             if sid and sp_span and doc[f.speaker_tokens[0]].pos_ == "PRON":
                 extra_mentions.setdefault(sid, set()).add((sp_span.start, sp_span.end, "pronoun"))
@@ -132,6 +135,9 @@ def extract(article: Article, doc) -> Extraction:
                 cue=Span(f.cue[0], f.cue[1], text[f.cue[0]:f.cue[1]]) if f.cue else None,
                 cue_lemma=f.cue_lemma, stance=f.stance, about=about, topics=_topics(text, chunks, f.content, owner),
                 date=d, rule=f.rule, confidence=f.confidence))
+    quoted = [f.content for f in found if f.kind in ("direct", "mixed")]
+    for c, i in coref.pronoun_mentions(doc, ents.clusters, start, end, taken=speaker_pronouns, quoted=quoted):
+        extra_mentions.setdefault(ents.id_of(c), set()).add((doc[i].idx, doc[i].idx + len(doc[i]), "pronoun"))
     # Bolton's earlier statements take the date of his later, dated speech
     out_statements = [s if s.date or not s.speaker else _with_date(s, last_date.get(s.speaker))
                       for s in out_statements]

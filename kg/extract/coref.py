@@ -13,6 +13,11 @@ THING_PRONOUNS = frozenset(_LEX["thing_pronouns"])
 PLURAL_PRONOUNS = frozenset(_LEX["plural_pronouns"])
 TITLES = frozenset(_LEX["person_titles"])
 COUNTRY_DISPLAY = _LEX["country_display"]
+MENTION_PRONOUNS = {k: v for k, v in _LEX["mention_pronouns"].items() if not k.startswith("_")}
+PLEONASTIC_HEADS = frozenset(_LEX["pleonastic_heads"])
+GENDERED_TITLES = _LEX["gendered_titles"]
+GIVEN_NAMES = {name: g for g in ("m", "f") for name in _LEX["given_names"][g]}
+PRONOUN_GENDER = {k: v for k, v in MENTION_PRONOUNS.items() if v in ("m", "f")}
 TYPE_PRIORITY = {"Person": 5, "Country": 4, "Organization": 3, "Place": 2, "Group": 1, "Other": 0}
 
 
@@ -112,7 +117,7 @@ def cluster(doc, mentions: list[RawMention]) -> list[Cluster]:
             c.titles |= _titles(doc, m)
     for m in mentions:
         if m.form == "nominal":
-            c = (by_key.get(m.key) if m.type != "Country" else None) or _antecedent(clusters, m)
+            c = (by_key.get(m.key) if m.type != "Country" else None) or _antecedent(doc, clusters, m)
             if c is None and (m.country or m.type == "Group") and m.type != "Country":
                 c = Cluster()
                 clusters.append(c)
@@ -136,23 +141,31 @@ def cluster(doc, mentions: list[RawMention]) -> list[Cluster]:
     return clusters
 
 
-def _antecedent(clusters: list[Cluster], m: RawMention) -> Cluster | None:
+def _antecedent(doc, clusters: list[Cluster], m: RawMention) -> Cluster | None:
     """'the ministry', 'the defense ministry': the nearest preceding organisation whose name has that head;
-    'the country': the nearest preceding country named."""
+    'the country': the one country named in this sentence or the one before, or else the only country named
+    so far ('Iran, Russia and Turkey ... the country's constitution' is left alone)."""
+    if m.type == "Country":
+        return _country_antecedent(doc, clusters, m)
     best, best_pos = None, -1
     for c in clusters:
-        if m.type == "Country":
-            if c.type != "Country":
-                continue
-            fits = lambda n: n.form == "name"  # noqa: E731
-        elif c.type != "Organization":
+        if c.type != "Organization":
             continue
-        else:
-            fits = lambda n: m.head and m.head in n.key.split()  # noqa: E731
+        fits = lambda n: m.head and m.head in n.key.split()  # noqa: E731
         for n in c.mentions:
             if n.start < m.start and fits(n) and n.start > best_pos:
                 best, best_pos = c, n.start
     return best
+
+
+def _country_antecedent(doc, clusters: list[Cluster], m: RawMention) -> Cluster | None:
+    sent = doc[m.i].sent
+    window = doc[sent.start - 1].sent.start if sent.start > 0 else 0
+    before = [c for c in clusters if c.type == "Country" and any(n.form == "name" and n.j <= m.i for n in c.mentions)]
+    near = [c for c in before if any(n.form == "name" and window <= n.i < m.i for n in c.mentions)]
+    if len(near) == 1 or not near and len(before) == 1:
+        return (near or before)[0]
+    return None
 
 
 def _role_match(doc, clusters: list[Cluster], m: RawMention) -> Cluster | None:
@@ -205,13 +218,99 @@ def resolve_pronoun(token, clusters: list[Cluster], speakers: list[tuple[int, Cl
         ok = {"Organization", "Country", "Group"}
     else:
         return None
-    before = [(pos, c) for pos, c in speakers if pos < token.idx and c.type in ok]
+    wanted = PRONOUN_GENDER.get(word)
+
+    def fits(c: Cluster) -> bool:
+        return c.type in ok and (wanted is None or gender(token.doc, c) in (None, wanted))
+    before = [(pos, c) for pos, c in speakers if pos < token.idx and fits(c)]
     if before:
         return max(before, key=lambda x: x[0])[1]
     best, best_pos = None, -1
     for c in clusters:
-        if c.type in ok:
+        if fits(c):
             for n in c.mentions:
                 if best_pos < n.start < token.idx:
                     best, best_pos = c, n.start
     return best
+
+
+def gender(doc, c: Cluster) -> str | None:
+    """'m' or 'f' from a title before a name ('Mrs May') or a common given name ('Donald Trump'), else None."""
+    for m in c.names:
+        g = GENDERED_TITLES.get(doc[m.i - 1].lower_.rstrip(".")) if m.i > 0 else None
+        if g:
+            return g
+    for m in sorted(c.names, key=lambda m: -len(m.key.split())):
+        words = [w for w in m.key.replace("-", " ").split() if w not in TITLES]
+        if len(words) > 1 and words[0] in GIVEN_NAMES:
+            return GIVEN_NAMES[words[0]]
+    return None
+
+
+def pronoun_mentions(doc, clusters: list[Cluster], start: int, end: int, *, taken: set[int],
+                     quoted: list[tuple[int, int]]) -> list[tuple[Cluster, int]]:
+    """Pronouns that refer to an entity, as (entity, token index), resolved only when the reading is clear:
+
+    - 'he', 'his', 'she', 'her': the person last mentioned, when no other person was mentioned since the
+      sentence before that mention, at most three sentences back, and a title or a common given name says the
+      person is of the pronoun's gender (NER misses people, and 'she' must not land on the man named last).
+      Not inside quotations, where 'he' is the speaker's, not the narrator's.
+    - 'it', 'its': the country or organisation named in the same sentence, when it is the nearest singular
+      noun before the pronoun ('the state of Egypt, with all that it has done for its people'); not the
+      'it' of 'it is clear that', 'it seems'.
+    Tokens in ``taken`` (speakers already resolved) are left alone.
+    """
+    owner: dict[int, Cluster] = {}
+    for c in clusters:
+        for m in c.mentions:
+            for t in range(m.i, m.j):
+                owner.setdefault(t, c)
+    genders = {id(c): gender(doc, c) for c in clusters if c.type == "Person"}
+    sents = list(doc.sents)
+    sent_no = {}
+    for n, sent in enumerate(sents):
+        for t in range(sent.start, sent.end):
+            sent_no[t] = n
+    out = []
+    for tok in doc:
+        kind = MENTION_PRONOUNS.get(tok.lower_)
+        if kind is None or tok.i in taken or tok.i in owner or not start <= tok.idx < end or tok.pos_ != "PRON":
+            continue
+        inside = any(s <= tok.idx < e for s, e in quoted)
+        if kind == "thing":
+            c = _thing_antecedent(doc, tok, owner)
+        elif not inside:
+            c = _person_antecedent(tok, owner, sents, sent_no)
+            c = c if c is not None and genders.get(id(c)) == kind else None
+        else:
+            c = None
+        if c is not None:
+            out.append((c, tok.i))
+    return out
+
+
+def _person_antecedent(tok, owner, sents, sent_no) -> Cluster | None:
+    k = tok.i - 1
+    while k >= 0 and not (k in owner and owner[k].type == "Person"):
+        k -= 1
+    if k < 0 or sent_no[tok.i] - sent_no[k] > 3:
+        return None
+    c = owner[k]
+    first = sents[max(sent_no[k] - 1, 0)].start
+    if any(owner.get(t) is not c and owner[t].type == "Person" for t in range(first, tok.i) if t in owner):
+        return None
+    return c
+
+
+def _thing_antecedent(doc, tok, owner) -> Cluster | None:
+    if tok.lower_ == "it":
+        head = tok.head
+        if head.lemma_ in PLEONASTIC_HEADS or tok.dep_ == "dobj" and head.lemma_ in ("make", "take") or \
+                any(c.dep_ in ("ccomp", "xcomp", "csubj", "acomp") for c in head.children if c.i > tok.i):
+            return None
+    for k in range(tok.i - 1, tok.sent.start - 1, -1):
+        t = doc[k]
+        if t.pos_ in ("NOUN", "PROPN") and t.tag_ not in ("NNS", "NNPS"):
+            c = owner.get(k)
+            return c if c is not None and c.type in ("Country", "Organization") else None
+    return None

@@ -18,6 +18,7 @@ ROLE_NOUNS = frozenset(lexicons.load("relations")["role_nouns"])
 HUMAN_NOUNS = frozenset(_LEX["human_nouns"])
 COUNTRY_HEADS = frozenset(_LEX["country_heads"])
 PARTICLE_NAME = re.compile(r"(?:[A-Z][\w'-]+ )+(?i:%s)[ -][A-Z][\w'-]+" % "|".join(_LEX["name_particles"]))
+PERSON_TITLES = frozenset(_LEX["person_titles"])
 PLACE_SUFFIXES = tuple(" " + s for s in _LEX["place_suffixes"])
 
 
@@ -94,6 +95,11 @@ def _inside_a_longer_name(doc, ent) -> bool:
     root = ent.root
     if root.dep_ == "compound" and root.head.pos_ == "PROPN" and root.head.i >= ent.end:
         return True
+    nxt = doc[ent.end] if ent.end < len(doc) else None
+    if nxt is not None and root.dep_ == "compound" and nxt.dep_ == "compound" and nxt.head.i == root.head.i \
+            and nxt.pos_ == "PROPN" and nxt.is_title and not nxt.ent_type_ and nxt.lower_ not in ROLE_NOUNS \
+            and nxt.lower_.rstrip(".") not in PERSON_TITLES:
+        return True  # 'Ohio State recruiter' parsed as two modifiers of 'recruiter'; not 'Ohio Governor Kasich'
     if ent.start > 0 and doc[ent.start - 1].pos_ == "PROPN" and doc[ent.start - 1].dep_ == "compound" \
             and doc[ent.start - 1].head.i == root.i and not doc[ent.start - 1].ent_type_:
         return True
@@ -165,6 +171,12 @@ def _nominals(doc, named: list[RawMention]) -> list[RawMention]:
     out = []
     for chunk in doc.noun_chunks:
         head = chunk.root
+        for t in chunk:  # "the nation's drift": the possessor is the country
+            if t.i != head.i and t.dep_ == "poss" and t.lower_ in COUNTRY_HEADS and t.i > chunk.start \
+                    and doc[t.i - 1].lower_ == "the" and doc[t.i - 1].head.i == t.i:
+                m = _mention(doc, t.i - 1, t.i + 1, "Country", "nominal", key=f"the {t.lower_}", head=t.lower_)
+                if m:
+                    out.append(m)
         if head.i in taken or head.pos_ not in ("NOUN", "PROPN"):
             continue
         lemma = head.lemma_.lower()

@@ -325,6 +325,11 @@ class KnowledgeBase:
     def __contains__(self, qid: object) -> bool:
         return self._db.execute("SELECT 1 FROM entities WHERE qid = ?", (qid,)).fetchone() is not None
 
+    def kinds(self) -> dict[str, int]:
+        """Entities per kind ('other' for those of no kg kind)."""
+        return {kind or "other": n for kind, n in
+                self._db.execute("SELECT kind, COUNT(*) FROM entities GROUP BY kind")}
+
     def qids(self) -> Iterator[str]:
         for (qid,) in self._db.execute("SELECT qid FROM entities ORDER BY qid"):
             yield qid
@@ -480,12 +485,15 @@ def curated_entities() -> list[KbEntity]:
 
 # --- user additions: CSV --------------------------------------------------------------------------------------
 
-CSV_COLUMNS = ("qid", "label", "aliases", "description", "kind", "country")
+CSV_COLUMNS = ("qid", "label", "aliases", "description", "kind", "country", "position", "start", "end")
+_CSV_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def add_csv(kb: KnowledgeBase, path: str | os.PathLike) -> int:
-    """Add the entities of a CSV file (columns qid,label,aliases,description,kind,country; aliases and country
-    QIDs separated by ``|``). The whole file is checked before anything is written."""
+    """Add the entities of a CSV file (columns qid,label,aliases,description,kind,country,position,start,end;
+    aliases and country QIDs separated by ``|``). ``position`` is the QID of a position held from ``start``
+    to ``end`` (ISO dates or years); a person who held several is given one row each, and rows of the same
+    QID merge. The whole file is checked before anything is written."""
     path = Path(path)
     entities = []
     try:
@@ -502,7 +510,9 @@ def add_csv(kb: KnowledgeBase, path: str | os.PathLike) -> int:
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"cannot read {path} as UTF-8 CSV ({exc}); give a CSV file with the columns "
                          f"{','.join(CSV_COLUMNS)}") from None
-    return kb.add(entities)
+    added = kb.add(entities)
+    _label_positions(kb)
+    return added
 
 
 def _csv_entity(row: dict, where: str, name: str) -> KbEntity:
@@ -528,8 +538,18 @@ def _csv_entity(row: dict, where: str, name: str) -> KbEntity:
     if bad:
         raise InputError(f"{where}: country {bad[0]!r} is not a Wikidata id; write country QIDs like Q30, "
                          "separated by |")
+    positions = ()
+    if cell("position") or cell("start") or cell("end"):
+        if not QID_PATTERN.match(cell("position")):
+            raise InputError(f"{where}: position {cell('position')!r} is not a Wikidata id; write the QID of the "
+                             "office, e.g. Q11696 for President of the United States")
+        for column in ("start", "end"):
+            if cell(column) and not _CSV_DATE.match(cell(column)):
+                raise InputError(f"{where}: {column} {cell(column)!r} is not a date; write YYYY-MM-DD or YYYY")
+        positions = (Position(cell("position"), "", cell("start") or None, cell("end") or None,
+                              countries[0] if countries else None),)
     return KbEntity(qid, label, cell("description"), split("aliases"), kind=kind, countries=countries,
-                    source=f"csv:{name}")
+                    positions=positions, source=f"csv:{name}")
 
 
 # --- user additions: a Wikidata JSON dump ---------------------------------------------------------------------
@@ -650,7 +670,7 @@ def _qualifier_date(qualifiers: dict, prop: str) -> str | None:
 
 
 def _label_positions(kb: KnowledgeBase) -> None:
-    # A dump line carries only the office's QID: name it after the office's entity when the KB has it.
+    # A dump line or a CSV row carries only the office's QID: name it after the office's entity when the KB has it.
     with kb._db:
         kb._db.execute("UPDATE positions SET label = (SELECT label FROM entities WHERE qid = positions.position_qid) "
                        "WHERE label = '' AND position_qid IN (SELECT qid FROM entities)")

@@ -73,6 +73,31 @@ def _sports(text: str) -> bool:
     return len(SPORTS & words) >= 2
 
 
+def _given_names(entity: Entity) -> set[str]:
+    """First words of the entity's full names in the article ('John' of 'President John R. Bolton')."""
+    out = set()
+    for m in entity.mentions:
+        words = strip_titles(m.span.text).split() if m.form == "name" else []
+        if len(words) > 1:
+            out.add(_fold(words[0]))
+    return out
+
+
+def _same_given_name(given: str, kb_name: str) -> bool:
+    """'john' fits 'John R. Bolton' and 'J. Bolton'; 'jonny' does not fit 'Richard Wilkinson'."""
+    words = kb_name.split()
+    if len(words) < 2:
+        return False
+    first = _fold(words[0])
+    return first == given or (len(first) == 1 or len(given) == 1) and first[:1] == given[:1]
+
+
+def _fold(word: str) -> str:
+    from kg.link.kb import normalise
+
+    return normalise(word).replace(" ", "")
+
+
 def _held_at(kb_entity, date: str | None) -> bool:
     if not date:
         return False
@@ -104,8 +129,12 @@ class KbLinker:
         """The score of a type-compatible candidate. ``share``: its part of the popularity of all compatible
         candidates (a commonness prior)."""
         score = MATCH_SCORE[how]
-        if how == "surname" and not any(len(m.span.text.split()) > 1 for m in entity.mentions if m.form == "name"):
-            score -= 0.15  # a surname alone, with no full name anywhere in the article, is weak evidence
+        if how == "surname":
+            given = _given_names(entity)
+            if not given:
+                score -= 0.15  # a surname alone, with no full name anywhere in the article, is weak evidence
+            elif not any(_same_given_name(g, name) for g in given for name in kb_entity.names):
+                return 0.0  # the article's Jonny Wilkinson is not the KB's Richard Wilkinson
         if context & set(kb_entity.countries):
             score += 0.15
         if entity.type == "Person" and _held_at(kb_entity, date):
