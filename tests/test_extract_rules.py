@@ -247,3 +247,46 @@ def test_the_country_among_several_countries_is_left_alone():
             ("constitution", "constitution", "NOUN", 3, "dobj"), (".", ".", "PUNCT", 3, "punct")]
     doc = _sentences_doc(rows, {0}, [("Iran", "GPE"), ("Turkey", "GPE")])
     assert sorted(m.text for c in cluster(doc, find_mentions(doc)) for m in c.mentions) == ["Iran", "Turkey"]
+
+
+def test_a_title_is_no_part_of_a_persons_name_mention():
+    from kg.extract.entities import find_mentions
+
+    rows = [("DJ", "DJ", "PROPN", 2, "compound"), ("Casey", "Casey", "PROPN", 2, "compound"),
+            ("Kasem", "Kasem", "PROPN", 3, "nsubj"), ("died", "die", "VERB", 3, "ROOT"), (".", ".", "PUNCT", 3, "punct")]
+    doc = _sentences_doc(rows, {0}, [("DJ Casey Kasem", "PERSON")])
+    assert [m.text for m in find_mentions(doc)] == ["Casey Kasem"]
+
+
+def test_a_person_pronoun_inside_a_quotation_is_left_alone():
+    from kg.extract.coref import cluster, pronoun_mentions
+    from kg.extract.entities import find_mentions
+
+    rows = [("Donald", "Donald", "PROPN", 1, "compound"), ("Trump", "Trump", "PROPN", 2, "nsubj"),
+            ("spoke", "speak", "VERB", 2, "ROOT"), (":", ":", "PUNCT", 2, "punct"), ('"', '"', "PUNCT", 5, "punct"),
+            ("He", "he", "PRON", 5, "nsubj"), ("lies", "lie", "VERB", 2, "ccomp"), ('"', '"', "PUNCT", 5, "punct")]
+    doc = _sentences_doc(rows, {0}, [("Donald Trump", "PERSON")])
+    clusters = cluster(doc, find_mentions(doc))
+    quote = (doc[5].idx, doc[6].idx + 4)
+    assert pronoun_mentions(doc, clusters, 0, len(doc.text), taken=set(), quoted=[]) != []
+    assert pronoun_mentions(doc, clusters, 0, len(doc.text), taken=set(), quoted=[quote]) == []
+
+
+@pytest.mark.parametrize("others, joined", [([], True), ([("Taylor", "Lautner")], False)])
+def test_a_given_name_alone_joins_the_one_person_who_bears_it(others, joined):
+    from kg.extract.coref import cluster
+    from kg.extract.entities import find_mentions
+
+    rows, ents = [], []
+    for first, last in [("Taylor", "Swift"), *others]:
+        k = len(rows)
+        rows += [(first, first, "PROPN", k + 1, "compound"), (last, last, "PROPN", k + 2, "nsubj"),
+                 ("sang", "sing", "VERB", k + 2, "ROOT"), (".", ".", "PUNCT", k + 2, "punct")]
+        ents.append((f"{first} {last}", "PERSON"))
+    k = len(rows)
+    rows += [("Taylor", "Taylor", "PROPN", k + 1, "nsubj"), ("left", "leave", "VERB", k + 1, "ROOT"),
+             (".", ".", "PUNCT", k + 1, "punct")]
+    doc = _sentences_doc(rows, set(range(0, len(rows), 4)), ents)
+    doc.ents = list(doc.ents) + [doc.char_span(doc[k].idx, doc[k].idx + 6, label="PERSON")]
+    swift = next(c for c in cluster(doc, find_mentions(doc)) if c.name == "Taylor Swift")
+    assert ([m.text for m in swift.mentions] == ["Taylor Swift", "Taylor"]) is joined

@@ -63,6 +63,19 @@ def test_a_person_never_links_to_a_country(kb):
     assert qids(kb, ex) == {"Jordan": None}
 
 
+def test_a_full_name_typed_as_an_organisation_links_to_the_person_and_takes_their_kind(kb):
+    kb.add([KbEntity("Q192", "David Cameron", kind="Person", popularity=10)])
+    ex = extraction("David Cameron spoke. Cameron left.",
+                    [("David Cameron", "Organization", ["David Cameron", "Cameron"])])
+    (cameron,) = link(ex, KbLinker(kb)).entities
+    assert (cameron.qid, cameron.type) == ("Q192", "Person")
+    alone = extraction("Cameron left.", [("Cameron", "Organization", ["Cameron"])])
+    assert qids(kb, alone) == {"Cameron": None}  # a surname alone never crosses kinds
+    place = extraction("Michael Jordan said so.", [("Michael Jordan", "Place", ["Michael Jordan"])])
+    kb.add([KbEntity("Q41421", "Michael Jordan", kind="Person", popularity=10)])
+    assert qids(kb, place) == {"Michael Jordan": None}  # places and people never cross
+
+
 def test_ambiguous_names_stay_unlinked_unless_the_article_date_decides(kb):
     ex = extraction("John Smith and Ann Lee met.", [("John Smith", "Person", ["John Smith"]),
                                                    ("Ann Lee", "Person", ["Ann Lee"])], published="2018-03-01")

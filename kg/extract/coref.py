@@ -36,8 +36,9 @@ class Cluster:
     def type(self) -> str:
         votes: dict[str, int] = {}
         longest = max((len(m.key.split()) for m in self.names), default=0)
-        for m in self.mentions:
-            # the full name's type counts most: 'Abdel-Fattah el-Sissi' decides what 'el-Sissi' is
+        # a full name decides: 'David Cameron' is a person however often the model calls 'Cameron' an organisation
+        decisive = [m for m in self.names if longest > 1 and len(m.key.split()) == longest]
+        for m in decisive or self.mentions:
             weight = (2 + 3 * (len(m.key.split()) == longest)) if m.form == "name" else 1
             votes[m.type] = votes.get(m.type, 0) + weight
         return max(votes, key=lambda t: (votes[t], TYPE_PRIORITY[t]))
@@ -108,6 +109,11 @@ def cluster(doc, mentions: list[RawMention]) -> list[Cluster]:
             if len(candidates) == 1 or (candidates and m.type == "Person"):
                 # Nearest preceding full name wins when several share the surname.
                 c = min(candidates, key=lambda c: min(abs(n.start - m.start) for n in c.names))
+            elif not candidates and len(toks) == 1 and m.type == "Person":
+                # 'Taylor' after 'Taylor Swift': a given name alone, when one person of the article bears it
+                given = [c for c in clusters if c.type == "Person"
+                         and any(len(_tokens(n.key)) > 1 and _tokens(n.key)[0] == toks[0] for n in c.names)]
+                c = given[0] if len(given) == 1 else None
         if c is None:
             c = Cluster()
             clusters.append(c)

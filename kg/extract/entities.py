@@ -143,6 +143,11 @@ def _named(doc) -> list[RawMention]:
                 if m:
                     out.append(m)
                 continue
+        if ent.label_ == "PERSON":
+            # 'DJ Casey Kasem', 'Treasurer Joe Hockey': the name without the title, which stays a title word
+            while j - i > 1 and doc[i + 1].pos_ == "PROPN" and \
+                    (doc[i].lower_.rstrip(".") in PERSON_TITLES or doc[i].lower_ in ROLE_NOUNS):
+                i += 1
         if ent.label_ == "PERSON" and i >= 2 and doc[i - 2].lower_ in ("city", "town", "village", "province") \
                 and doc[i - 1].lower_ == "of":
             type_ = "Place"  # "the city of Jisr al-Shughour": the small model often calls these people
@@ -238,7 +243,9 @@ def speaker_mention(doc, i: int, j: int, head) -> RawMention | None:
     """A mention for a speaker phrase that no entity covers, typed from its head: a proper name is a person
     (or what NER says), 'the campaign' an organisation, 'experts' a group, 'a source' a person."""
     if head.pos_ == "PROPN":
-        label = _LEX["labels"].get(head.ent_type_, "Person")
+        # a name the model did not type is a person, unless it is an acronym ('JDRF said')
+        default = "Organization" if head.text.isupper() and len(head.text) > 1 and j - i == 1 else "Person"
+        label = _LEX["labels"].get(head.ent_type_, default)
         if label == "Place" and country_name(doc[i:j].text):
             label = "Country"
         return _mention(doc, i, j, label, "name")

@@ -18,7 +18,8 @@ class Linker(Protocol):
     """Anything that can choose Wikidata ids for the entities of an extraction."""
 
     def link_all(self, extraction: Extraction) -> dict:
-        """Entity id -> an object with ``qid``, ``score`` and ``method``."""
+        """Entity id -> an object with ``qid``, ``score``, ``method`` and optionally ``type`` (the linked item's
+        kind, when it corrects the extracted type)."""
 
 
 def link(extraction: Extraction, linker: Linker) -> Extraction:
@@ -27,7 +28,8 @@ def link(extraction: Extraction, linker: Linker) -> Extraction:
     Two entities linked to the same item are one actor: they are merged (mentions joined, the first entity's
     id kept, statements and relations pointed at it)."""
     choices = linker.link_all(extraction)
-    entities = [replace(e, qid=c.qid, link_score=c.score, link_method=c.method) if (c := choices.get(e.id))
+    entities = [replace(e, qid=c.qid, link_score=c.score, link_method=c.method,
+                        type=getattr(c, "type", None) or e.type) if (c := choices.get(e.id))
                 else e for e in extraction.entities]
     first: dict[str, int] = {}
     renamed: dict[str, str] = {}

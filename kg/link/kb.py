@@ -35,6 +35,7 @@ from kg.errors import ConfigError, InputError
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
+KEYS_VERSION = 2  # bump when name_keys changes, so that the default KB is rebuilt with the new keys
 KINDS = ("Person", "Organization", "Country", "Place", "Group")
 QID_PATTERN = re.compile(r"^Q[1-9][0-9]*$")
 
@@ -109,13 +110,20 @@ def name_keys(name: str) -> list[str]:
     ['bashar al assad', 'bashar assad']
     >>> name_keys("Al Jazeera")
     ['al jazeera']
+    >>> name_keys("J. K. Rowling")
+    ['j k rowling', 'jk rowling']
     """
     key = normalise(name)
     if not key:
         return []
     words = key.split()
     bare = " ".join(w for i, w in enumerate(words) if i == 0 or w not in _PARTICLES)
-    return list(dict.fromkeys((key, bare)))
+    return list(dict.fromkeys((key, bare, _joined_initials(key))))
+
+
+def _joined_initials(key: str) -> str:
+    """'j k rowling' -> 'jk rowling', so that "J. K. Rowling" and "JK Rowling" meet."""
+    return re.sub(r"\b([a-z]) (?=[a-z]\b)", r"\1", key)
 
 
 def surname_keys(name: str) -> list[str]:
@@ -680,7 +688,7 @@ def fingerprint() -> str:
     """A hash of what the default KB is built from (rigour's version, curated.json, wikidata_types.json)."""
     from importlib.metadata import version
 
-    h = hashlib.sha256(version("rigour").encode())
+    h = hashlib.sha256(f"{version('rigour')} keys-{KEYS_VERSION}".encode())
     h.update(resources.files(__package__).joinpath("curated.json").read_bytes())
     h.update(resources.files(lexicons.__name__).joinpath("wikidata_types.json").read_bytes())
     return h.hexdigest()[:16]

@@ -25,6 +25,10 @@ COMPATIBLE = {
     "Group": {"Group"},  # 'Polish' (nail polish, the language) is not Poland; 'the British' is typed Country
     "Other": set(),
 }
+# Kinds the small NER model confuses: a full name that matches exactly may cross, at a cost, and the entity
+# takes the KB's kind ('David Cameron' typed as an organisation). Never a person and a place.
+CONFUSABLE = {"Person": {"Organization"}, "Organization": {"Person"}}
+CROSS_PENALTY = 0.1
 MATCH_SCORE = {"exact": 0.7, "partial": 0.45, "surname": 0.45}
 
 
@@ -33,6 +37,7 @@ class Choice:
     qid: str
     score: float
     method: str
+    type: str | None = None  # the KB's kind, when it corrects the extracted type
 
 
 def strip_titles(name: str) -> str:
@@ -154,20 +159,24 @@ class KbLinker:
             place_like = entity.type in ("Country", "Place", "Group")
             if _embedded(entity, text) or place_like and (sports or _opponent(entity, text)):
                 continue
+            full_name = len(strip_titles(entity.name).split()) > 1
             compatible = {qid: c for qid, c in self.candidates(entity).items()
-                          if c[0].kind in COMPATIBLE.get(entity.type, set())}
+                          if c[0].kind in COMPATIBLE.get(entity.type, set()) or
+                          full_name and c[1] == "exact" and c[0].kind in CONFUSABLE.get(entity.type, set())}
             total = sum(1 + c[0].popularity for c in compatible.values())
             scored = []
             for qid, (kb_entity, how) in compatible.items():
                 s = self.score(entity, kb_entity, how, context, date, (1 + kb_entity.popularity) / total)
-                scored.append((s, qid, how))
+                if kb_entity.kind not in COMPATIBLE.get(entity.type, set()):
+                    s = round(s - CROSS_PENALTY, 3)
+                scored.append((s, qid, how, kb_entity.kind))
             if not scored:
                 continue
             scored.sort(reverse=True)
-            best, qid, how = scored[0]
+            best, qid, how, kind = scored[0]
             runner_up = scored[1][0] if len(scored) > 1 else 0.0
             if best >= self.threshold and best - runner_up >= self.margin:
-                out[entity.id] = Choice(qid, best, f"kb-{how}")
+                out[entity.id] = Choice(qid, best, f"kb-{how}", kind if kind != entity.type else None)
                 if entity.type == "Country":
                     context.add(qid)
         return out
