@@ -290,3 +290,28 @@ def test_a_given_name_alone_joins_the_one_person_who_bears_it(others, joined):
     doc.ents = list(doc.ents) + [doc.char_span(doc[k].idx, doc[k].idx + 6, label="PERSON")]
     swift = next(c for c in cluster(doc, find_mentions(doc)) if c.name == "Taylor Swift")
     assert ([m.text for m in swift.mentions] == ["Taylor Swift", "Taylor"]) is joined
+
+
+@pytest.mark.parametrize("abbr, label, expected", [
+    ("TX", "ORG", "Texas"),             # a postal code after a place and a comma, whatever the model calls it
+    ("Calif.", "GPE", "California"),
+    ("Wash.", "GPE", "Washington, US"),  # named as the knowledge base tells the state from the capital
+])
+def test_a_us_state_abbreviation_after_a_city_is_the_state(abbr, label, expected):
+    from kg.extract.coref import cluster
+    from kg.extract.entities import find_mentions
+
+    rows = [("in", "in", "ADP", 0, "ROOT"), ("Houston", "Houston", "PROPN", 0, "pobj"), (",", ",", "PUNCT", 1, "punct"),
+            (abbr, abbr, "PROPN", 1, "appos"), ("today", "today", "NOUN", 0, "npadvmod")]
+    doc = _sentences_doc(rows, {0}, [("Houston", "GPE"), (abbr, label)])
+    names = {c.name: [m.text for m in c.mentions] for c in cluster(doc, find_mentions(doc))}
+    assert names == {"Houston": ["Houston"], expected: [abbr]}
+
+
+def test_a_postal_code_elsewhere_is_no_state():
+    from kg.extract.entities import find_mentions
+
+    rows = [("IN", "in", "ADP", 1, "prep"), ("Houston", "Houston", "PROPN", 1, "ROOT"), ("it", "it", "PRON", 1, "dep"),
+            ("is", "be", "AUX", 1, "dep"), ("OK", "OK", "ADJ", 1, "dep")]
+    doc = _sentences_doc(rows, {0}, [("Houston", "GPE")])
+    assert [m.text for m in find_mentions(doc)] == ["Houston"]

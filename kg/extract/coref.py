@@ -54,7 +54,7 @@ class Cluster:
                 return f"{nominal.head.capitalize()} of {COUNTRY_DISPLAY.get(nominal.country, nominal.country)}"
         names = self.names or self.mentions
         best = max(names, key=lambda m: (len(m.key.split()), len(m.text), -m.start))
-        text = best.text
+        text = best.canonical or best.text
         if text.lower().startswith("the "):
             text = text[4:]
         return text.rstrip("’'s") if text.endswith(("'s", "’s")) else text

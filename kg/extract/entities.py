@@ -19,6 +19,7 @@ HUMAN_NOUNS = frozenset(_LEX["human_nouns"])
 COUNTRY_HEADS = frozenset(_LEX["country_heads"])
 PARTICLE_NAME = re.compile(r"(?:[A-Z][\w'-]+ )+(?i:%s)[ -][A-Z][\w'-]+" % "|".join(_LEX["name_particles"]))
 PERSON_TITLES = frozenset(_LEX["person_titles"])
+US_STATES = _LEX["us_state_abbreviations"]
 PLACE_SUFFIXES = tuple(" " + s for s in _LEX["place_suffixes"])
 
 
@@ -36,6 +37,7 @@ class RawMention:
     key: str  # normalised name used for clustering
     country: str | None = None  # for nominals: the country that modifies them ("the Syrian government")
     head: str = ""  # head lemma of nominal and role phrases
+    canonical: str = ""  # the full name an abbreviation stands for ('Calif.' -> 'California')
 
 
 @cache
@@ -74,13 +76,14 @@ def _trim(doc, i: int, j: int) -> tuple[int, int]:
     return i, j
 
 
-def _mention(doc, i, j, type_, form, key=None, country=None, head="") -> RawMention | None:
-    i, j = _trim(doc, i, j)
+def _mention(doc, i, j, type_, form, key=None, country=None, head="", canonical="") -> RawMention | None:
+    if not canonical:  # an abbreviation keeps its final dot: 'Calif.'
+        i, j = _trim(doc, i, j)
     if i >= j:
         return None
     span = doc[i:j]
     return RawMention(i, j, span.start_char, span.end_char, span.text, type_, form,
-                      key or normalise(span.text), country, head)
+                      key or normalise(span.text), country, head, canonical)
 
 
 def _is_title_fragment(ent) -> bool:
@@ -111,12 +114,35 @@ def _inside_a_longer_name(doc, ent) -> bool:
         and not doc[k - 1].ent_type_
 
 
+def _us_state(doc, i: int, j: int) -> str | None:
+    """The US state that ``doc[i:j]`` abbreviates, as the knowledge base names it: after a place and a comma
+    ('Houston, TX', 'Manhattan Beach, Calif.'), or an AP-style abbreviation the model calls a place ('Mass.'
+    the state, not 'Mass.' the service)."""
+    text = doc[i:j].text
+    after_place = i >= 2 and doc[i - 1].text == "," and doc[i - 2].ent_type_ in ("GPE", "LOC")
+    place = all(t.ent_type_ in ("GPE", "LOC") for t in doc[i:j])
+    name = US_STATES["ap"].get(text) if after_place or place else None
+    name = name or (US_STATES["postal"].get(text) if after_place else None)
+    return US_STATES["display"].get(name, name) if name else None
+
+
+def _us_states(doc) -> list[RawMention]:
+    out = []
+    for t in doc:
+        name = _us_state(doc, t.i, t.i + 1)
+        if name:
+            m = _mention(doc, t.i, t.i + 1, "Place", "name", key=normalise(name), canonical=name)
+            if m:
+                out.append(m)
+    return out
+
+
 def _named(doc) -> list[RawMention]:
     labels = _LEX["labels"]
-    out = []
+    out = _us_states(doc)
     for ent in doc.ents:
         type_ = labels.get(ent.label_)
-        if type_ is None or not ent.text.strip():
+        if type_ is None or not ent.text.strip() or len(ent) == 1 and _us_state(doc, ent.start, ent.end):
             continue
         i, j = ent.start, ent.end
         if ent.label_ == "NORP":
