@@ -296,16 +296,19 @@ def test_a_given_name_alone_joins_the_one_person_who_bears_it(others, joined):
     ("TX", "ORG", "Texas"),             # a postal code after a place and a comma, whatever the model calls it
     ("Calif.", "GPE", "California"),
     ("Wash.", "GPE", "Washington, US"),  # named as the knowledge base tells the state from the capital
+    ("Georgia", "GPE", "Georgia, US"),
+    ("Georgia", "GPE", "Georgia"),  # after Tbilisi: the country
 ])
 def test_a_us_state_abbreviation_after_a_city_is_the_state(abbr, label, expected):
     from kg.extract.coref import cluster
     from kg.extract.entities import find_mentions
 
-    rows = [("in", "in", "ADP", 0, "ROOT"), ("Houston", "Houston", "PROPN", 0, "pobj"), (",", ",", "PUNCT", 1, "punct"),
+    city = "Tbilisi" if expected == "Georgia" else "Houston"
+    rows = [("in", "in", "ADP", 0, "ROOT"), (city, city, "PROPN", 0, "pobj"), (",", ",", "PUNCT", 1, "punct"),
             (abbr, abbr, "PROPN", 1, "appos"), ("today", "today", "NOUN", 0, "npadvmod")]
-    doc = _sentences_doc(rows, {0}, [("Houston", "GPE"), (abbr, label)])
+    doc = _sentences_doc(rows, {0}, [(city, "GPE"), (abbr, label)])
     names = {c.name: [m.text for m in c.mentions] for c in cluster(doc, find_mentions(doc))}
-    assert names == {"Houston": ["Houston"], expected: [abbr]}
+    assert names == {city: [city], expected: [abbr]}
 
 
 def test_a_postal_code_elsewhere_is_no_state():

@@ -76,6 +76,13 @@ def test_a_full_name_typed_as_an_organisation_links_to_the_person_and_takes_thei
     assert qids(kb, place) == {"Michael Jordan": None}  # places and people never cross
 
 
+def test_the_entitys_full_name_decides_over_the_bare_text(kb):
+    kb.add([KbEntity("Q230", "Georgia", kind="Country", popularity=100),
+            KbEntity("Q1428", "Georgia (USA)", aliases=("Georgia, US",), kind="Place", popularity=10)])
+    ex = extraction("Atlanta, Georgia, is hot.", [("Georgia, US", "Place", ["Georgia"])])
+    assert qids(kb, ex) == {"Georgia, US": "Q1428"}
+
+
 def test_ambiguous_names_stay_unlinked_unless_the_article_date_decides(kb):
     ex = extraction("John Smith and Ann Lee met.", [("John Smith", "Person", ["John Smith"]),
                                                    ("Ann Lee", "Person", ["Ann Lee"])], published="2018-03-01")

@@ -20,6 +20,7 @@ COUNTRY_HEADS = frozenset(_LEX["country_heads"])
 PARTICLE_NAME = re.compile(r"(?:[A-Z][\w'-]+ )+(?i:%s)[ -][A-Z][\w'-]+" % "|".join(_LEX["name_particles"]))
 PERSON_TITLES = frozenset(_LEX["person_titles"])
 US_STATES = _LEX["us_state_abbreviations"]
+US_STATE_NAMES = frozenset(US_STATES["postal"].values())
 PLACE_SUFFIXES = tuple(" " + s for s in _LEX["place_suffixes"])
 
 
@@ -115,14 +116,17 @@ def _inside_a_longer_name(doc, ent) -> bool:
 
 
 def _us_state(doc, i: int, j: int) -> str | None:
-    """The US state that ``doc[i:j]`` abbreviates, as the knowledge base names it: after a place and a comma
-    ('Houston, TX', 'Manhattan Beach, Calif.'), or an AP-style abbreviation the model calls a place ('Mass.'
-    the state, not 'Mass.' the service)."""
+    """The US state that ``doc[i:j]`` names or abbreviates, as the knowledge base names it: after a place and a
+    comma ('Houston, TX', 'Manhattan Beach, Calif.', 'Atlanta, Georgia'), or an AP-style abbreviation the model
+    calls a place ('Mass.' the state, not 'Mass.' the service)."""
     text = doc[i:j].text
     after_place = i >= 2 and doc[i - 1].text == "," and doc[i - 2].ent_type_ in ("GPE", "LOC")
     place = all(t.ent_type_ in ("GPE", "LOC") for t in doc[i:j])
     name = US_STATES["ap"].get(text) if after_place or place else None
     name = name or (US_STATES["postal"].get(text) if after_place else None)
+    if name is None and after_place and text in US_STATE_NAMES \
+            and doc[i - 2].text not in US_STATES["not_after"].get(text, ()):
+        name = text  # 'Atlanta, Georgia' is the state; 'Tbilisi, Georgia' the country
     return US_STATES["display"].get(name, name) if name else None
 
 

@@ -121,6 +121,11 @@ class KbLinker:
         self.kb.close()
 
     def candidates(self, entity: Entity) -> dict[str, tuple[object, str]]:
+        # The entity's full name, matched exactly, is the best evidence: 'Georgia, US' (from 'Atlanta, Ga.') is
+        # the state, whatever the bare 'Georgia' of the text also names.
+        exact = {e.qid: (e, how) for e, how in self.kb.candidates(strip_titles(entity.name)) if how == "exact"}
+        if exact:
+            return exact
         forms = {m.span.text for m in entity.mentions if m.form == "name"} | {entity.name}
         found: dict[str, tuple[object, str]] = {}
         for form in sorted(forms, key=len, reverse=True):
