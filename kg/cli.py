@@ -80,8 +80,10 @@ def _parser() -> argparse.ArgumentParser:
     command("validate", "Check the graph against kg's SHACL shapes.")
     command("stats", "Count articles, entities, statements, relations and triples.")
 
-    p = command("eval", "Score extraction against a gold file: P/R/F1 of statements, speakers and relations.")
-    p.add_argument("gold", metavar="GOLD", help="JSONL gold: PolNeAR-style attributions or contract-shape documents")
+    p = command("eval", "Score extraction against a gold file: P/R/F1 of statements, speakers and relations, of "
+                        "entity linking, or of named entities, depending on the gold.")
+    p.add_argument("gold", metavar="GOLD", help="JSONL gold: PolNeAR-style attributions, contract-shape documents, "
+                   "ELEVANT entity-linking labels (news-fair) or CoNLL NER entities")
     p.add_argument("--pred", help="score these contract predictions (JSONL) instead of running extraction")
     p.add_argument("--texts", help="folder with the article of each gold document that carries no text")
     p.add_argument("--pipeline", help="installed spaCy pipeline")
@@ -265,9 +267,15 @@ def cmd_eval(args, cfg: Config) -> int:
         from kg.pipeline import extract_articles
         from kg.read import make_article
 
-        articles = [make_article(evaluation._doc_id(d), texts[evaluation._doc_id(d)]) for d in gold]
+        articles = [make_article(evaluation.doc_id(d), texts[evaluation.doc_id(d)]) for d in gold]
         predictions = {x.article.id: x.to_json() for x in extract_articles(articles, cfg)}
-    print(evaluation.report(evaluation.score(gold, predictions, texts)))
+    kb = None
+    if evaluation.task(gold) == "linking":  # InKB accuracy: against the knowledge base kg links with
+        from kg.link.kb import open_default
+
+        with open_default(cfg.kb or None) as base:
+            kb = set(base.qids())
+    print(evaluation.report(evaluation.score(gold, predictions, texts, kb)))
     return 0
 
 

@@ -1,11 +1,4 @@
-"""``kg eval``: score kg's extraction against a gold file, like ``spacy evaluate``.
-
-Gold files are JSONL (or one JSON document), one article per line, in either of two shapes:
-
-- attribution gold (PolNeAR style): ``{"id", "text", "attributions": [{"source": [span], "cue": [span],
-  "content": [span]}]}``; spans may be discontinuous;
-- contract gold (``extraction.schema.json`` shape, as ``seed-gold.json``): ``{"doc_id", "entities", "statements",
-  "relations"}``, with ``text`` in the line or the article found by ``texts`` (a folder holding ``<doc_id>``).
+"""Statements and relations: scores against attribution gold (PolNeAR style) and contract gold (seed-gold.json).
 
 Metrics (the definitions of the published news-quote evaluations):
 - content: overlap = |chars(gold) ∩ chars(pred)| / |chars(gold)|, spans trimmed of whitespace and quote marks;
@@ -19,12 +12,11 @@ Metrics (the definitions of the published news-quote evaluations):
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from kg.errors import EvalError
+from kg.evaluation.counts import Counts as _Counts
+from kg.evaluation.gold import doc_id
 
 QUOTES = "\"'“”„‟«»‘’‚‛`"
 THRESHOLDS = (0.3, 0.8)
@@ -58,18 +50,10 @@ def _span(x) -> tuple[int, int]:
 
 
 @dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
+class Counts(_Counts):
     speaker: int = 0
     cue: int = 0
     cue_total: int = 0
-
-    def prf(self) -> tuple[float, float, float]:
-        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
 @dataclass
@@ -168,9 +152,8 @@ def score(gold_docs: list[dict], predictions: dict[str, dict], texts: dict[str, 
     """Score predictions (contract documents keyed by doc id) against gold documents."""
     out = Scores()
     for gold in gold_docs:
-        doc_id = _doc_id(gold)
-        text = texts[doc_id]
-        pred = predictions.get(doc_id, {})
+        text = texts[doc_id(gold)]
+        pred = predictions.get(doc_id(gold), {})
         out.documents += 1
         items = _gold_statements(gold, text)
         preds = [dict(p, _chars=_chars(text, [_span(p["content"])]) if p.get("content") else set())
@@ -189,51 +172,8 @@ def score(gold_docs: list[dict], predictions: dict[str, dict], texts: dict[str, 
         if "relations" in gold:
             r = _relations(gold, pred)
             out.relations = out.relations or Counts()
-            out.relations.tp += r.tp
-            out.relations.fp += r.fp
-            out.relations.fn += r.fn
+            out.relations.add(r)
     return out
-
-
-def _doc_id(doc: dict) -> str:
-    return str(doc.get("id", doc.get("doc_id", "")))
-
-
-def read_gold(path: str | Path, texts_dir: str | Path | None = None) -> tuple[list[dict], dict[str, str]]:
-    """Gold documents and their texts. A document without ``text`` is read from ``texts_dir/<doc_id>``."""
-    path = Path(path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvalError(f"cannot read gold file {path}: {exc}; give a UTF-8 JSONL file") from None
-    try:
-        docs = [json.loads(raw)]
-    except json.JSONDecodeError:
-        docs = []
-        for n, line in enumerate(raw.splitlines(), 1):
-            if line.strip():
-                try:
-                    docs.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise EvalError(f"{path}:{n}: not JSON ({exc.msg}); gold files hold one JSON document per "
-                                    "line") from None
-    texts = {}
-    for d in docs:
-        if not isinstance(d, dict) or not ("attributions" in d or "statements" in d):
-            raise EvalError(f"{path}: a gold document needs 'attributions' (PolNeAR style) or 'statements' "
-                            "(contract shape)")
-        doc_id = _doc_id(d)
-        text = d.get("text")
-        if text is None:
-            candidates = [Path(texts_dir) / doc_id] if texts_dir else []
-            candidates += [path.parent / doc_id, Path("seeds") / doc_id]
-            found = next((c for c in candidates if c.is_file()), None)
-            if found is None:
-                raise EvalError(f"gold document {doc_id!r} has no text and no file {doc_id} was found; "
-                                "pass --texts FOLDER")
-            text = found.read_text(encoding="utf-8")
-        texts[doc_id] = text
-    return docs, texts
 
 
 def report(scores: Scores) -> str:
