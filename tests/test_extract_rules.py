@@ -267,9 +267,17 @@ def test_a_person_pronoun_inside_a_quotation_is_left_alone():
             ("He", "he", "PRON", 5, "nsubj"), ("lies", "lie", "VERB", 2, "ccomp"), ('"', '"', "PUNCT", 5, "punct")]
     doc = _sentences_doc(rows, {0}, [("Donald Trump", "PERSON")])
     clusters = cluster(doc, find_mentions(doc))
+    (trump,) = clusters
     quote = (doc[5].idx, doc[6].idx + 4)
-    assert pronoun_mentions(doc, clusters, 0, len(doc.text), taken=set(), quoted=[]) != []
-    assert pronoun_mentions(doc, clusters, 0, len(doc.text), taken=set(), quoted=[quote]) == []
+    assert pronoun_mentions(doc, clusters, 0, len(doc.text), taken=set(), quoted=[]) == [(trump, 5)]
+    # nobody is known to have said it: left alone
+    assert pronoun_mentions(doc, clusters, 0, len(doc.text), taken=set(), quoted=[(*quote, frozenset())]) == []
+    # Trump said it: 'He' is somebody else
+    said = [(*quote, frozenset({id(trump)}))]
+    assert pronoun_mentions(doc, clusters, 0, len(doc.text), taken=set(), quoted=said) == []
+    # a third person said it: 'He' is Trump
+    said = [(*quote, frozenset({id(object())}))]
+    assert pronoun_mentions(doc, clusters, 0, len(doc.text), taken=set(), quoted=said) == [(trump, 5)]
 
 
 @pytest.mark.parametrize("others, joined", [([], True), ([("Taylor", "Lautner")], False)])

@@ -135,7 +135,9 @@ def extract(article: Article, doc) -> Extraction:
                 cue=Span(f.cue[0], f.cue[1], text[f.cue[0]:f.cue[1]]) if f.cue else None,
                 cue_lemma=f.cue_lemma, stance=f.stance, about=about, topics=_topics(text, chunks, f.content, owner),
                 date=d, rule=f.rule, confidence=f.confidence))
-    quoted = statements.find_quotes(text, start, end)
+    quoted = [(s, e, frozenset(id(ents.by_id[st.speaker]) for st in out_statements
+                               if st.speaker and st.content.start < e and s < st.content.end))
+              for s, e in statements.find_quotes(text, start, end)]
     for c, i in coref.pronoun_mentions(doc, ents.clusters, start, end, taken=speaker_pronouns, quoted=quoted):
         extra_mentions.setdefault(ents.id_of(c), set()).add((doc[i].idx, doc[i].idx + len(doc[i]), "pronoun"))
     # Bolton's earlier statements take the date of his later, dated speech

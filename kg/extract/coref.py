@@ -254,13 +254,15 @@ def gender(doc, c: Cluster) -> str | None:
 
 
 def pronoun_mentions(doc, clusters: list[Cluster], start: int, end: int, *, taken: set[int],
-                     quoted: list[tuple[int, int]]) -> list[tuple[Cluster, int]]:
+                     quoted: list[tuple[int, int, frozenset[int]]]) -> list[tuple[Cluster, int]]:
     """Pronouns that refer to an entity, as (entity, token index), resolved only when the reading is clear:
 
     - 'he', 'his', 'she', 'her': the person last mentioned, when no other person was mentioned since the
       sentence before that mention, at most three sentences back, and a title or a common given name says the
       person is of the pronoun's gender (NER misses people, and 'she' must not land on the man named last).
-      Not inside quotations, where 'he' is the speaker's, not the narrator's.
+      Inside a quotation (``quoted``: start, end and the ``id`` of its speakers' clusters) a third-person
+      pronoun is never the speaker, so the speakers are passed over; a quotation nobody is known to have said
+      is left alone.
     - 'it', 'its': the country or organisation named in the same sentence, when it is the nearest singular
       noun before the pronoun ('the state of Egypt, with all that it has done for its people'); not the
       'it' of 'it is clear that', 'it seems'.
@@ -282,11 +284,11 @@ def pronoun_mentions(doc, clusters: list[Cluster], start: int, end: int, *, take
         kind = MENTION_PRONOUNS.get(tok.lower_)
         if kind is None or tok.i in taken or tok.i in owner or not start <= tok.idx < end or tok.pos_ != "PRON":
             continue
-        inside = any(s <= tok.idx < e for s, e in quoted)
+        inside = [who for s, e, who in quoted if s <= tok.idx < e]
         if kind == "thing":
             c = _thing_antecedent(doc, tok, owner)
-        elif not inside:
-            c = _person_antecedent(tok, owner, sents, sent_no)
+        elif not inside or inside[0]:
+            c = _person_antecedent(tok, owner, sents, sent_no, skip=inside[0] if inside else frozenset())
             c = c if c is not None and genders.get(id(c)) == kind else None
         else:
             c = None
@@ -295,15 +297,18 @@ def pronoun_mentions(doc, clusters: list[Cluster], start: int, end: int, *, take
     return out
 
 
-def _person_antecedent(tok, owner, sents, sent_no) -> Cluster | None:
+def _person_antecedent(tok, owner, sents, sent_no, skip: frozenset[int]) -> Cluster | None:
+    def person(t: int) -> bool:
+        return t in owner and owner[t].type == "Person" and id(owner[t]) not in skip
+
     k = tok.i - 1
-    while k >= 0 and not (k in owner and owner[k].type == "Person"):
+    while k >= 0 and not person(k):
         k -= 1
     if k < 0 or sent_no[tok.i] - sent_no[k] > 3:
         return None
     c = owner[k]
     first = sents[max(sent_no[k] - 1, 0)].start
-    if any(owner.get(t) is not c and owner[t].type == "Person" for t in range(first, tok.i) if t in owner):
+    if any(owner[t] is not c for t in range(first, tok.i) if person(t)):
         return None
     return c
 

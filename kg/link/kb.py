@@ -35,7 +35,7 @@ from kg.errors import ConfigError, InputError
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-KEYS_VERSION = 2  # bump when name_keys changes, so that the default KB is rebuilt with the new keys
+KEYS_VERSION = 3  # bump when name_keys changes, so that the default KB is rebuilt with the new keys
 KINDS = ("Person", "Organization", "Country", "Place", "Group")
 QID_PATTERN = re.compile(r"^Q[1-9][0-9]*$")
 
@@ -107,9 +107,9 @@ def name_keys(name: str) -> list[str]:
     """The keys a name is stored and looked up under: its key, and the key without inner al-/el- particles.
 
     >>> name_keys("Bashar al-Assad")
-    ['bashar al assad', 'bashar assad']
+    ['bashar al assad', 'bashar assad', 'bashar asad']
     >>> name_keys("Al Jazeera")
-    ['al jazeera']
+    ['al jazeera', 'al jazera']
     >>> name_keys("J. K. Rowling")
     ['j k rowling', 'jk rowling']
     """
@@ -118,7 +118,15 @@ def name_keys(name: str) -> list[str]:
         return []
     words = key.split()
     bare = " ".join(w for i, w in enumerate(words) if i == 0 or w not in _PARTICLES)
-    return list(dict.fromkeys((key, bare, _joined_initials(key))))
+    keys = (key, bare, _joined_initials(key))
+    if len(words) > 1:  # 'el-Sissi' and 'el-Sisi', 'Gaddafi' and 'Gadafi': transliterations double letters freely
+        keys += (_squeezed(bare),)
+    return list(dict.fromkeys(keys))
+
+
+def _squeezed(key: str) -> str:
+    """'abdel fattah el sissi' -> 'abdel fatah el sisi'."""
+    return re.sub(r"([a-z])\1+", r"\1", key)
 
 
 def _joined_initials(key: str) -> str:
@@ -132,7 +140,7 @@ def surname_keys(name: str) -> list[str]:
     >>> surname_keys("John R. Bolton")
     ['bolton']
     >>> surname_keys("Bashar al-Assad")
-    ['al assad', 'assad']
+    ['al assad', 'assad', 'asad']
     >>> surname_keys("William B. Taylor, Jr.")
     ['taylor']
     >>> surname_keys("Bolton")
@@ -150,7 +158,7 @@ def surname_keys(name: str) -> list[str]:
     if not key or key == normalise(" ".join(words)):
         return []
     bare = " ".join(w for w in key.split() if w not in _PARTICLES) or key
-    return list(dict.fromkeys((key, bare)))
+    return list(dict.fromkeys((key, bare, _squeezed(bare))))
 
 
 # --- Wikidata classes -> kg kinds -----------------------------------------------------------------------------
