@@ -326,3 +326,17 @@ def test_a_postal_code_elsewhere_is_no_state():
             ("is", "be", "AUX", 1, "dep"), ("OK", "OK", "ADJ", 1, "dep")]
     doc = _sentences_doc(rows, {0}, [("Houston", "GPE")])
     assert [m.text for m in find_mentions(doc)] == ["Houston"]
+
+
+@pytest.mark.parametrize("words, label, expected", [
+    (["Somerset", "296"], "GPE", "Somerset"),       # a score run into a place
+    (["S.", "Watkin", "4-28"], "PERSON", "S. Watkin"),
+    (["Kent", "108-3"], "ORG", "Kent"),
+    (["Channel", "4"], "ORG", "Channel 4"),         # a number that is part of a name
+])
+def test_a_score_is_no_part_of_a_name(words, label, expected):
+    from kg.extract.entities import find_mentions
+
+    rows = [(w, w, "PROPN", len(words), "compound") for w in words] + [("won", "win", "VERB", len(words), "ROOT")]
+    doc = _sentences_doc(rows, {0}, [(" ".join(words), label)])
+    assert [m.text for m in find_mentions(doc)] == [expected]

@@ -20,6 +20,7 @@ COUNTRY_HEADS = frozenset(_LEX["country_heads"])
 PARTICLE_NAME = re.compile(r"(?:[A-Z][\w'-]+ )+(?i:%s)[ -][A-Z][\w'-]+" % "|".join(_LEX["name_particles"]))
 PERSON_TITLES = frozenset(_LEX["person_titles"])
 US_STATES = _LEX["us_state_abbreviations"]
+_SCORE = re.compile(r"\d+[-–/]\d+")
 US_STATE_NAMES = frozenset(US_STATES["postal"].values())
 PLACE_SUFFIXES = tuple(" " + s for s in _LEX["place_suffixes"])
 
@@ -149,11 +150,16 @@ def _named(doc) -> list[RawMention]:
         if type_ is None or not ent.text.strip() or len(ent) == 1 and _us_state(doc, ent.start, ent.end):
             continue
         i, j = ent.start, ent.end
+        # 'Leicestershire 296', 'S. Watkin 4-28': a score the model ran into the name (not 'Channel 4')
+        while j - i > 1 and (_SCORE.fullmatch(doc[j - 1].text) or
+                             ent.label_ in ("PERSON", "GPE", "LOC", "NORP") and doc[j - 1].like_num):
+            j -= 1
+        name = doc[i:j].text
         if ent.label_ == "NORP":
             root = ent.root
             if root.dep_ in ("amod", "compound", "npadvmod") or root.pos_ == "ADJ" and root.dep_ != "pobj":
                 continue  # adjectival: "Syrian President", "Russian defense ministry"
-            country = demonym_country(ent.text)
+            country = demonym_country(name)
             if country and i > 0 and doc[i - 1].lower_ == "the":
                 canonical = country_name(country) or country
                 m = _mention(doc, i - 1, j, "Country", "name", key=normalise(canonical), country=canonical)
@@ -162,12 +168,12 @@ def _named(doc) -> list[RawMention]:
                 continue
         if ent.label_ == "ORG" and _is_title_fragment(ent):
             continue
-        if ent.label_ == "ORG" and PARTICLE_NAME.fullmatch(ent.text):
+        if ent.label_ == "ORG" and PARTICLE_NAME.fullmatch(name):
             type_ = "Person"  # "Staffan de Mistura": the small model takes particles for organisations
         if ent.label_ in ("GPE", "LOC") and _inside_a_longer_name(doc, ent):
             continue
         if ent.label_ == "GPE":
-            canonical = country_name(ent.text)
+            canonical = country_name(name)
             if canonical:
                 m = _mention(doc, i, j, "Country", "name", key=normalise(canonical), country=canonical)
                 if m:
