@@ -5,7 +5,6 @@ One bad article is reported and skipped; it never stops the run or touches the o
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,7 +99,7 @@ def build(paths: Iterable[str | Path], store, config: Config, *, progress: bool 
 
 
 def _build(paths, store, config: Config, report: BuildReport, linker, progress: bool, force: bool) -> None:
-    kb_state = json.dumps(linker.kb.loaded(), sort_keys=True)
+    kb_state = linker.kb.state()
     todo: list[tuple[Article, str]] = []
     for item in read_articles(paths, config):
         if isinstance(item, Problem):

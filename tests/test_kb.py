@@ -86,6 +86,16 @@ def test_candidates_order_and_limit(default_kb):
     assert kinds == sorted(kinds, key=["exact", "surname", "partial"].index)
 
 
+def test_the_end_of_an_organisations_name_is_no_candidate_and_a_patronymic_no_surname(tmp_path):
+    with KnowledgeBase(tmp_path / "kb.sqlite") as kb:
+        kb.add([KbEntity("Q47423", "United Nations General Assembly", kind="Organization"),
+                KbEntity("Q6892571", "Mohammad bin Salman", kind="Person"),
+                KbEntity("Q10296812", "Mohammad Javad Zarif", kind="Person")])
+        assert matches(kb, "General Assembly") == []  # Virginia's is not the UN's
+        assert matches(kb, "Salman") == []  # King Salman is not his son
+        assert matches(kb, "Javad Zarif") == [("Q10296812", "partial")]
+
+
 @pytest.mark.parametrize("name", ["", "  ", "...", "Nobody Whatsoever"])
 def test_no_candidates(default_kb, name):
     assert default_kb.candidates(name) == []
@@ -122,6 +132,19 @@ def test_add_get_upsert_and_meta(tmp_path):
         assert loaded["one"]["count"] == 2 and loaded["two"]["count"] == 1 and loaded["one"]["date"]
     with KnowledgeBase(tmp_path / "kb.sqlite") as kb:  # reopened: it was committed
         assert len(kb) == 2
+
+
+def test_the_state_for_content_hashes_changes_with_the_content_not_the_day(tmp_path):
+    with KnowledgeBase(tmp_path / "kb.sqlite") as kb:
+        kb.add([KbEntity("Q30", "United States", kind="Country", source="one")])
+        before = kb.state()
+        loaded = kb.loaded()
+        loaded["one"]["date"] = "1999-12-31"  # the same KB built on another day
+        with kb._db:
+            kb._set_meta("loaded", loaded)
+        assert kb.state() == before
+        kb.add([KbEntity("Q311269", "John Bolton", kind="Person", source="one")])
+        assert kb.state() != before
 
 
 def test_unusable_kb_files(tmp_path):

@@ -79,6 +79,7 @@ class KbEntity:
 # that "Al Jazeera" or "El Salvador" keep theirs.
 _PARTICLES = frozenset({"al", "el"})
 _GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_PATRONYMIC = frozenset({"bin", "ibn", "bint", "ben"})
 _DELETED = frozenset(".'’`")  # U.S. -> us, O'Brien -> obrien: no word break
 
 
@@ -145,6 +146,8 @@ def surname_keys(name: str) -> list[str]:
     ['taylor']
     >>> surname_keys("Bolton")
     []
+    >>> surname_keys("Mohammad bin Salman")
+    []
     """
     words = name.split()  # raw words, so that "al-Assad" stays one word
     while len(words) > 1 and normalise(words[-1]) in _GENERATIONAL:
@@ -152,6 +155,8 @@ def surname_keys(name: str) -> list[str]:
     if len(words) < 2:
         return []
     last = words[-1]
+    if len(words) > 2 and normalise(words[-2]) in _PATRONYMIC:
+        return []  # 'Mohammad bin Salman': 'Salman' is his father, not a surname
     if len(words) > 2 and normalise(words[-2]) in _PARTICLES:  # "Bashar al Assad"
         last = f"{words[-2]} {last}"
     key = normalise(last)
@@ -242,6 +247,12 @@ class KnowledgeBase:
         """What was loaded: source name -> {"count": entities, "date": ISO date, ...}."""
         return self._meta("loaded") or {}
 
+    def state(self) -> str:
+        """What the KB holds, for content hashes: its default build's fingerprint and what was loaded from which
+        source, without the dates (a KB built from the same sources on another day links the same)."""
+        loaded = {src: {k: v for k, v in entry.items() if k != "date"} for src, entry in self.loaded().items()}
+        return json.dumps({"fingerprint": self._meta("fingerprint"), "loaded": loaded}, sort_keys=True)
+
     def note(self, source: str, **values) -> None:
         """Record extra facts about a load (e.g. ``malformed=3``) in the meta table."""
         with self._db:
@@ -306,7 +317,8 @@ class KnowledgeBase:
 
         - ``'exact'``: the name's key is one of the entity's names ("Bashar Assad", "U.S.", "the British");
         - ``'surname'``: the name is a person's last name alone ("Bolton", "Assad");
-        - ``'partial'``: a name of two words or more ends a longer name of the entity ("Javad Zarif").
+        - ``'partial'``: a name of two words or more ends a longer name of a person ("Javad Zarif"); not of an
+          organisation, where the end of a name is often a name of its own ("General Assembly").
 
         Within a kind, the more popular entity comes first; an entity is listed once, under its best kind.
         """
@@ -327,7 +339,7 @@ class KnowledgeBase:
             high = low[:-1] + chr(ord(low[-1]) + 1)
             for (qid,) in self._db.execute(
                     "SELECT DISTINCT a.qid FROM aliases a JOIN entities e ON e.qid = a.qid WHERE a.match = ? AND "
-                    "a.rkey >= ? AND a.rkey < ? ORDER BY e.popularity DESC, e.label LIMIT ?",
+                    "e.kind = 'Person' AND a.rkey >= ? AND a.rkey < ? ORDER BY e.popularity DESC, e.label LIMIT ?",
                     (EXACT, low, high, limit)):
                 found.setdefault(qid, PARTIAL)
         ranked = [(self.get(qid), match) for qid, match in found.items()]
