@@ -340,3 +340,12 @@ def test_a_score_is_no_part_of_a_name(words, label, expected):
     rows = [(w, w, "PROPN", len(words), "compound") for w in words] + [("won", "win", "VERB", len(words), "ROOT")]
     doc = _sentences_doc(rows, {0}, [(" ".join(words), label)])
     assert [m.text for m in find_mentions(doc)] == [expected]
+
+
+def test_a_name_without_a_capital_is_no_name():
+    from kg.extract.entities import find_mentions
+
+    rows = [("an", "an", "DET", 3, "det"), ("un", "un", "PROPN", 3, "compound"), ("-", "-", "PUNCT", 3, "punct"),
+            ("redacted", "redact", "ADJ", 3, "ROOT"), ("copy", "copy", "NOUN", 3, "dobj")]
+    doc = _sentences_doc(rows, {0}, [("un", "ORG")])
+    assert find_mentions(doc) == []

@@ -147,8 +147,9 @@ def _named(doc) -> list[RawMention]:
     out = _us_states(doc)
     for ent in doc.ents:
         type_ = labels.get(ent.label_)
-        if type_ is None or not ent.text.strip() or len(ent) == 1 and _us_state(doc, ent.start, ent.end):
-            continue
+        if type_ is None or not any(c.isupper() for c in ent.text) or \
+                len(ent) == 1 and _us_state(doc, ent.start, ent.end):
+            continue  # a name has a capital: not the 'un' of 'un-redacted'; states come from _us_states
         i, j = ent.start, ent.end
         # 'Leicestershire 296', 'S. Watkin 4-28': a score the model ran into the name (not 'Channel 4')
         while j - i > 1 and (_SCORE.fullmatch(doc[j - 1].text) or
