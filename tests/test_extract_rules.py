@@ -349,3 +349,23 @@ def test_a_name_without_a_capital_is_no_name():
             ("redacted", "redact", "ADJ", 3, "ROOT"), ("copy", "copy", "NOUN", 3, "dobj")]
     doc = _sentences_doc(rows, {0}, [("un", "ORG")])
     assert find_mentions(doc) == []
+
+
+@pytest.mark.parametrize("words, label, short, joined", [
+    (["U.S.", "Food", "and", "Drug", "Administration"], "ORG", "FDA", True),
+    (["American", "Civil", "Liberties", "Union"], "ORG", "ACLU", True),
+    (["Harvard", "University"], "ORG", "Harvard", True),
+    (["American", "Civil", "Liberties", "Union"], "ORG", "NATO", False),
+])
+def test_an_acronym_or_first_word_joins_the_organisation(words, label, short, joined):
+    from kg.extract.coref import cluster
+    from kg.extract.entities import find_mentions
+
+    n = len(words)
+    rows = [(w, w, "PROPN", n, "compound") for w in words] + [("met", "meet", "VERB", n, "ROOT"), (".", ".", "PUNCT", n, "punct"),
+                                                                (short, short, "PROPN", n + 3, "nsubj"),
+                                                                ("left", "leave", "VERB", n + 3, "ROOT")]
+    doc = _sentences_doc(rows, {0, n + 2}, [(" ".join(words), label)])
+    doc.ents = list(doc.ents) + [doc.char_span(doc[n + 2].idx, doc[n + 2].idx + len(short), label="ORG")]
+    full = next(c for c in cluster(doc, find_mentions(doc)) if c.name == " ".join(words))
+    assert (short in [m.text for m in full.mentions]) is joined

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kg import lexicons
-from kg.extract.entities import RawMention
+from kg.extract.entities import RawMention, country_name
 
 _LEX = lexicons.load("entities")
 PERSON_PRONOUNS = frozenset(_LEX["person_pronouns"])
@@ -68,6 +68,22 @@ def _tokens(key: str) -> list[str]:
     return [t for t in key.replace("-", " ").split() if t not in TITLES]
 
 
+_MINOR = frozenset({"of", "and", "for", "the", "on", "in", "&", "de"})
+
+
+def _acronym_of(acronym: str, name: str) -> bool:
+    """'FDA' of 'U.S. Food and Drug Administration', 'ACLU' of 'American Civil Liberties Union'."""
+    letters = acronym.replace(".", "")
+    if not (acronym.isupper() and 2 <= len(letters) <= 6 and letters.isalpha()):
+        return False
+    words = [w for w in name.replace("-", " ").split() if w.lower() not in _MINOR]
+    initials = "".join(w[0] for w in words).upper()
+    if initials == letters:
+        return True
+    # 'U.S.' before an agency's name is left out of its acronym
+    return len(words) > 2 and "".join(w[0] for w in words[1:]).upper() == letters and country_name(words[0]) is not None
+
+
 def _partial_name(short: list[str], long: list[str]) -> bool:
     """'bolton' of 'john bolton', 'jaberi ansari' of 'hussein jaberi ansari', 'de mistura' of 'staffan de mistura'."""
     return 0 < len(short) < len(long) and long[-len(short):] == short
@@ -114,6 +130,13 @@ def cluster(doc, mentions: list[RawMention]) -> list[Cluster]:
                 given = [c for c in clusters if c.type == "Person"
                          and any(len(_tokens(n.key)) > 1 and _tokens(n.key)[0] == toks[0] for n in c.names)]
                 c = given[0] if len(given) == 1 else None
+            elif not candidates and len(toks) == 1 and m.type not in ("Country", "Place"):
+                # 'FDA' after 'U.S. Food and Drug Administration', 'Harvard' after 'Harvard University': the
+                # acronym or first word of one organisation's name
+                orgs = [c for c in clusters if c.type == "Organization" and any(
+                    _acronym_of(m.text, n.text) or m.type == "Organization" and len(_tokens(n.key)) > 1
+                    and _tokens(n.key)[0] == toks[0] for n in c.names)]
+                c = orgs[0] if len(orgs) == 1 else None
         if c is None:
             c = Cluster()
             clusters.append(c)

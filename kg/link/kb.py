@@ -35,7 +35,7 @@ from kg.errors import ConfigError, InputError
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-KEYS_VERSION = 4  # bump when name_keys changes, so that the default KB is rebuilt with the new keys
+KEYS_VERSION = 4  # bump when name_keys or surname_keys change, so that the default KB is rebuilt with the new keys
 KINDS = ("Person", "Organization", "Country", "Place", "Group")
 QID_PATTERN = re.compile(r"^Q[1-9][0-9]*$")
 
