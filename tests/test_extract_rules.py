@@ -369,3 +369,27 @@ def test_an_acronym_or_first_word_joins_the_organisation(words, label, short, jo
     doc.ents = list(doc.ents) + [doc.char_span(doc[n + 2].idx, doc[n + 2].idx + len(short), label="ORG")]
     full = next(c for c in cluster(doc, find_mentions(doc)) if c.name == " ".join(words))
     assert (short in [m.text for m in full.mentions]) is joined
+
+
+def test_called_for_takes_the_prepositions_object_as_content():
+    doc = make_doc([("Clinton", "Clinton", "PROPN", 1, "nsubj"), ("called", "call", "VERB", 1, "ROOT"),
+                    ("for", "for", "ADP", 1, "prep"), ("more", "more", "ADJ", 5, "amod"),
+                    ("school", "school", "NOUN", 5, "compound"), ("investment", "investment", "NOUN", 2, "pobj"),
+                    (".", ".", "PUNCT", 1, "punct")])
+    (found,) = statements.find_statements(doc)
+    assert doc.text[slice(*found.content)] == "more school investment"
+    # 'called into a radio show' is no statement
+    doc = make_doc([("Trump", "Trump", "PROPN", 1, "nsubj"), ("called", "call", "VERB", 1, "ROOT"),
+                    ("into", "into", "ADP", 1, "prep"), ("a", "a", "DET", 5, "det"), ("radio", "radio", "NOUN", 5, "compound"),
+                    ("show", "show", "NOUN", 2, "pobj"), (".", ".", "PUNCT", 1, "punct")])
+    assert statements.find_statements(doc) == []
+
+
+@pytest.mark.parametrize("obj, lemma, content", [("threat", "threat", "a threat"), ("residents", "resident", None)])
+def test_citing_a_thing_is_content_citing_people_is_a_source(obj, lemma, content):
+    doc = make_doc([("Officials", "official", "NOUN", 1, "nsubj"), ("closed", "close", "VERB", 1, "ROOT"),
+                    ("it", "it", "PRON", 1, "dobj"), (",", ",", "PUNCT", 1, "punct"), ("citing", "cite", "VERB", 1, "advcl"),
+                    ("a", "a", "DET", 6, "det"), (obj, lemma, "NOUN", 4, "dobj"), (".", ".", "PUNCT", 1, "punct")])
+    doc[4].tag_ = "VBG"  # '..., citing ...': the participle's subject is the sentence's
+    found = [doc.text[slice(*f.content)] for f in statements.find_statements(doc)]
+    assert found == ([content] if content else [])

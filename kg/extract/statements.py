@@ -17,6 +17,11 @@ NOUNS: dict[str, str] = _LEX["nouns"]
 SUBJECT_DEPS = frozenset(_LEX["subject_deps"])
 OBJECT_CONTENT = frozenset(_LEX["object_content_verbs"])  # "called the charges unsubstantiated"
 NEEDS_OBJECT = frozenset(_LEX["object_content_needs_direct_object"])  # not "called into a radio show"
+CONTENT_PREPS = {k: frozenset(v) for k, v in _LEX["object_content_preps"].items() if not k.startswith("_")}
+SOURCE_OBJECT = frozenset(_LEX["source_object_verbs"])  # "citing Idlib residents": a source, not content
+_ENTITIES = lexicons.load("entities")
+PEOPLE_NOUNS = frozenset(_ENTITIES["human_nouns"]) | {w.rstrip("s") for w in _ENTITIES["group_heads"]} | \
+    frozenset(lexicons.load("relations")["role_nouns"])
 RELATIVE = frozenset({"who", "which", "that"})
 OPENERS, CLOSERS, AMBIGUOUS = "“«„", "”»", '"'
 QUOTE_CHARS = OPENERS + CLOSERS + AMBIGUOUS
@@ -183,15 +188,25 @@ def _verb_content(doc, verb, sent) -> tuple[tuple[int, int] | None, str]:
     direct_object = any(o.dep_ in ("dobj", "oprd") for o in objs)
     # 'denied the use of ...', 'warned X against ...', 'called the charges unsubstantiated' -- not 'called into'
     stance = VERBS.get(lemma)
-    if objs and (stance not in (None, "assert") or lemma in OBJECT_CONTENT) and (direct_object or lemma not in NEEDS_OBJECT):
+    # 'called for more school investment': the preposition's object is the content
+    via = [o for o in objs if o.dep_ == "prep" and o.lower_ in CONTENT_PREPS.get(lemma, ()) and o.i == verb.i + 1]
+    sources = lemma in SOURCE_OBJECT and any(o.dep_ == "dobj" and _names_someone(o) for o in objs)
+    if objs and (stance not in (None, "assert") or lemma in OBJECT_CONTENT) and \
+            (direct_object or lemma not in NEEDS_OBJECT or via) and not sources:
         last = max(o.right_edge.i for o in objs)
-        return _char_span(doc, objs[0].left_edge.i, last + 1), "reported-object"
+        first = objs[0].left_edge.i if not via else via[0].i + 1
+        return _char_span(doc, first, last + 1), "reported-object"
     if verb.i >= sent.end - 2 or (verb.i + 1 < sent.end and doc[verb.i + 1].is_punct and doc[verb.i + 1].text in ".!?"):
         subj = _subjects(verb)
         # "..., the ministry added." -- only when a comma or closing quote sets the attribution off
         if subj and subj[0].left_edge.i > sent.start + 2 and doc[subj[0].left_edge.i - 1].text in (",", "”", '"'):
             return _char_span(doc, sent.start, subj[0].left_edge.i), "reported-preposed"
     return None, ""
+
+
+def _names_someone(obj) -> bool:
+    """'Idlib residents', 'officials', 'Reuters': people or a body, not a thing said."""
+    return obj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or obj.lemma_.lower() in PEOPLE_NOUNS
 
 
 def _parenthetical(doc, verb, subj, sent) -> bool:
