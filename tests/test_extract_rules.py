@@ -393,3 +393,18 @@ def test_citing_a_thing_is_content_citing_people_is_a_source(obj, lemma, content
     doc[4].tag_ = "VBG"  # '..., citing ...': the participle's subject is the sentence's
     found = [doc.text[slice(*f.content)] for f in statements.find_statements(doc)]
     assert found == ([content] if content else [])
+
+
+def test_a_passive_verb_takes_no_quote_from_the_next_sentence():
+    rows = [("The", "the", "DET", 1, "det"), ("plan", "plan", "NOUN", 3, "nsubjpass"), ("was", "be", "AUX", 3, "auxpass"),
+            ("criticized", "criticize", "VERB", 3, "ROOT"), (".", ".", "PUNCT", 3, "punct"),
+            ('"', '"', "PUNCT", 7, "punct"), ("It", "it", "PRON", 7, "nsubj"), ("fails", "fail", "VERB", 10, "ccomp"),
+            (",", ",", "PUNCT", 10, "punct"), ('"', '"', "PUNCT", 10, "punct"), ("said", "say", "VERB", 10, "ROOT"),
+            ("Cole", "Cole", "PROPN", 10, "nsubj"), (".", ".", "PUNCT", 10, "punct")]
+    doc = Doc(VOCAB, words=[r[0] for r in rows], lemmas=[r[1] for r in rows], pos=[r[2] for r in rows],
+              heads=[r[3] for r in rows], deps=[r[4] for r in rows],
+              spaces=[True, True, True, False, True, False, True, False, False, True, True, False, False],
+              sent_starts=[i in (0, 5) for i in range(len(rows))])
+    assert doc.text == 'The plan was criticized. "It fails," said Cole.'
+    found = statements.find_statements(doc)
+    assert [(doc.text[slice(*f.content)], doc[f.speaker_tokens[0]].text) for f in found] == [("It fails,", "Cole")]

@@ -239,7 +239,9 @@ def _adjacent_quotes(text, doc, verb, subj, sent, quotes) -> list[tuple[int, int
         if qe <= left_char and _only_marks(gap) and "\n" not in gap and (
                 "," in gap or qe > 0 and text[qe - 1] in ",?!—–-"):
             out.append((qs, qe))
-        elif qs >= right_char and qs <= sent.end_char + 2 and _only_marks(text[right_char:qs]):
+        elif qs >= right_char and qs <= sent.end_char + 2 and _only_marks(text[right_char:qs]) and (
+                subj.dep_ != "nsubjpass" or not any(c in text[right_char:qs] for c in ".;")):
+            # 'X said: "..."', '..., X said. "..."' (the speaker goes on), not 'The plan was criticized. "..."'
             out.append((qs, qe))
     return out
 
