@@ -91,8 +91,9 @@ def _parser() -> argparse.ArgumentParser:
     p = command("kb", "Show or grow the offline Wikidata knowledge base used for linking.")
     p.add_argument("action", choices=["stats", "qids", "add", "import", "build"],
                    help="stats: what it holds; qids: its QIDs, one per line (for a scorer's --kb); add FILE.csv: your "
-                        "own entities (qid,label,aliases,description,kind,country,position,start,end); import FILE: a Wikidata JSON dump (.json, .gz, .bz2), streamed; build --sparql: "
-                        "extend it from a SPARQL endpoint")
+                        "own entities (qid,label,aliases,description,kind,country,position,start,end); import FILE: "
+                        "a Wikidata JSON dump (.json, .gz, .bz2), streamed; build --sparql: extend it from a SPARQL "
+                        "endpoint")
     p.add_argument("file", nargs="?", metavar="FILE")
     p.add_argument("--sparql", action="store_true", help="with build: query a Wikidata SPARQL endpoint")
     p.add_argument("--endpoint", help="SPARQL endpoint (default: https://query.wikidata.org/sparql)")

@@ -1,5 +1,6 @@
-"""Cluster mentions into entities: same name, surname and partial names, nominal phrases ("the ministry"),
-role phrases ("President Donald Trump's national security adviser") and pronouns of speakers."""
+"""Cluster mentions into entities: same name, surname and partial names, a given name alone, acronyms, nominal
+phrases ("the ministry", "the country"), role phrases ("President Donald Trump's national security adviser") and
+pronouns, of speakers and wherever the reading is clear."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -81,7 +82,8 @@ def _acronym_of(acronym: str, name: str) -> bool:
     if initials == letters:
         return True
     # 'U.S.' before an agency's name is left out of its acronym
-    return len(words) > 2 and "".join(w[0] for w in words[1:]).upper() == letters and country_name(words[0]) is not None
+    return len(words) > 2 and "".join(w[0] for w in words[1:]).upper() == letters \
+        and country_name(words[0]) is not None
 
 
 def _partial_name(short: list[str], long: list[str]) -> bool:
