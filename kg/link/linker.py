@@ -123,15 +123,16 @@ class KbLinker:
     def candidates(self, entity: Entity) -> dict[str, tuple[object, str]]:
         # The entity's full name, matched exactly, is the best evidence: 'Georgia, US' (from 'Atlanta, Ga.') is
         # the state, whatever the bare 'Georgia' of the text also names.
-        exact = {e.qid: (e, how) for e, how in self.kb.candidates(strip_titles(entity.name)) if how == "exact"}
+        by_name = self.kb.candidates(strip_titles(entity.name))
+        exact = {e.qid: (e, how) for e, how in by_name if how == "exact"}
         if exact:
             return exact
-        forms = {m.span.text for m in entity.mentions if m.form == "name"} | {entity.name}
+        forms = {m.span.text for m in entity.mentions if m.form == "name"} - {entity.name}
         found: dict[str, tuple[object, str]] = {}
-        for form in sorted(forms, key=len, reverse=True):
-            for kb_entity, how in self.kb.candidates(strip_titles(form)):
-                if kb_entity.qid not in found or MATCH_SCORE[how] > MATCH_SCORE[found[kb_entity.qid][1]]:
-                    found[kb_entity.qid] = (kb_entity, how)
+        for kb_entity, how in by_name + [c for form in sorted(forms, key=len, reverse=True)
+                                         for c in self.kb.candidates(strip_titles(form))]:
+            if kb_entity.qid not in found or MATCH_SCORE[how] > MATCH_SCORE[found[kb_entity.qid][1]]:
+                found[kb_entity.qid] = (kb_entity, how)
         return found
 
     def score(self, entity: Entity, kb_entity, how: str, context: set[str], date: str | None,
