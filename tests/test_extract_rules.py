@@ -408,3 +408,14 @@ def test_a_passive_verb_takes_no_quote_from_the_next_sentence():
     assert doc.text == 'The plan was criticized. "It fails," said Cole.'
     found = statements.find_statements(doc)
     assert [(doc.text[slice(*f.content)], doc[f.speaker_tokens[0]].text) for f in found] == [("It fails,", "Cole")]
+
+
+def test_a_subject_inside_the_quote_is_not_the_speaker():
+    # the small model's parse: 'it' of the quote as a second subject of 'said'
+    rows = [('"', '"', "PUNCT", 6, "punct"), ("It", "it", "PRON", 6, "nsubj"), ("will", "will", "AUX", 3, "aux"),
+            ("fail", "fail", "VERB", 6, "advcl"), (",", ",", "PUNCT", 6, "punct"), ('"', '"', "PUNCT", 6, "punct"),
+            ("said", "say", "VERB", 6, "ROOT"), ("Acton", "Acton", "PROPN", 6, "nsubj"), (".", ".", "PUNCT", 6, "punct")]
+    doc = make_doc(rows, [False, True, True, False, False, True, True, False, False])
+    assert doc.text == '"It will fail," said Acton.'
+    found = statements.find_statements(doc)
+    assert [(doc.text[slice(*f.content)], doc[f.speaker_tokens[0]].text) for f in found] == [("It will fail,", "Acton")]

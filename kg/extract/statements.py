@@ -261,7 +261,8 @@ def _sentence_statements(text, doc, sent, quotes) -> list[Found]:
         if _inside(tok.idx, quotes):
             continue
         if tok.pos_ == "VERB" and lemma in VERBS:
-            subj = _subjects(tok)
+            # a subject the parser found inside the quote ('"... it will ...," said Acton') is not the speaker
+            subj = [s for s in _subjects(tok) if not _inside(s.idx, quotes)]
             if not subj:
                 continue  # "Asked whether ...": a question put to someone is not their statement
             heads, sp_span = _speaker(subj[0])
