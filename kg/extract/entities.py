@@ -20,8 +20,8 @@ COUNTRY_HEADS = frozenset(_LEX["country_heads"])
 PARTICLE_NAME = re.compile(r"(?:[A-Z][\w'-]+ )+(?i:%s)[ -][A-Z][\w'-]+" % "|".join(_LEX["name_particles"]))
 PERSON_TITLES = frozenset(_LEX["person_titles"])
 US_STATES = _LEX["us_state_abbreviations"]
-_SCORE = re.compile(r"\d+[-–/]\d+")
 US_STATE_NAMES = frozenset(US_STATES["postal"].values())
+_SCORE = re.compile(r"\d+[-–/]\d+")  # '4-28', '108-3'
 PLACE_SUFFIXES = tuple(" " + s for s in _LEX["place_suffixes"])
 
 
