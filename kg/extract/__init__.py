@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 from dataclasses import replace
 
@@ -105,7 +106,7 @@ def extract(article: Article, doc) -> Extraction:
 
     # --- statements
     found = statements.find_statements(doc, start, end)
-    chunks = list(doc.noun_chunks)
+    chunks = [(c.start_char, c.end_char, c) for c in doc.noun_chunks]  # in text order
     speakers: list[tuple[int, coref.Cluster]] = []
     out_statements: list[Statement] = []
     last_date: dict[str, str] = {}
@@ -214,7 +215,6 @@ def _with_date(s: Statement, date: str | None) -> Statement:
 
 
 def _sentence_lookup(text: str, spans: list[tuple[int, int]]):
-    import bisect
     starts = [s for s, _ in spans]
 
     def sent_of(pos: int) -> Span:
@@ -225,10 +225,13 @@ def _sentence_lookup(text: str, spans: list[tuple[int, int]]):
 
 
 def _topics(text: str, chunks, content: tuple[int, int], owner) -> tuple[str, ...]:
-    """Up to two noun phrases of the content that name no entity: 'chemical weapons', 'a ceasefire'."""
+    """Up to two noun phrases of the content that name no entity: 'chemical weapons', 'a ceasefire'.
+    ``chunks``: (start, end, chunk) in text order; only those inside the content are read."""
     out = []
-    for chunk in chunks:
-        if chunk.start_char < content[0] or chunk.end_char > content[1]:
+    for start, end, chunk in chunks[bisect.bisect_left(chunks, (content[0],)):]:
+        if start >= content[1]:
+            break
+        if end > content[1]:
             continue
         words = [t for t in chunk if t.dep_ not in ("det", "poss", "case", "predet") and not t.is_punct]
         if not words or any(owner(t.i) for t in chunk) or chunk.root.pos_ == "PRON":

@@ -326,10 +326,11 @@ def _person_antecedent(tok, owner, sents, sent_no, skip: frozenset[int]) -> Clus
     def person(t: int) -> bool:
         return t in owner and owner[t].type == "Person" and id(owner[t]) not in skip
 
+    limit = sents[max(sent_no[tok.i] - 3, 0)].start  # at most three sentences back, so long texts stay linear
     k = tok.i - 1
-    while k >= 0 and not person(k):
+    while k >= limit and not person(k):
         k -= 1
-    if k < 0 or sent_no[tok.i] - sent_no[k] > 3:
+    if k < limit:
         return None
     c = owner[k]
     first = sents[max(sent_no[k] - 1, 0)].start

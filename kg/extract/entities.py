@@ -21,6 +21,7 @@ PARTICLE_NAME = re.compile(r"(?:[A-Z][\w'-]+ )+(?i:%s)[ -][A-Z][\w'-]+" % "|".jo
 PERSON_TITLES = frozenset(_LEX["person_titles"])
 US_STATES = _LEX["us_state_abbreviations"]
 US_STATE_NAMES = frozenset(US_STATES["postal"].values())
+_STATE_WORDS = frozenset(US_STATES["ap"]) | frozenset(US_STATES["postal"]) | US_STATE_NAMES
 _SCORE = re.compile(r"\d+[-–/]\d+")  # '4-28', '108-3'
 PLACE_SUFFIXES = tuple(" " + s for s in _LEX["place_suffixes"])
 
@@ -134,6 +135,8 @@ def _us_state(doc, i: int, j: int) -> str | None:
 def _us_states(doc) -> list[RawMention]:
     out = []
     for t in doc:
+        if t.text not in _STATE_WORDS:
+            continue  # most words: no lookups on the way
         name = _us_state(doc, t.i, t.i + 1)
         if name:
             m = _mention(doc, t.i, t.i + 1, "Place", "name", key=normalise(name), canonical=name)
