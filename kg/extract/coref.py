@@ -28,6 +28,7 @@ class Cluster:
 
     mentions: list[RawMention] = field(default_factory=list)
     titles: set[str] = field(default_factory=set)
+    _type: tuple = field(default=(None, -1, ""), repr=False, compare=False)  # (mentions list, its length, type)
 
     @property
     def names(self) -> list[RawMention]:
@@ -35,6 +36,12 @@ class Cluster:
 
     @property
     def type(self) -> str:
+        # asked for in every loop over clusters: computed again only when mentions were added or replaced
+        if self._type[0] is not self.mentions or self._type[1] != len(self.mentions):
+            self._type = (self.mentions, len(self.mentions), self._vote())
+        return self._type[2]
+
+    def _vote(self) -> str:
         votes: dict[str, int] = {}
         longest = max((len(m.key.split()) for m in self.names), default=0)
         # a full name decides: 'David Cameron' is a person however often the model calls 'Cameron' an organisation
