@@ -113,7 +113,7 @@ def _write(path: Path, rows: list[dict]) -> Path:
 def _run(args: list[str], env: dict, cwd: Path | None = None) -> str:
     out = subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True)
     if out.returncode:
-        sys.exit(f"{' '.join(args)} failed: {out.stderr.strip().splitlines()[-1:]}")
+        sys.exit(f"{' '.join(args)} failed: {(out.stderr.strip().splitlines() or ['no message'])[-1]}")
     return out.stdout
 
 

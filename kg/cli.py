@@ -264,6 +264,9 @@ def cmd_eval(args, cfg: Config) -> int:
             predictions = {d["doc_id"]: d for d in map(json.loads, filter(str.strip, lines))}
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise KgError(f"cannot read predictions {args.pred} ({exc}); give kg extract's JSONL output") from None
+        if predictions and not set(predictions) & {evaluation.doc_id(d) for d in gold}:
+            raise KgError(f"no document of {args.pred} is in {args.gold} (doc_id {next(iter(predictions))!r} is not "
+                          "a gold id); give kg extract's output for this gold file's texts")
     else:
         from kg.pipeline import extract_articles
         from kg.read import make_article

@@ -106,6 +106,19 @@ def test_bad_gold_file_is_one_clear_error(tmp_path, capsys):
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
 
 
+def test_predictions_for_other_documents_are_one_clear_error(tmp_path, capsys):
+    from kg.cli import main
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "b", "text": "Paris", "entities": [{"start": 0, "end": 5, "type": "LOC"}]}) + "\n",
+                    encoding="utf-8")
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(json.dumps({"doc_id": "elsewhere", "entities": []}) + "\n", encoding="utf-8")
+    assert main(["eval", str(gold), "--pred", str(pred)]) == 2  # not a table of zeros
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'elsewhere'" in err[0]
+
+
 def test_gold_shapes_are_told_apart_by_their_keys(tmp_path):
     lines = {"linking": {"id": "a", "text": "Paris", "evaluation_span": [0, 5], "labels": []},
              "ner": {"id": "b", "text": "Paris", "entities": [{"start": 0, "end": 5, "type": "LOC"}]},

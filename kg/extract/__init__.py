@@ -116,10 +116,10 @@ def extract(article: Article, doc) -> Extraction:
         sp_span = Span(f.speaker_span[0], f.speaker_span[1], text[f.speaker_span[0]:f.speaker_span[1]]) \
             if f.speaker_span else None
         if f.speaker_tokens and doc[f.speaker_tokens[0]].pos_ == "PRON":
-            speaker_pronouns.update(f.speaker_tokens)
-        for sid in speaker_ids:
-            if sid and sp_span and doc[f.speaker_tokens[0]].pos_ == "PRON":
-                extra_mentions.setdefault(sid, set()).add((sp_span.start, sp_span.end, "pronoun"))
+            speaker_pronouns.update(f.speaker_tokens)  # resolved here; the general pronoun pass leaves them
+            for sid in speaker_ids:
+                if sid and sp_span:
+                    extra_mentions.setdefault(sid, set()).add((sp_span.start, sp_span.end, "pronoun"))
         # the cue's sentence dates the statement; else the same speaker's last dated statement
         cue_sent = doc.char_span(*f.cue, alignment_mode="expand").sent if f.cue else None
         date = dates.sentence_date(cue_sent, article.published_date) if cue_sent is not None else None
