@@ -59,3 +59,17 @@ def test_any_text_survives_store_and_turtle_export(text, name):
     strings = {str(o) for o in graph.objects(None, rdflib.URIRef(NIF.isString.value))}
     assert strings == {text} and text in anchors
     assert name in {str(o) for o in graph.objects(None, rdflib.RDFS.label)}
+
+
+def test_an_article_title_and_url_are_written():
+    """A JSONL article with a title once crashed the build: ``DCTERMS.title`` was ``str.title``."""
+    from dataclasses import replace
+
+    from kg.rdf.namespaces import DCTERMS, SCHEMA
+
+    extraction = _extraction("Russia said it backs the plan.", "Russia")
+    extraction = replace(extraction, article=replace(extraction.article, title="Talks in Geneva",
+                                                     url="https://example.org/geneva"))
+    quads = to_quads(extraction, base_iri=BASE, content_hash="0" * 64)
+    assert {(q.predicate, q.object) for q in quads} >= {(DCTERMS.title, ox.Literal("Talks in Geneva")),
+                                                        (SCHEMA.url, ox.NamedNode("https://example.org/geneva"))}

@@ -4,14 +4,22 @@ from __future__ import annotations
 from pyoxigraph import NamedNode
 
 
-class Namespace(str):
-    """``KG["Statement"]`` or ``KG.Statement`` -> NamedNode."""
+class Namespace:
+    """``KG["Statement"]`` or ``KG.Statement`` -> NamedNode; ``str(KG)`` is the namespace IRI.
 
-    def __getitem__(self, name: str) -> NamedNode:  # type: ignore[override]
-        return NamedNode(str(self) + name)
+    Not a ``str`` subclass: ``DCTERMS.title`` must be the term, not ``str.title``."""
+
+    def __init__(self, iri: str):
+        self._iri = iri
+
+    def __str__(self) -> str:
+        return self._iri
+
+    def __getitem__(self, name: str) -> NamedNode:
+        return NamedNode(self._iri + name)
 
     def __getattr__(self, name: str) -> NamedNode:
-        if name.startswith("__"):
+        if name.startswith("_"):
             raise AttributeError(name)
         return self[name]
 
