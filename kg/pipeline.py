@@ -15,7 +15,7 @@ from kg.config import Config
 from kg.extract import extract as extract_doc
 from kg.link import default_linker, link
 from kg.model import Article, Extraction
-from kg.rdf import iris, to_quads
+from kg.rdf import article_graph, iris
 from kg.read import Problem, make_article, read
 
 log = logging.getLogger(__name__)
@@ -118,8 +118,7 @@ def _build(paths, store, config: Config, report: BuildReport, linker, progress: 
     try:
         for extraction in extract_articles([a for a, _ in todo], config, report.problems, bar, linker):
             a = extraction.article
-            quads = to_quads(extraction, base_iri=config.base_iri, content_hash=digests[a.id])
-            store.replace_article(iris.article_iri(config.base_iri, a.id), quads)
+            store.write_articles([article_graph(extraction, base_iri=config.base_iri, content_hash=digests[a.id])])
             report.stored.append(a.id)
     finally:
         if bar is not None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import IO, Iterable, Protocol
+from typing import IO, Iterable, Protocol, Sequence
 
 import pyoxigraph as ox
 
 from kg.errors import StoreError, StoreLockedError
+from kg.rdf import ArticleGraph
 from kg.rdf.namespaces import KG, ONTOLOGY_GRAPH, PREFIXES
 
 
@@ -17,6 +18,12 @@ class Store(Protocol):
 
     def article_hash(self, graph: str) -> str | None: ...
     def replace_article(self, graph: str, quads: Iterable[ox.Quad]) -> None: ...
+    def write_articles(self, graphs: Sequence[ArticleGraph]) -> None: ...
+    def write_articles(self, graphs: Sequence[ArticleGraph]) -> None:
+        """Store a batch of article graphs, each replacing its old graph; a crash leaves every article whole."""
+        for g in graphs:
+            self.replace_article(g.iri, g.quads())
+
     def remove_article(self, graph: str) -> bool: ...
     def ensure_ontology(self, turtle: bytes) -> None: ...
     def named_graphs(self) -> list[str]: ...
@@ -66,6 +73,11 @@ class EmbeddedStore:
         except (OSError, SyntaxError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise StoreError(f"could not write graph {graph}: {first}") from None
+
+    def write_articles(self, graphs: Sequence[ArticleGraph]) -> None:
+        """Store a batch of article graphs, each replacing its old graph; a crash leaves every article whole."""
+        for g in graphs:
+            self.replace_article(g.iri, g.quads())
 
     def remove_article(self, graph: str) -> bool:
         g = ox.NamedNode(graph)

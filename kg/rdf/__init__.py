@@ -1,4 +1,35 @@
 """Stage 5, map to RDF: extraction records -> quads in kg's ontology (see docs/rdf-model.md)."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from kg.model import Extraction
+from kg.rdf import iris
 from kg.rdf.mapping import to_quads
 
-__all__ = ["to_quads"]
+__all__ = ["ArticleGraph", "article_graph", "to_quads"]
+
+
+@dataclass(frozen=True)
+class ArticleGraph:
+    """One article's named graph, ready for the store: its id, graph IRI and quads as N-Quads bytes.
+
+    Bytes, not quad objects, so that extraction workers can hand graphs to the writing process cheaply."""
+
+    article_id: str
+    iri: str
+    nquads: bytes
+
+    def quads(self) -> list[ox.Quad]:
+        return list(ox.parse(self.nquads, format=ox.RdfFormat.N_QUADS))
+
+
+def article_graph(extraction: Extraction, *, base_iri: str, content_hash: str) -> ArticleGraph:
+    """The article's graph (see :func:`to_quads`) as an :class:`ArticleGraph`."""
+    out = io.BytesIO()
+    ox.serialize(to_quads(extraction, base_iri=base_iri, content_hash=content_hash), out, ox.RdfFormat.N_QUADS)
+    article_id = extraction.article.id
+    return ArticleGraph(article_id, iris.article_iri(base_iri, article_id), out.getvalue())
