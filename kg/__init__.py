@@ -10,7 +10,7 @@ The library mirrors the CLI::
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from pathlib import Path  # noqa: E402
 from typing import Iterable  # noqa: E402

@@ -14,7 +14,9 @@ EXAMPLES = {
     "build": "example: kg build seeds/ more-articles.jsonl --store kg-store",
     "extract": "example: kg extract seeds/ --format jsonl > seed.jsonl",
     "queries": "example: kg queries",
-    "query": "example: kg query positions --param actor=Bolton --format table",
+    "query": "example: kg query positions --param actor=Bolton --format table --limit 20",
+    "sparql": "example: kg sparql 'SELECT ?label ?n WHERE { GRAPH kgg:summary { ?a rdfs:label ?label ; "
+              "kg:mentionCount ?n } } ORDER BY DESC(?n) LIMIT 10'",
     "export": "example: kg export --format trig --output out/graph.trig",
     "validate": "example: kg validate  (exit 0 conforms, 1 does not conform, 2 error)",
     "stats": "example: kg stats",
@@ -67,11 +69,16 @@ def _parser() -> argparse.ArgumentParser:
     p = command("query", "Run a saved query (see 'kg queries').")
     p.add_argument("name", nargs="?", metavar="NAME")
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="a query parameter")
-    p.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table",
-                   help="table for reading; csv, tsv and json are the W3C SPARQL 1.1 results formats")
-    p.add_argument("--iris", action="store_true", help="table: keep the columns of IRIs (actor, fact ...)")
+    _answer_options(p)
     p.add_argument("--all", action="store_true", help="run every saved query that needs no parameter, and the "
                    "others with example parameters from their headers")
+
+    p = command("sparql", "Run your own SPARQL query (read-only) over the store, with kg's prefixes declared "
+                          "(kg:, kgg:, kgrel:, kgst:, nif:, prov:, schema:, dcterms:, rdf:, rdfs:, owl:, skos:, "
+                          "xsd:, wd:).")
+    p.add_argument("query", nargs="?", metavar="QUERY", help="the query text (or --file)")
+    p.add_argument("--file", help="read the query from this file")
+    _answer_options(p, graphs=True)
 
     p = command("export", "Write the graph as Turtle, TriG, N-Quads or JSON-LD.")
     p.add_argument("--format", default="turtle", help="turtle (default), trig, nquads or jsonld")
@@ -108,6 +115,29 @@ def _parser() -> argparse.ArgumentParser:
     p = command("remove", "Remove an article's graph from the store.")
     p.add_argument("article", metavar="ARTICLE", help="the article's id (file name or JSONL id)")
     return ap
+
+
+def _answer_options(p: argparse.ArgumentParser, *, graphs: bool = False) -> None:
+    formats = ["table", "csv", "tsv", "json"] + (["turtle"] if graphs else [])
+    p.add_argument("--format", choices=formats, default="table",
+                   help="table for reading; csv, tsv and json are the W3C SPARQL 1.1 results formats"
+                        + ("; CONSTRUCT and DESCRIBE give turtle" if graphs else ""))
+    p.add_argument("--limit", type=_count, help="at most this many rows (default: 50 in a table, all otherwise)")
+    p.add_argument("--offset", type=_count, default=0, help="skip this many rows first (for the next page)")
+    p.add_argument("--width", type=_count, help="table: cut cells at this many characters, 0 for whole cells "
+                   "(default: 60 on a terminal, whole cells otherwise)")
+    p.add_argument("--iris", action="store_true", help="table: keep the columns of IRIs (actor, fact ...)")
+    p.add_argument("--timeout", type=float, help="stop the query after this many seconds")
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more")
+    return value
 
 
 def _config(args) -> Config:
@@ -181,29 +211,127 @@ def _example_params(example: str) -> dict[str, str]:
 
 
 def cmd_query(args, cfg: Config) -> int:
-    from kg import open_store, queries
+    from kg import queries
 
     if not args.all and not args.name:
         raise QueryError("name a saved query (see 'kg queries') or pass --all")
-    with open_store(None, cfg, create=False) as store:
-        if args.all:
-            for q in queries.saved_queries().values():
-                params = _example_params(q.example)
-                if q.online or any(not p.optional and p.name not in params for p in q.params):
-                    continue
-                columns, rows = queries.run(store, q.name, params)
-                shown = " ".join(f"{k}={v}" for k, v in params.items())
-                print(f"\n## {q.name}{' (' + shown + ')' if shown else ''}: {q.description}")
-                print(queries.table(columns, rows, iris=args.iris))
-            return 0
-        params = _params(args.param)
-        if args.format == "table":
-            columns, rows = queries.run(store, args.name, params)
-            print(queries.table(columns, rows, iris=args.iris))
-            print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=sys.stderr)
-        else:
-            sys.stdout.buffer.write(queries.serialize(store, args.name, params, args.format))
+    if args.all:
+        return _print(_timed(args, lambda: _all_queries(args, cfg)))
+    params = _params(args.param)
+    queries.get(args.name)  # an unknown name is reported before the store is opened
+
+    def work():
+        from kg import open_store
+
+        with open_store(None, cfg, create=False) as store:
+            a = queries.answer(store, args.name, params, limit=_limit(args), offset=args.offset,
+                               base_iri=cfg.base_iri)
+        return _answer_output(a, args)
+    return _print(_timed(args, work))
+
+
+def cmd_sparql(args, cfg: Config) -> int:
+    from kg.errors import InputError
+
+    if bool(args.query) == bool(args.file):
+        raise QueryError("give the query as text or with --file, not both: kg sparql 'SELECT ...' or "
+                         "kg sparql --file q.rq")
+    if args.file:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read query file {args.file}: {getattr(exc, 'strerror', None) or exc}") from None
+    else:
+        text = args.query
+
+    def work():
+        from kg import sparql
+        from kg.store import EmbeddedStore
+
+        with EmbeddedStore(cfg.store, read_only=True) as store:
+            result = sparql.run(store, text, limit=_limit(args), offset=args.offset)
+        if isinstance(result, bool):
+            value = "true" if result else "false"
+            if args.format == "json":
+                return (json.dumps({"head": {}, "boolean": result}) + "\n").encode(), ""
+            return (value + "\n").encode(), ""
+        if isinstance(result, sparql.Graph):
+            if args.format not in ("table", "turtle"):
+                raise QueryError(f"a {sparql.form(text)} query gives triples: use --format turtle")
+            return result.data, f"({result.triples} triple{'s' if result.triples != 1 else ''})"
+        if args.format == "turtle":
+            raise QueryError("--format turtle is for CONSTRUCT and DESCRIBE; a SELECT gives rows (table, csv, tsv, "
+                             "json)")
+        return _answer_output(result, args)
+    return _print(_timed(args, work))
+
+
+def _limit(args) -> int | None:
+    from kg.queries import TABLE_PAGE
+
+    if args.limit is not None:
+        return args.limit
+    return TABLE_PAGE if args.format == "table" else None
+
+
+def _timed(args, work):
+    from kg import timeout
+
+    try:
+        return timeout.run(work, args.timeout)
+    except timeout.TimeoutExpired:
+        raise QueryError(f"the query ran past --timeout {args.timeout:g} s and was stopped; narrow it (a "
+                         "parameter, a LIMIT) or give it more time") from None
+
+
+def _print(output) -> int:
+    data, note = output
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+    if note:
+        print(note, file=sys.stderr)
     return 0
+
+
+def _answer_output(a, args) -> tuple[bytes, str]:
+    """What a query prints: the page (a table, or a W3C results format), and a line for stderr."""
+    from kg import queries
+
+    if args.format != "table":
+        return queries.results(a.columns, a.rows, args.format), "\n".join(f"kg: {n}" for n in a.notes)
+    keep = [i for i, c in enumerate(a.columns) if c not in a.params]
+    width = args.width if args.width is not None else (60 if sys.stdout.isatty() else None)
+    text = queries.table([a.columns[i] for i in keep], [[r[i] for i in keep] for r in a.rows],
+                         width=width or None, iris=args.iris)
+    lines = [*a.notes, text]
+    return ("\n".join(lines) + "\n").encode("utf-8"), _rows_note(a)
+
+
+def _rows_note(a) -> str:
+    n = len(a.rows)
+    if a.offset == 0 and n == a.total:
+        return f"({n} row{'s' if n != 1 else ''})"
+    if n == 0:
+        return f"(no rows from offset {a.offset}: the answer has {a.total})"
+    more = f"; next page: --offset {a.offset + n}" if a.offset + n < a.total else ""
+    return f"(rows {a.offset + 1}-{a.offset + n} of {a.total}{more})"
+
+
+def _all_queries(args, cfg: Config) -> tuple[bytes, str]:
+    from kg import open_store, queries
+
+    out = []
+    with open_store(None, cfg, create=False) as store:
+        for q in queries.saved_queries().values():
+            params = _example_params(q.example)
+            if q.online or any(not p.optional and p.name not in params for p in q.params):
+                continue
+            a = queries.answer(store, q.name, params, limit=_limit(args), offset=args.offset, base_iri=cfg.base_iri)
+            shown = " ".join(f"{k}={v}" for k, v in params.items())
+            table, note = _answer_output(a, args)
+            out.append(f"\n## {q.name}{' (' + shown + ')' if shown else ''}: {q.description}\n"
+                       + table.decode("utf-8") + note + "\n")
+    return "".join(out).encode("utf-8"), ""
 
 
 def cmd_export(args, cfg: Config) -> int:
@@ -234,23 +362,13 @@ def cmd_validate(args, cfg: Config) -> int:
     return 0 if report.conforms else 1
 
 
-STATS = """
-SELECT (COUNT(DISTINCT ?article) AS ?articles) (COUNT(DISTINCT ?actor) AS ?entities)
-       (COUNT(DISTINCT ?statement) AS ?statements) (COUNT(DISTINCT ?relation) AS ?relations) WHERE {
-  { ?article a kg:Article } UNION { ?actor a ?c . VALUES ?c { kg:Person kg:Organization kg:Country kg:Place kg:Group } }
-  UNION { ?statement a kg:Statement } UNION { ?relation a kg:Relation }
-}"""
-
-
 def cmd_stats(args, cfg: Config) -> int:
     from kg import open_store
 
     with open_store(None, cfg, create=False) as store:
-        row = next(iter(store.query(STATS)))
-        triples = sum(1 for _ in store.quads())
-        for name in ("articles", "entities", "statements", "relations"):
-            print(f"{name:<11} {row[name].value}")
-        print(f"{'triples':<11} {triples}")
+        stats = store.stats()  # the summary's running totals: no counting at all
+    for name, value in stats.items():
+        print(f"{name:<11} {value}")
     return 0
 
 

@@ -7,9 +7,7 @@ import hashlib
 
 import pyoxigraph as ox
 
-from kg.rdf.namespaces import RDFS, SCHEMA, XSD, WD, Namespace
-
-ENRICH_GRAPH = ox.NamedNode("https://w3id.org/kg-news/graph/wikidata")
+from kg.rdf.namespaces import ENRICH_GRAPH, RDFS, SCHEMA, XSD, WD, Namespace
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 P = Namespace("http://www.wikidata.org/prop/")
 PS = Namespace("http://www.wikidata.org/prop/statement/")

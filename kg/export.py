@@ -1,5 +1,6 @@
 """Stage 7, export: the store's content as Turtle, TriG, N-Quads or JSON-LD, written by pyoxigraph (JSON-LD
-by rdflib). Turtle has no graphs, so it holds the union of the article graphs (the ontology left out)."""
+by rdflib). Turtle has no graphs, so it holds the union of the article graphs (the ontology left out). The
+summary graph, kg's index of the article graphs, is never exported."""
 from __future__ import annotations
 
 import io
@@ -8,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import ExportError
-from kg.rdf.namespaces import ONTOLOGY_GRAPH, PREFIXES
+from kg.rdf.namespaces import ONTOLOGY_GRAPH, PREFIXES, SUMMARY_GRAPH
 
 FORMATS = ("turtle", "trig", "nquads", "jsonld")
 
@@ -17,7 +18,9 @@ def export(store, fmt: str = "turtle", output: str | Path | None = None, *, with
     """Serialise the store; write to ``output`` when given (parent folders created). Returns the bytes."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    quads = [q for q in store.quads() if with_ontology or q.graph_name != ONTOLOGY_GRAPH]
+    # the summary is kg's index of the article graphs, rebuilt from them: no part of the data
+    quads = [q for q in store.quads() if q.graph_name != SUMMARY_GRAPH
+             and (with_ontology or q.graph_name != ONTOLOGY_GRAPH)]
     # a stable, grouped order: the same store always exports the same bytes, and diffs read well
     quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
     buf = io.BytesIO()

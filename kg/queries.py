@@ -1,19 +1,35 @@
 """Stage 7, query: saved SPARQL queries (``queries/*.rq``) with a comment header of name, description,
-parameters and an example; parameters are bound with pyoxigraph substitutions, never pasted into the text."""
+parameters and an example; parameters are bound with pyoxigraph substitutions, never pasted into the text.
+
+How a query stays fast on a big store (see the queries' own comments):
+
+- A name parameter (``actor``, ``target``, ``country``) is looked up in the summary graph under its name key
+  (:func:`kg.rdf.keys.query_keys`); the query gets the key as ``?<param>_key`` and as ``?<param>``, so that
+  the same file run as plain SPARQL (with the lower-cased name) gives the same answer.
+- A query pages inside, between the lines ``# page: begin`` and ``# page: end`` of its innermost ordered
+  subquery: kg puts ``LIMIT``/``OFFSET`` at the end line, and counts the whole answer with that block alone.
+  A query without the lines is run whole and cut in Python.
+"""
 from __future__ import annotations
 
+import csv
+import difflib
 import io
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg import resources
 from kg.errors import QueryError
+from kg.rdf.keys import query_keys
+from kg.rdf.namespaces import KG, RDF, RDFS, SUMMARY_GRAPH
 
-RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-                  "json": ox.QueryResultsFormat.JSON}
+FORMATS = ("table", "csv", "tsv", "json")
+TABLE_PAGE = 50  # rows a table shows unless --limit says otherwise
 
 
 @dataclass(frozen=True)
@@ -33,9 +49,15 @@ class SavedQuery:
     path: Path
     online: bool = False  # needs the network (a SERVICE call to a remote endpoint)
 
+    def helper(self, param: str, suffix: str) -> bool:
+        """Whether the query takes ``?<param>_<suffix>`` (a name key, or the name as typed) from kg."""
+        return re.search(rf"\?{param}_{suffix}\b", self.text) is not None
+
 
 _HEADER = re.compile(r"#\s*(name|description|param|example|online):\s*(.*)")
 _PARAM = re.compile(r"(\w+)(\?)?\s*(?:-\s*(.*))?")
+_PAGE_BEGIN = re.compile(r"^[ \t]*# page: begin[ \t]*$", re.MULTILINE)
+_PAGE_END = re.compile(r"^[ \t]*# page: end[ \t]*$", re.MULTILINE)
 
 
 def parse(path: Path) -> SavedQuery:
@@ -72,8 +94,33 @@ def get(name: str) -> SavedQuery:
     return queries[name]
 
 
-def bind(query: SavedQuery, params: dict[str, str]) -> dict[ox.Variable, ox.Literal]:
-    """Substitutions for the given parameters; a missing required or unknown parameter is an error."""
+# --- parameters --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Actor:
+    iri: str
+    label: str
+    qid: str | None
+    articles: int
+
+    def __str__(self) -> str:
+        what = self.qid or "unlinked"
+        return f"{self.label} ({what}, {self.articles} article{'s' if self.articles != 1 else ''})"
+
+
+@dataclass
+class Binding:
+    """Substitutions for a query, and what a reader should know about them (which actors a name picked)."""
+
+    substitutions: dict[ox.Variable, ox.Term] = field(default_factory=dict)
+    echo: dict[str, str] = field(default_factory=dict)  # parameter -> the value as the user gave it
+    notes: list[str] = field(default_factory=list)
+
+
+def bind(query: SavedQuery, params: dict[str, str], store=None, *, base_iri: str | None = None) -> Binding:
+    """Check the parameters and turn them into substitutions. With a store, names are looked up under their
+    keys (a name no actor bears is an error, with the nearest names), a fact is found by the end of its IRI,
+    and a date may be partial ('2018' is 2018-01-01)."""
     known = {p.name for p in query.params}
     unknown = sorted(set(params) - known)
     if unknown:
@@ -83,27 +130,207 @@ def bind(query: SavedQuery, params: dict[str, str]) -> dict[ox.Variable, ox.Lite
     if missing:
         raise QueryError(f"query {query.name!r} needs --param {missing[0]}=VALUE "
                          f"({next(p.description for p in query.params if p.name == missing[0])})")
-    return {ox.Variable(k): ox.Literal(v) for k, v in params.items() if v != ""}
+    out = Binding()
+    for p in query.params:
+        value = params.get(p.name, "")
+        if value:
+            out.echo[p.name] = value
+        if query.helper(p.name, "key"):
+            _bind_name(query, p.name, value, store, out)
+        elif p.name == "since" and value:
+            out.substitutions[ox.Variable(p.name)] = ox.Literal(_date(value))
+        elif p.name == "fact" and value and store is not None:
+            iri = _fact(store, value, base_iri)
+            out.substitutions[ox.Variable("fact")] = ox.Literal(iri)
+            out.substitutions[ox.Variable("fact_iri")] = ox.NamedNode(iri)
+        elif value:
+            out.substitutions[ox.Variable(p.name)] = ox.Literal(value)
+    return out
+
+
+def _bind_name(query: SavedQuery, name: str, value: str, store, out: Binding) -> None:
+    key_var = ox.Variable(f"{name}_key")
+    if not value:  # an optional name not given: its branch must find nothing
+        out.substitutions[key_var] = ox.Literal("")
+        return
+    if query.helper(name, "text"):
+        out.substitutions[ox.Variable(f"{name}_text")] = ox.Literal(value)
+    keys = query_keys(value) or [value.lower()]
+    if store is None:
+        key = keys[0]
+    else:
+        key, picked = next(((k, found) for k in keys if (found := _named(store, k))), (keys[0], []))
+        if picked:
+            others = [a for a in _called(store, key) if a.iri not in {p.iri for p in picked}]
+            head = (f"{name} {value!r} is {len(picked)} actors here: " if len(picked) > 1
+                    else f"{name} {value!r} is ")
+            note = head + "; ".join(map(str, picked))
+            if others:
+                note += f" (also called so: {'; '.join(a.label for a in others[:5])}" + \
+                        (f" and {len(others) - 5} more" if len(others) > 5 else "") + \
+                        "; give a Wikidata id or a fuller name for them)"
+            out.notes.append(note)
+        elif not query.helper(name, "text") and not re.fullmatch(r"[Qq][1-9][0-9]*", value):
+            near = nearest(store, keys[0])
+            hint = f"; did you mean {'; '.join(map(str, near))}?" if near else "; 'kg query actors' lists them"
+            raise QueryError(f"no actor in the store is called {value!r}{hint}")
+        else:
+            out.notes.append(f"no actor is called {value!r}; looking for it in topics only"
+                             if query.helper(name, "text") else f"{value} is no actor of the store")
+    out.substitutions[ox.Variable(name)] = ox.Literal(key)
+    out.substitutions[key_var] = ox.Literal(key)
+
+
+def _actors(store, iris) -> list[Actor]:
+    out = []
+    for iri in iris:
+        a = ox.NamedNode(iri)
+        row = {q.predicate: q.object.value for q in store.quads_for_pattern(a, None, None, SUMMARY_GRAPH)
+               if q.predicate in (RDFS.label, KG.wikidataId, KG.articleCount)}
+        out.append(Actor(iri, row.get(RDFS.label, iri), row.get(KG.wikidataId), int(row.get(KG.articleCount, 0))))
+    return sorted(out, key=lambda a: (-a.articles, a.label))
+
+
+def _named(store, key: str) -> list[Actor]:
+    """The actors a name key picks (kg:nameKey: the actors it labels, and the most mentioned one it names)."""
+    raw = _raw(store)
+    return _actors(raw, {q.subject.value for q in raw.quads_for_pattern(None, KG.nameKey, ox.Literal(key),
+                                                                         SUMMARY_GRAPH)})
+
+
+def _called(store, key: str) -> list[Actor]:
+    raw = _raw(store)
+    return _actors(raw, {q.subject.value for q in raw.quads_for_pattern(None, KG.formKey, ox.Literal(key),
+                                                                         SUMMARY_GRAPH)})
+
+
+def nearest(store, key: str, n: int = 5) -> list[Actor]:
+    """The actors whose names are nearest to ``key`` (for a name no actor bears: 'Donald Trmp')."""
+    raw = _raw(store)
+    by_key: dict[str, set[str]] = {}
+    for q in raw.quads_for_pattern(None, KG.nameKey, None, SUMMARY_GRAPH):
+        by_key.setdefault(q.object.value, set()).add(q.subject.value)
+    close = difflib.get_close_matches(key, list(by_key), n=n, cutoff=0.75)
+    if not close:  # one word of a name misspelt: 'Trmp' is near the 'trump' of 'donald trump'
+        words = [w for w in key.split() if len(w) > 2]
+        close = [k for k in by_key if any(difflib.get_close_matches(w, k.split(), 1, 0.8) for w in words)]
+    iris = dict.fromkeys(iri for k in close for iri in sorted(by_key[k]))
+    return _actors(raw, list(iris))[:n]
+
+
+def _raw(store) -> ox.Store:
+    return getattr(store, "_store", store)
+
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def _date(value: str) -> str:
+    """'2018' -> '2018-01-01', '2018-9' -> '2018-09-01'; anything else that is not a real date is an error."""
+    m = _PARTIAL_DATE.match(value.strip()[:10] if "T" in value else value.strip())
+    try:
+        if m:
+            return date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1)).isoformat()
+    except ValueError:
+        pass
+    raise QueryError(f"--param since={value!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2018-09-10")
+
+
+def _fact(store, value: str, base_iri: str | None) -> str:
+    """The IRI of the statement or relation ``value`` names: its IRI, or the end of it (the 16 hex digits)."""
+    raw = _raw(store)
+    candidates = [value] if "://" in value else []
+    if base_iri and "://" not in value:
+        candidates += [f"{base_iri}statement/{value}", f"{base_iri}relation/{value}"]
+    for iri in candidates:
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            continue
+        if any(q.object in (KG.Statement, KG.Relation) for q in raw.quads_for_pattern(node, RDF.type, None, None)):
+            return iri
+    raise QueryError(f"no statement or relation {value!r} in the store; give a fact IRI or its last part, "
+                     "as 'kg query provenance --iris' shows them")
+
+
+# --- running ----------------------------------------------------------------------------------------------------
+
+@dataclass
+class Answer:
+    """A page of a saved query's answer. ``columns`` are all the query's columns but kg's helper ones; the
+    parameter echo columns hold the values as given; ``total`` counts the whole answer."""
+
+    columns: list[str]
+    rows: list[list]
+    total: int
+    offset: int
+    params: tuple[str, ...]  # the parameter echo columns (a table leaves them out)
+    notes: list[str]
+
+
+def answer(store, name: str, params: dict[str, str] | None = None, *, limit: int | None = None, offset: int = 0,
+           base_iri: str | None = None) -> Answer:
+    """A page of ``limit`` rows (all when None) from ``offset`` of a saved query's answer, with the total."""
+    if limit is not None and limit < 0 or offset < 0:
+        raise QueryError("--limit and --offset must be 0 or more")
+    query = get(name)
+    binding = bind(query, params or {}, store, base_iri=base_iri)
+    text = query.text
+    paged = _PAGE_BEGIN.search(text) and _PAGE_END.search(text)
+    if paged and (limit is not None or offset):
+        text = _PAGE_END.sub(f"LIMIT {limit if limit is not None else 10 ** 12} OFFSET {offset}", text, count=1)
+    solutions = _run(store, query, text, binding)
+    names = [v.value for v in solutions.variables]
+    rows = [[sol[c] for c in names] for sol in solutions]
+    if not paged:
+        total = len(rows)
+        rows = rows[offset:offset + limit if limit is not None else None]
+    elif (limit is None and not offset) or (not rows and not offset):
+        total = len(rows)
+    elif rows and (limit is None or len(rows) < limit):
+        total = offset + len(rows)
+    else:  # a full page, or a page past the end: count the whole answer
+        total = _count(store, query, binding)
+    helpers = {f"{p.name}_{suffix}" for p in query.params for suffix in ("key", "text")}
+    keep = [i for i, c in enumerate(names) if c not in helpers]
+    echo = {names.index(p): ox.Literal(v) for p, v in binding.echo.items() if p in names}
+    rows = [[echo.get(i, r[i]) for i in keep] for r in rows]
+    return Answer([names[i] for i in keep], rows, total, offset, tuple(p.name for p in query.params),
+                  binding.notes)
+
+
+def _run(store, query: SavedQuery, text: str, binding: Binding):
+    try:
+        return store.query(text, binding.substitutions or None)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise QueryError(f"query {query.name!r} failed: {str(exc).splitlines()[0] if str(exc) else exc}") from None
+
+
+def _count(store, query: SavedQuery, binding: Binding) -> int:
+    """The size of the whole answer: the page block alone, counted."""
+    text = query.text
+    start, end = _PAGE_BEGIN.search(text), _PAGE_END.search(text)
+    block = text[start.end():end.start()]
+    block = "\n".join(line for line in block.splitlines() if not line.strip().startswith("ORDER BY"))
+    select = block[:block.find("WHERE")]
+    prologue = text[:re.search(r"^SELECT\b", text, re.MULTILINE).start()]
+    projected = [v for v in binding.substitutions if re.search(rf"\?{v.value}\b", select)]
+    names = " ".join(f"?{v.value}" for v in projected)
+    count = f"{prologue}SELECT (COUNT(*) AS ?kg_total) {names} WHERE {{ {{ {block} }} }}"
+    if projected:
+        count += f" GROUP BY {names}"
+    subs = {v: binding.substitutions[v] for v in projected}
+    return sum(int(s["kg_total"].value) for s in _run(store, query, count, Binding(subs)))
 
 
 def run(store, name: str, params: dict[str, str] | None = None) -> tuple[list[str], list[list]]:
-    """Column names (parameter echo columns left out) and rows of pyoxigraph terms (None when unbound)."""
-    query = get(name)
-    solutions = store.query(query.text, bind(query, params or {}))
-    hidden = {p.name for p in query.params}
-    columns = [v.value for v in solutions.variables if v.value not in hidden]
-    rows = [[sol[c] for c in columns] for sol in solutions]
-    return columns, rows
+    """Column names (parameter echo columns left out) and every row, as pyoxigraph terms (None when unbound)."""
+    a = answer(store, name, params)
+    keep = [i for i, c in enumerate(a.columns) if c not in a.params]
+    return [a.columns[i] for i in keep], [[r[i] for i in keep] for r in a.rows]
 
 
-def serialize(store, name: str, params: dict[str, str] | None, fmt: str) -> bytes:
-    """The results in a W3C SPARQL 1.1 results format (csv, tsv, json), written by pyoxigraph."""
-    query = get(name)
-    solutions = store.query(query.text, bind(query, params or {}))
-    out = io.BytesIO()
-    solutions.serialize(out, RESULT_FORMATS[fmt])
-    return out.getvalue()
-
+# --- writing answers -------------------------------------------------------------------------------------------
 
 def plain(term) -> str:
     """A term for a human reader: the literal's text or the IRI."""
@@ -112,9 +339,9 @@ def plain(term) -> str:
     return term.value
 
 
-def table(columns: list[str], rows: list[list], *, width: int = 60, iris: bool = False) -> str:
-    """A plain-text table, cells cut to ``width`` characters. Columns that hold only IRIs are left out unless
-    ``iris`` (csv, tsv and json keep everything)."""
+def table(columns: list[str], rows: list[list], *, width: int | None = 60, iris: bool = False) -> str:
+    """A plain-text table, cells cut to ``width`` characters (None: whole). Columns that hold only IRIs are left
+    out unless ``iris`` (csv, tsv and json keep everything)."""
     if not iris and rows:
         keep = [i for i in range(len(columns)) if not all(isinstance(r[i], ox.NamedNode) or r[i] is None for r in rows)]
         columns, rows = [columns[i] for i in keep], [[r[i] for i in keep] for r in rows]
@@ -125,6 +352,48 @@ def table(columns: list[str], rows: list[list], *, width: int = 60, iris: bool =
     return "\n".join(out)
 
 
-def _cut(text: str, width: int) -> str:
+def _cut(text: str, width: int | None) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return text if not width or len(text) <= width else text[: width - 1] + "…"
+
+
+def results(columns: list[str], rows: list[list], fmt: str) -> bytes:
+    """Rows in a W3C SPARQL 1.1 results format: csv, tsv or json."""
+    if fmt == "json":
+        bindings = [{c: _json_term(t) for c, t in zip(columns, r) if t is not None} for r in rows]
+        return json.dumps({"head": {"vars": columns}, "results": {"bindings": bindings}},
+                          ensure_ascii=False).encode("utf-8")
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(columns)
+        w.writerows([_csv_term(t) for t in r] for r in rows)
+        return buf.getvalue().encode("utf-8")
+    if fmt == "tsv":
+        lines = ["\t".join(f"?{c}" for c in columns)] + ["\t".join("" if t is None else str(t) for t in r)
+                                                          for r in rows]
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    raise QueryError(f"unknown results format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANG = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def _json_term(t) -> dict:
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    out = {"type": "literal", "value": t.value}
+    if t.language:
+        out["xml:lang"] = t.language
+    elif t.datatype.value not in (_XSD_STRING, _RDF_LANG):
+        out["datatype"] = t.datatype.value
+    return out
+
+
+def _csv_term(t) -> str:
+    if t is None:
+        return ""
+    return f"_:{t.value}" if isinstance(t, ox.BlankNode) else t.value

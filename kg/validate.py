@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from kg import resources
 from kg.errors import ValidationError
-from kg.rdf.namespaces import ONTOLOGY_GRAPH
+from kg.rdf.namespaces import SPECIAL_GRAPHS
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def validate(store, *, limit: int = 20) -> Report:
     except Exception as exc:  # a broken shapes file is an installation problem, not the user's data
         raise ValidationError(f"cannot read kg's ontology or shapes: {exc}") from None
     problems: list[str] = []
-    graphs = [g for g in store.named_graphs() if g != ONTOLOGY_GRAPH.value]
+    graphs = [g for g in store.named_graphs() if g not in SPECIAL_GRAPHS]  # the ontology, summary, enrichment
     conforms = True
     for g in graphs:
         buf = io.BytesIO()

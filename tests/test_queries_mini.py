@@ -40,9 +40,8 @@ EXPECTED_QUERIES = {"actors", "positions", "quotes", "supporters", "opponents", 
 # The actor-matching lines every query with an actor (or target) parameter must contain verbatim
 # (with "actor" replaced by the parameter name).
 ACTOR_BLOCK = [
-    "?actor_iri a/rdfs:subClassOf* kg:Actor .",
-    "{ ?actor_iri rdfs:label|skos:altLabel ?actor_form . FILTER(LCASE(STR(?actor_form)) = LCASE(STR(?actor))) }",
-    "UNION { ?actor_iri kg:wikidataId ?actor_qid . FILTER(STR(?actor_qid) = UCASE(STR(?actor))) }",
+    "GRAPH kgg:summary { ?actor_iri kg:nameKey ?actor_key }",
+    "FILTER(?actor_key = LCASE(STR(?actor)))",
 ]
 
 

@@ -5,6 +5,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.model import Entity, Extraction, Span
 from kg.rdf import iris
+from kg.rdf.keys import sort_key, time_key, topic_key
 from kg.rdf.namespaces import (DCTERMS, KG, KGREL, KGST, NIF, OWL, PROV, RDF, RDFS, RELATION_TYPES, SCHEMA, SKOS,
                                STANCES, WD, XSD)
 
@@ -119,8 +120,13 @@ def to_quads(extraction: Extraction, *, base_iri: str, content_hash: str) -> lis
                 add(node, KG.about, actor[about])
         for topic in st.topics:
             add(node, KG.topic, Literal(topic))
+            add(node, KG.topicKey, Literal(topic_key(topic)))
         if st.date:
             add(node, KG.date, Literal(st.date, datatype=XSD.date))
+        add(node, KG.sortKey, Literal(sort_key(published=a.published, article_id=a.id, begin=st.content.start),
+                                      datatype=XSD.decimal))
+        add(node, KG.timeKey, Literal(time_key(date_=st.date, published=a.published, article_id=a.id,
+                                               begin=st.content.start), datatype=XSD.decimal))
         _provenance(add, node, article, sentence_of(st.content), st.rule, st.confidence)
 
     for r in extraction.relations:
@@ -138,6 +144,9 @@ def to_quads(extraction: Extraction, *, base_iri: str, content_hash: str) -> lis
             add(node, KG.object, obj)
         else:
             add(node, KG.objectTopic, Literal(r.object_topic))
+            add(node, KG.topicKey, Literal(topic_key(r.object_topic)))
+        add(node, KG.sortKey, Literal(sort_key(published=a.published, article_id=a.id, begin=r.evidence.start),
+                                      datatype=XSD.decimal))
         add(node, KG.evidence, span(r.evidence))
         add(node, KG.negated, Literal("true" if r.negated else "false", datatype=XSD.boolean))
         add(node, KG.hypothetical, Literal("true" if r.hypothetical else "false", datatype=XSD.boolean))

@@ -39,11 +39,16 @@ XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 WD = Namespace("http://www.wikidata.org/entity/")
 
 ONTOLOGY_GRAPH = NamedNode("https://w3id.org/kg-news/graph/ontology")
+# kg's own index of the article graphs: one row per actor and per article (kg.store.summary)
+SUMMARY_GRAPH = NamedNode("https://w3id.org/kg-news/graph/summary")
+ENRICH_GRAPH = NamedNode("https://w3id.org/kg-news/graph/wikidata")
+# graphs that are not article graphs
+SPECIAL_GRAPHS = frozenset(g.value for g in (ONTOLOGY_GRAPH, SUMMARY_GRAPH, ENRICH_GRAPH))
 
 PREFIXES = {
     "kg": str(KG), "kgrel": str(KGREL), "kgst": str(KGST), "nif": str(NIF), "prov": str(PROV),
     "schema": str(SCHEMA), "dcterms": str(DCTERMS), "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL),
-    "skos": str(SKOS), "xsd": str(XSD), "wd": str(WD),
+    "skos": str(SKOS), "xsd": str(XSD), "wd": str(WD), "kgg": "https://w3id.org/kg-news/graph/",
 }
 
 # extraction relation type -> concept local name

@@ -1,0 +1,116 @@
+"""Keys written at build time so that queries find things by an index lookup, not by a string function over
+every row: name keys (how users type an actor), topic keys (topics equal up to case and spacing) and sort keys
+(a fact's place in time order as one number).
+
+>>> sorted(name_keys("President Donald J. Trump"))
+['donald j trump', 'donald trump', 'president donald j trump', 'president donald trump']
+>>> query_keys("Mr. Trump")
+['mr trump', 'trump']
+>>> query_keys("JK Rowling") == query_keys("J. K. Rowling") == ["jk rowling"]
+True
+>>> topic_key("  Military  campaign on Idlib ")
+'military campaign on idlib'
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, datetime
+from functools import lru_cache
+
+from kg.link.kb import normalise
+from kg.link.linker import strip_titles
+
+
+def _canonical(key: str) -> str:
+    """Initials joined and middle initials dropped: 'j k rowling' -> 'jk rowling', 'donald j trump' -> 'donald
+    trump'. A query is looked up under this form, and every name is stored under it too."""
+    words = re.sub(r"\b([a-z]) (?=[a-z]\b)", r"\1", key).split()
+    if len(words) > 2:
+        words = [words[0]] + [w for w in words[1:-1] if len(w) > 1] + [words[-1]]
+    return " ".join(words)
+
+
+@lru_cache(maxsize=200_000)
+def name_keys(name: str) -> frozenset[str]:
+    """Every key a name of an actor is stored under: with and without leading titles, as written and canonical."""
+    keys = set()
+    for variant in (name, strip_titles(name)):
+        key = normalise(variant)
+        if key:
+            keys |= {key, _canonical(key)}
+    return frozenset(keys)
+
+
+def query_keys(text: str) -> list[str]:
+    """The keys a user's name for an actor is looked up under, the most specific first: as typed (canonical), then
+    without titles. Case, accents, dots of acronyms, middle initials and a possessive do not count."""
+    keys = [_canonical(normalise(text)), _canonical(normalise(strip_titles(text)))]
+    return [k for k in dict.fromkeys(keys) if k]
+
+
+def topic_key(text: str) -> str:
+    """Topics are the same when equal after lower-casing and collapsing whitespace."""
+    return " ".join(text.lower().split())
+
+
+_EPOCH = datetime(1900, 1, 1)
+
+
+def _minutes(value: str | None) -> int:
+    if not value:
+        return 0
+    try:
+        moment = datetime.fromisoformat(value[:16]) if "T" in value else datetime.fromisoformat(value[:10])
+    except ValueError:
+        return 0
+    return max(0, min(999_999_999, int((moment - _EPOCH).total_seconds() // 60)))
+
+
+def _days(value: str | None) -> int:
+    try:
+        return date.fromisoformat(value[:10]).toordinal() if value else 0
+    except ValueError:
+        return 0
+
+
+def id_hash(text: str, digits: int = 10) -> int:
+    return int(hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16], 16) % 10 ** digits
+
+
+def sort_key(*, published: str | None, article_id: str, begin: int) -> str:
+    """A fact's place in document order, as an xsd:decimal lexical form: by the article's publish date (undated
+    articles first), articles of the same date by a hash of their id, within an article by offset.
+
+    One number, so that a query sorts thousands of facts without fetching three values for each.
+
+    >>> sort_key(published="2018-09-11T22:25", article_id="a", begin=7)
+    '62428225.484496225000000007'
+    """
+    return decimal(f"{_minutes(published):09d}.{id_hash(article_id):010d}{min(begin, 99_999_999):08d}")
+
+
+def time_key(*, date_: str | None, published: str | None, article_id: str, begin: int) -> str:
+    """A statement's place in time order: dated statements first, by the date they were made; then in document
+    order (:func:`sort_key`).
+
+    >>> time_key(date_="2018-09-10", published="2018-09-11T22:25", article_id="a", begin=7)
+    '736947062428225.484496225000000007'
+    >>> time_key(date_=None, published="2018-09-11T22:25", article_id="a", begin=7)
+    '10000000062428225.484496225000000007'
+    """
+    days = _days(date_)
+    flag = 0 if days else 1
+    return decimal(f"{flag}{days:07d}{_minutes(published):09d}.{id_hash(article_id):010d}{min(begin, 99_999_999):08d}")
+
+
+def article_sort_key(*, published: str | None, article_id: str) -> str:
+    """An article's place in the article list: by publish date (undated first), then by a hash of its id."""
+    return decimal(f"{_minutes(published):09d}.{id_hash(article_id):010d}")
+
+
+def decimal(text: str) -> str:
+    """The canonical form of an xsd:decimal, as the store gives it back: '007.10' -> '7.1', '5.0' -> '5'."""
+    whole, _, fraction = text.partition(".")
+    whole, fraction = whole.lstrip("0") or "0", fraction.rstrip("0")
+    return f"{whole}.{fraction}" if fraction else whole

@@ -1,0 +1,302 @@
+"""Stage 6, store: where article graphs live. ``EmbeddedStore`` is an on-disk pyoxigraph store; anything with
+the same few methods (a remote SPARQL 1.1 endpoint, say) can stand in for it without touching the pipeline.
+
+Besides one named graph per article, the store keeps a summary graph (:mod:`kg.store.summary`) in step with
+them: one row per actor and per article, which the saved queries start from.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import IO, Iterable, Protocol, Sequence
+
+import pyoxigraph as ox
+
+from kg.errors import StoreError, StoreLockedError
+from kg.rdf import ArticleGraph
+from kg.rdf.namespaces import KG, ONTOLOGY_GRAPH, PREFIXES, RDF, SPECIAL_GRAPHS, SUMMARY_GRAPH
+from kg.store import summary
+from kg.store.summary import STATE
+
+
+class Store(Protocol):
+    """What the pipeline, queries, export and validation need of a store."""
+
+    def article_hash(self, graph: str) -> str | None: ...
+    def replace_article(self, graph: str, quads: Iterable[ox.Quad]) -> None: ...
+    def write_articles(self, graphs: Sequence[ArticleGraph]) -> None: ...
+    def remove_article(self, graph: str) -> bool: ...
+    def ensure_ontology(self, turtle: bytes) -> None: ...
+    def named_graphs(self) -> list[str]: ...
+    def stats(self) -> dict[str, int]: ...
+    def query(self, sparql: str, substitutions: dict | None = None): ...
+    def quads(self, graph: ox.NamedNode | None = None) -> Iterable[ox.Quad]: ...
+    def dump(self, output: IO[bytes], fmt: ox.RdfFormat, *, graph: ox.NamedNode | None = None) -> None: ...
+    def close(self) -> None: ...
+
+
+def _terms(quads: Iterable[ox.Quad]) -> str:
+    return "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads)
+
+
+def _graph_data(graph: ArticleGraph) -> str:
+    """An article graph's N-Quads as the body of INSERT DATA: N-Triples lines inside one GRAPH block."""
+    name = str(ox.NamedNode(graph.iri))
+    body = graph.nquads.decode("utf-8").replace(f" {name} .\n", " .\n")
+    return f"GRAPH {name} {{\n{body}}}"
+
+
+class EmbeddedStore:
+    """An on-disk Oxigraph store. Each article is one named graph, replaced in a single transaction together
+    with the summary rows it changes.
+
+    A first build into an empty store streams its articles in with Oxigraph's bulk loader (each batch is one
+    atomic ingestion) and computes the summary once at the end; if it is killed, the next open finds the
+    summary out of date and rebuilds it from the article graphs.
+
+    >>> import tempfile; store = EmbeddedStore(tempfile.mkdtemp() + "/kg")
+    >>> store.article_hash("https://example.org/a") is None
+    True
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = True, read_only: bool = False):
+        """Open (or create) the store at ``path``. ``read_only`` opens it beside a process that writes it (a
+        build), as it was when opened, and never writes."""
+        self.path = Path(path)
+        if (not create or read_only) and not (self.path / "CURRENT").is_file():  # RocksDB's marker file
+            what = f"{self.path} is not a kg store" if self.path.exists() else f"no store at {self.path}"
+            raise StoreError(f"{what}; build one first with 'kg build PATH' or pass --store")
+        try:
+            self._store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
+        except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreLockedError(f"store {self.path} is in use by another kg process; wait for it to finish "
+                                       "or use another --store") from None
+            raise StoreError(f"cannot open store {self.path}: {exc}; check the path and its permissions") from None
+        self._bulk = False  # a first build is streaming in: the summary is computed when it ends
+        self._reader = _Reader(self._store)
+        self.read_only = read_only
+        if not read_only:
+            self._recover()
+
+    def _recover(self) -> None:
+        """Drop the articles a killed write left in flight, and rebuild a summary that is missing or old."""
+        pending = [q for q in self._store.quads_for_pattern(STATE, KG.pendingArticle, None, SUMMARY_GRAPH)]
+        if pending:
+            drops = "".join(f"DROP SILENT GRAPH {q.object} ;\n" for q in pending)
+            self._update(drops + f"DELETE DATA {{ {_terms(pending)} }}", "recover")
+        version = next(self._store.quads_for_pattern(STATE, KG.summaryVersion, None, SUMMARY_GRAPH), None)
+        if version is None or version.object.value != summary.VERSION:
+            self._add_fact_keys()
+            self.rebuild_summary()
+
+    def _add_fact_keys(self) -> None:
+        """Give the facts of graphs written by an older kg the keys the saved queries sort and match by."""
+        rows = self._store.query(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?f a ?c . VALUES ?c { kg:Statement kg:Relation } "
+            "FILTER NOT EXISTS { ?f kg:sortKey ?k } } }", prefixes={"kg": str(KG)})
+        for graph in [r["g"].value for r in rows]:
+            quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+            self._store.extend(summary.fact_keys(graph, quads))
+
+    def rebuild_summary(self) -> None:
+        """Compute the summary from every article graph and write it in place of the old one."""
+        quads = summary.rebuild(self._store)
+        self._update(f"DROP SILENT GRAPH {SUMMARY_GRAPH}", "clear the summary")
+        try:
+            self._store.bulk_extend(quads)  # one atomic ingestion; the version quad is among them
+        except OSError as exc:
+            raise StoreError(f"could not write the summary of {self.path}: {exc}") from None
+
+    def _update(self, sparql: str, what: str) -> None:
+        try:
+            self._store.update(sparql)
+        except (OSError, SyntaxError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreError(f"could not {what}: {first}") from None
+
+    def _has_graph(self, graph: str) -> bool:
+        return next(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)), None) is not None
+
+    def _part(self, graph: str) -> summary.ArticlePart:
+        return summary.article_part(graph, self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def article_hash(self, graph: str) -> str | None:
+        g = ox.NamedNode(graph)
+        for q in self._store.quads_for_pattern(None, KG.contentHash, None, g):
+            return q.object.value
+        return None
+
+    def replace_article(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        """Drop the graph and insert the new quads in one update: readers see the old article or the new one,
+        never half of it, even if the process dies."""
+        body = _terms(quads)
+        try:
+            self._store.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{\n{body}\n}}")
+        except (OSError, SyntaxError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreError(f"could not write graph {graph}: {first}") from None
+
+    def write_articles(self, graphs: Sequence[ArticleGraph]) -> None:
+        """Store a batch of article graphs, each replacing its old graph, and bring the summary in step.
+
+        New articles are bulk-loaded (marked as in flight until the summary has them); articles that replace
+        an old graph are replaced in the same transaction as the summary. A crash leaves every article whole:
+        old or new, or (for an article that was new) absent, to be stored again by the next run."""
+        if not graphs:
+            return
+        if self._bulk or self.stats()["articles"] == 0:
+            if not self._bulk:  # the summary is out of date until close(): say so in the store itself
+                self._update(f"DELETE WHERE {{ GRAPH {SUMMARY_GRAPH} {{ {STATE} {KG.summaryVersion} ?v }} }}",
+                             "start a first build")
+                self._bulk = True
+            self._bulk_load(graphs)
+            return
+        replaced = [g for g in graphs if self._has_graph(g.iri)]
+        new = [g for g in graphs if g not in replaced]
+        olds = [self._part(g.iri) for g in replaced]
+        deletes, inserts = summary.changes(self._reader, olds, [summary.article_part(g.iri, g.quads())
+                                                                for g in graphs])
+        marks = [ox.Quad(STATE, KG.pendingArticle, ox.NamedNode(g.iri), SUMMARY_GRAPH) for g in new]
+        if new:
+            self._update(f"INSERT DATA {{ {_terms(marks)} }}", "mark the new articles")
+            self._bulk_load(new)
+        parts = [f"DROP SILENT GRAPH <{g.iri}>" for g in replaced]
+        if replaced:
+            parts.append("INSERT DATA {\n" + "\n".join(_graph_data(g) for g in replaced) + "\n}")
+        if deletes or marks:
+            parts.append(f"DELETE DATA {{\n{_terms(list(deletes) + marks)}\n}}")
+        if inserts:
+            parts.append(f"INSERT DATA {{\n{_terms(inserts)}\n}}")
+        self._update(" ;\n".join(parts), f"write {len(graphs)} article graph(s)")
+
+    def _bulk_load(self, graphs: Sequence[ArticleGraph]) -> None:
+        try:
+            self._store.bulk_load(b"".join(g.nquads for g in graphs), format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"could not write {len(graphs)} article graph(s): {exc}") from None
+
+    def finish(self) -> None:
+        """End a first build: compute its summary (done by close() too)."""
+        if self._bulk:
+            self._bulk = False
+            self.rebuild_summary()
+
+    def remove_article(self, graph: str) -> bool:
+        """Remove one article's graph and its share of the summary; False if there is no such article."""
+        if not self._has_graph(graph):
+            return False
+        self.finish()
+        deletes, inserts = summary.changes(self._reader, [self._part(graph)], [])
+        parts = [f"DROP GRAPH <{graph}>", f"DELETE DATA {{\n{_terms(deletes)}\n}}"]
+        if inserts:
+            parts.append(f"INSERT DATA {{\n{_terms(inserts)}\n}}")
+        self._update(" ;\n".join(parts), f"remove {graph}")
+        return True
+
+    def stats(self) -> dict[str, int]:
+        """Articles, actors, statements, relations and quads of the article graphs, from the summary's totals."""
+        self.finish()
+        totals = summary.totals(self._reader.totals())
+        return {"articles": totals["articleCount"], "entities": totals["actorCount"],
+                "statements": totals["statementCount"], "relations": totals["relationCount"],
+                "triples": totals["quadCount"]}
+
+    def ensure_ontology(self, turtle: bytes) -> None:
+        """Load the ontology into its own graph when it is missing or has changed."""
+        digest = hashlib.sha256(turtle).hexdigest()
+        marker = ox.Quad(ONTOLOGY_GRAPH, KG.contentHash, ox.Literal(digest), ONTOLOGY_GRAPH)
+        if marker in self._store:
+            return
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH)
+                 for t in ox.parse(turtle, format=ox.RdfFormat.TURTLE)]
+        self.replace_article(ONTOLOGY_GRAPH.value, quads + [marker])
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def query(self, sparql: str, substitutions: dict | None = None):
+        self.finish()
+        return self._store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions or None,
+                                 prefixes=PREFIXES)
+
+    def quads(self, graph: ox.NamedNode | None = None):
+        self.finish()
+        return self._store.quads_for_pattern(None, None, None, graph)
+
+    def dump(self, output: IO[bytes], fmt: ox.RdfFormat, *, graph: ox.NamedNode | None = None) -> None:
+        self.finish()
+        if graph is not None:
+            self._store.dump(output, fmt, from_graph=graph)
+        else:
+            self._store.dump(output, fmt)
+
+    def close(self) -> None:
+        try:
+            self.finish()
+            if not self.read_only:
+                self._store.flush()
+        finally:
+            del self._store, self._reader  # the last references: RocksDB lets go of the store (and its lock)
+
+    def __enter__(self) -> "EmbeddedStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class _Reader(summary.Reader):
+    """The summary upkeep's reads, as index lookups on the pyoxigraph store."""
+
+    def __init__(self, store: ox.Store):
+        self._s = store
+
+    def row(self, actor: str):
+        a = ox.NamedNode(actor)
+        quads = list(self._s.quads_for_pattern(a, None, None, SUMMARY_GRAPH))
+        if not quads:
+            return None, []
+        for node in [q.subject for q in self._s.quads_for_pattern(None, KG.actor, a, SUMMARY_GRAPH)]:
+            quads += self._s.quads_for_pattern(node, None, None, SUMMARY_GRAPH)
+        return summary.row_of(actor, quads), quads
+
+    def article_row(self, article: str):
+        return list(self._s.quads_for_pattern(ox.NamedNode(article), None, None, SUMMARY_GRAPH))
+
+    def exists(self, s, p, o, outside):
+        obj = None if o is None else (ox.NamedNode(o) if p == RDF.type else ox.Literal(o))
+        for q in self._s.quads_for_pattern(ox.NamedNode(s), p, obj, None):
+            g = q.graph_name
+            if isinstance(g, ox.NamedNode) and g.value not in outside and g.value not in SPECIAL_GRAPHS:
+                return True
+        return False
+
+    def active_graphs(self, actor, outside):
+        a = ox.NamedNode(actor)
+        for p in (KG.denotes, KG.speaker, KG.subject, KG.object, KG.about):
+            for q in self._s.quads_for_pattern(None, p, a, None):
+                g = q.graph_name
+                if isinstance(g, ox.NamedNode) and g.value not in outside and g.value not in SPECIAL_GRAPHS:
+                    yield g.value
+
+    def key_candidates(self, keys_, outside):
+        out = {}
+        for k in keys_:
+            key = ox.Literal(k)
+            found = {}
+            for q in self._s.quads_for_pattern(None, KG.formKey, key, SUMMARY_GRAPH):
+                a = q.subject
+                if a.value in outside:
+                    continue
+                count = next(self._s.quads_for_pattern(a, KG.mentionCount, None, SUMMARY_GRAPH), None)
+                is_label = ox.Quad(a, KG.labelKey, key, SUMMARY_GRAPH) in self._s
+                has = ox.Quad(a, KG.nameKey, key, SUMMARY_GRAPH) in self._s
+                found[a.value] = (int(count.object.value) if count else 0, is_label, has)
+            if found:
+                out[k] = found
+        return out
+
+    def totals(self):
+        return [q for q in self._s.quads_for_pattern(STATE, None, None, SUMMARY_GRAPH)
+                if q.predicate != KG.pendingArticle]

@@ -1,0 +1,507 @@
+"""The summary graph: one row per actor and per article, derived from the article graphs.
+
+Every article graph describes its own actors (label, type, names), so an actor in 3,000 articles has 3,000
+copies of each: a query that joins them, counts mentions or sorts actors would cost as much as the store is big.
+The summary holds each actor once, with its counts, names and lookup keys, and each article's counts, so that
+queries start from a small indexed pattern. The store keeps it in step with every article written or removed
+(:meth:`kg.store.EmbeddedStore.write_articles`), and can rebuild it from the article graphs (:func:`rebuild`).
+
+What one actor row holds, in ``kgg:summary`` (see docs/rdf-model.md):
+
+    <actor> rdfs:label "the alphabetically first label" ; skos:hiddenLabel "its other labels" ;
+        skos:altLabel "every mention form" ; a kg:Person ; kg:typeName "Person" ; kg:wikidataId "Q.." ;
+        kg:mentionCount 12 ; kg:articleCount 3 ; kg:statementCount 2 ; kg:rankKey 9999.. ;
+        kg:formKey "every name key" ; kg:labelKey "keys of its labels" ; kg:nameKey "keys that pick it" ;
+        kg:exampleArticle <first three articles by IRI> .
+    <actor#stance=warn> kg:actor <actor> ; kg:stance kgst:warn ; kg:statementCount 1 .
+    <article> kg:statementCount 9 ; kg:relationCount 4 ; kg:sortKey 0.1 .
+"""
+from __future__ import annotations
+
+import heapq
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from kg import resources
+from kg.rdf import keys
+from kg.link.kb import normalise
+from kg.rdf.namespaces import DCTERMS, KG, NIF, RDF, RDFS, SCHEMA, SKOS, SPECIAL_GRAPHS, SUMMARY_GRAPH, XSD
+
+VERSION = "1"  # bump when what a row holds changes: stores rebuild their summary on open
+EXAMPLES = 3
+STATE = SUMMARY_GRAPH  # the subject of the summary's own state (version, totals, articles in flight)
+
+_TYPE, _LABEL, _ALT, _QID = RDF.type.value, RDFS.label.value, SKOS.altLabel.value, KG.wikidataId.value
+_DENOTES, _SPEAKER, _STANCE = KG.denotes.value, KG.speaker.value, KG.stance.value
+_ROLES = frozenset(p.value for p in (KG.speaker, KG.subject, KG.object, KG.about))
+_STATEMENT, _RELATION, _ARTICLE = KG.Statement.value, KG.Relation.value, KG.Article.value
+_ID, _PUBLISHED = DCTERMS.identifier.value, SCHEMA.datePublished.value
+NIF_BEGIN = NIF.beginIndex.value
+
+
+@cache
+def actor_classes() -> dict[str, tuple[str, ...]]:
+    """Each kg: actor class (IRI) -> its kg: superclasses up to kg:Actor, read from the ontology."""
+    parents: dict[str, set[str]] = defaultdict(set)
+    for t in ox.parse(resources.ontology(), format=ox.RdfFormat.TURTLE):
+        if t.predicate == RDFS.subClassOf and t.object.value.startswith(str(KG)):
+            parents[t.subject.value].add(t.object.value)
+
+    def ancestors(c: str) -> set[str]:
+        out = set()
+        for p in parents.get(c, ()):
+            out |= {p} | ancestors(p)
+        return out
+    root = KG.Actor.value
+    return {c: tuple(sorted(ancestors(c))) for c in list(parents) + [root] if c == root or root in ancestors(c)}
+
+
+def type_name(types: Iterable[str]) -> str:
+    """The most specific kg: classes among ``types``: 'Country' for {Country, Place}, 'Organization, Person' for
+    an actor typed both ways by different articles."""
+    classes = actor_classes()
+    types = set(types) & set(classes)
+    below = set().union(*(classes[t] for t in types)) if types else set()
+    return ", ".join(sorted(t.rsplit("#", 1)[1] for t in types - below))
+
+
+# --- what one article graph says --------------------------------------------------------------------------------
+
+@dataclass
+class ActorPart:
+    labels: set[str] = field(default_factory=set)
+    alts: set[str] = field(default_factory=set)
+    types: set[str] = field(default_factory=set)
+    qids: set[str] = field(default_factory=set)
+    mentions: int = 0
+    active: bool = False  # mentioned, or speaker, subject, object or topic of a fact
+    stances: Counter = field(default_factory=Counter)  # stance IRI ("" for none) -> statements spoken
+
+
+@dataclass
+class ArticlePart:
+    iri: str
+    actors: dict[str, ActorPart]
+    statements: int = 0
+    relations: int = 0
+    quads: int = 0
+    sort_key: str = "0.0"
+
+
+def article_part(iri: str, quads: Iterable[ox.Quad]) -> ArticlePart:
+    """What the summary needs from one article graph's quads."""
+    classes = actor_classes()
+    types, labels, alts, qids = defaultdict(set), defaultdict(set), defaultdict(set), defaultdict(set)
+    mentions: dict[str, set[str]] = defaultdict(set)
+    roles: set[str] = set()
+    speaker: dict[str, str] = {}
+    stance: dict[str, str] = {}
+    statements = relations = n = 0
+    ident, published = iri, None
+    for q in quads:
+        n += 1
+        s, p, o = q.subject.value, q.predicate.value, q.object
+        if p == _TYPE:
+            if o.value in classes:
+                types[s].add(o.value)
+            elif o.value == _STATEMENT:
+                statements += 1
+            elif o.value == _RELATION:
+                relations += 1
+        elif p == _LABEL:
+            labels[s].add(o.value)
+        elif p == _ALT:
+            alts[s].add(o.value)
+        elif p == _QID:
+            qids[s].add(o.value)
+        elif p == _DENOTES:
+            mentions[o.value].add(s)
+        elif p in _ROLES:
+            roles.add(o.value)
+            if p == _SPEAKER:
+                speaker[s] = o.value
+        elif p == _STANCE:
+            stance[s] = o.value
+        elif p == _ID and s == iri:
+            ident = o.value
+        elif p == _PUBLISHED and s == iri:
+            published = o.value
+    actors = {a: ActorPart(labels[a], alts[a], t, qids[a], len(mentions.get(a, ())), a in mentions or a in roles)
+              for a, t in types.items()}
+    for st, a in speaker.items():
+        if a in actors:
+            actors[a].stances[stance.get(st, "")] += 1
+    return ArticlePart(iri, actors, statements, relations, n,
+                       keys.article_sort_key(published=published, article_id=ident))
+
+
+def fact_keys(iri: str, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The sort and topic keys of an article graph's statements and relations, computed from the graph itself:
+    what the mapping writes (kg.rdf.mapping), for graphs written without them."""
+    quads = list(quads)
+    by_subject: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for q in quads:
+        by_subject[q.subject.value][q.predicate.value].append(q.object)
+    article = by_subject.get(iri, {})
+    ident = article[_ID][0].value if article.get(_ID) else iri
+    published = article[_PUBLISHED][0].value if article.get(_PUBLISHED) else None
+    g = ox.NamedNode(iri)
+    out = []
+    for s, props in by_subject.items():
+        kinds = {o.value for o in props.get(_TYPE, ())}
+        if not kinds & {_STATEMENT, _RELATION}:
+            continue
+        span = props.get((KG.content if _STATEMENT in kinds else KG.evidence).value, [None])[0]
+        begins = by_subject.get(span.value, {}).get(NIF_BEGIN, []) if span is not None else []
+        begin = int(begins[0].value) if begins else 0
+        node = ox.NamedNode(s)
+        key = keys.sort_key(published=published, article_id=ident, begin=begin)
+        out.append(ox.Quad(node, KG.sortKey, ox.Literal(key, datatype=XSD.decimal), g))
+        if _STATEMENT in kinds:
+            date_ = props[KG.date.value][0].value if props.get(KG.date.value) else None
+            key = keys.time_key(date_=date_, published=published, article_id=ident, begin=begin)
+            out.append(ox.Quad(node, KG.timeKey, ox.Literal(key, datatype=XSD.decimal), g))
+        for topic in props.get(KG.topic.value, []) + props.get(KG.objectTopic.value, []):
+            out.append(ox.Quad(node, KG.topicKey, ox.Literal(keys.topic_key(topic.value)), g))
+    return out
+
+
+# --- one actor's row --------------------------------------------------------------------------------------------
+
+@dataclass
+class ActorRow:
+    labels: set[str] = field(default_factory=set)
+    alts: set[str] = field(default_factory=set)
+    types: set[str] = field(default_factory=set)
+    qids: set[str] = field(default_factory=set)
+    mentions: int = 0
+    articles: int = 0
+    examples: set[str] = field(default_factory=set)
+    stances: Counter = field(default_factory=Counter)
+    name_keys: set[str] = field(default_factory=set)  # the keys that pick this actor (see select_names)
+
+    def form_keys(self) -> set[str]:
+        out = set().union(*(keys.name_keys(n) for n in self.labels | self.alts)) if self.labels | self.alts else set()
+        return out | self.label_keys()
+
+    def label_keys(self) -> set[str]:
+        out = set().union(*(keys.name_keys(n) for n in self.labels)) if self.labels else set()
+        return out | {q.lower() for q in self.qids}
+
+    def quads(self, actor: str) -> list[ox.Quad]:
+        a, g = ox.NamedNode(actor), SUMMARY_GRAPH
+        out = []
+        add = lambda p, o: out.append(ox.Quad(a, p, o, g))  # noqa: E731
+        first = min(self.labels) if self.labels else None
+        if first is not None:
+            add(RDFS.label, ox.Literal(first))
+        for v in sorted(self.labels - {first}):
+            add(SKOS.hiddenLabel, ox.Literal(v))
+        for v in sorted(self.alts):
+            add(SKOS.altLabel, ox.Literal(v))
+        for t in sorted(self.types):
+            add(RDF.type, ox.NamedNode(t))
+        add(KG.typeName, ox.Literal(type_name(self.types)))
+        for q in sorted(self.qids):
+            add(KG.wikidataId, ox.Literal(q))
+        statements = sum(self.stances.values())
+        for p, n in ((KG.mentionCount, self.mentions), (KG.articleCount, self.articles),
+                     (KG.statementCount, statements)):
+            add(p, ox.Literal(str(n), datatype=XSD.integer))
+        rank = ox.Literal(rank_key(self.mentions, self.articles, first or "", actor), datatype=XSD.decimal)
+        add(KG.rankKey, rank)
+        if not self.qids:
+            add(KG.unlinkedRankKey, rank)  # so that the curation queue is one index scan too
+        for p, values in ((KG.formKey, self.form_keys()), (KG.labelKey, self.label_keys()),
+                          (KG.nameKey, self.name_keys)):
+            for v in sorted(values):
+                add(p, ox.Literal(v))
+        for e in sorted(self.examples):
+            add(KG.exampleArticle, ox.NamedNode(e))
+        for stance, n in sorted(self.stances.items()):
+            if n <= 0:
+                continue
+            node = ox.NamedNode(f"{actor}#stance={stance.rsplit('#', 1)[-1] if stance else 'none'}")
+            out.append(ox.Quad(node, KG.actor, a, g))
+            if stance:
+                out.append(ox.Quad(node, KG.stance, ox.NamedNode(stance), g))
+            out.append(ox.Quad(node, KG.statementCount, ox.Literal(str(n), datatype=XSD.integer), g))
+        return out
+
+
+def row_of(actor: str, quads: Iterable[ox.Quad]) -> ActorRow:
+    """An actor's row read back from its summary quads (the inverse of :meth:`ActorRow.quads`)."""
+    row = ActorRow()
+    nodes: dict[str, list[ox.Quad]] = defaultdict(list)
+    for q in quads:
+        if q.subject.value != actor:
+            nodes[q.subject.value].append(q)
+            continue
+        p, o = q.predicate, q.object
+        if p in (RDFS.label, SKOS.hiddenLabel):
+            row.labels.add(o.value)
+        elif p == SKOS.altLabel:
+            row.alts.add(o.value)
+        elif p == RDF.type:
+            row.types.add(o.value)
+        elif p == KG.wikidataId:
+            row.qids.add(o.value)
+        elif p == KG.mentionCount:
+            row.mentions = int(o.value)
+        elif p == KG.articleCount:
+            row.articles = int(o.value)
+        elif p == KG.exampleArticle:
+            row.examples.add(o.value)
+        elif p == KG.nameKey:
+            row.name_keys.add(o.value)
+    for node in nodes.values():
+        stance = next((q.object.value for q in node if q.predicate == KG.stance), "")
+        n = next((int(q.object.value) for q in node if q.predicate == KG.statementCount), 0)
+        row.stances[stance] += n
+    return row
+
+
+_ALPHABET = " 0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def rank_key(mentions: int, articles: int, label: str, actor: str) -> str:
+    """An actor's place in the actor lists as one number (xsd:decimal): most mentions first, then most articles,
+    then alphabetically by the first six letters of the folded label, then by a hash of the IRI.
+
+    >>> rank_key(3, 1, "John Bolton", "x") < rank_key(2, 5, "Abe", "x") < rank_key(2, 4, "Abe", "x")
+    True
+    """
+    folded = normalise(label)[:6].ljust(6)
+    letters = 0
+    for c in folded:
+        letters = letters * len(_ALPHABET) + max(0, _ALPHABET.find(c))
+    inverted_mentions = 999_999_999 - min(mentions, 999_999_999)
+    inverted_articles = 99_999_999 - min(articles, 99_999_999)
+    return keys.decimal(f"{inverted_mentions:09d}{inverted_articles:08d}.{letters:010d}{keys.id_hash(actor, 8):08d}")
+
+
+def article_quads(part: ArticlePart) -> list[ox.Quad]:
+    a, g = ox.NamedNode(part.iri), SUMMARY_GRAPH
+    count = lambda n: ox.Literal(str(n), datatype=XSD.integer)  # noqa: E731
+    return [ox.Quad(a, KG.statementCount, count(part.statements), g),
+            ox.Quad(a, KG.relationCount, count(part.relations), g),
+            ox.Quad(a, KG.sortKey, ox.Literal(part.sort_key, datatype=XSD.decimal), g)]
+
+
+def select_names(candidates: dict[str, tuple[int, bool]]) -> set[str]:
+    """Which actors a name key picks, given each candidate's mention count and whether the key is one of its
+    labels: every actor so labelled, and the most mentioned one. 'Trump' picks the actor labelled 'Trump' and
+    Donald Trump, not Ivanka Trump, whom some article calls 'Ms. Trump'."""
+    if not candidates:
+        return set()
+    top = max(n for n, _ in candidates.values())
+    return {a for a, (n, is_label) in candidates.items() if is_label or n == top}
+
+
+# --- keeping it in step with the article graphs -------------------------------------------------------------
+
+class Reader:
+    """What the upkeep reads from the store (kg.store implements it over pyoxigraph)."""
+
+    def row(self, actor: str) -> tuple[ActorRow | None, list[ox.Quad]]:
+        """The actor's current row and its quads in the summary (None and [] if it has none)."""
+
+    def article_row(self, article: str) -> list[ox.Quad]:
+        """The article's current row quads in the summary."""
+
+    def exists(self, s: str, p: ox.NamedNode, o: str | None, outside: set[str]) -> bool:
+        """Whether an article graph not in ``outside`` holds ``s p o`` (any object when ``o`` is None)."""
+
+    def active_graphs(self, actor: str, outside: set[str]) -> Iterable[str]:
+        """The article graphs outside ``outside`` in which the actor is mentioned or takes part in a fact."""
+
+    def key_candidates(self, keys_: set[str], outside: set[str]) -> dict[str, dict[str, tuple[int, bool, bool]]]:
+        """For each key, the actors not in ``outside`` that carry it: (mentions, is a label key, picked by it)."""
+
+    def totals(self) -> list[ox.Quad]:
+        """The summary's state quads (version and totals)."""
+
+
+def changes(reader: Reader, olds: list[ArticlePart], news: list[ArticlePart]) -> tuple[set, set]:
+    """The summary quads to delete and to insert when the article graphs of ``olds`` are replaced by ``news``
+    (an article in ``olds`` and not in ``news`` is removed)."""
+    batch = {p.iri for p in olds} | {p.iri for p in news}
+    touched = set().union(*(p.actors for p in olds + news))
+    deletes: set[ox.Quad] = set()
+    inserts: set[ox.Quad] = set()
+    rows: dict[str, ActorRow] = {}
+    keys_before: set[str] = set()
+    existed: set[str] = set()
+    for a in sorted(touched):
+        row, current = reader.row(a)
+        deletes.update(current)
+        if row is not None:
+            existed.add(a)
+            keys_before |= row.form_keys()
+        row = _updated(reader, a, row or ActorRow(), [p for p in olds if a in p.actors],
+                       [p for p in news if a in p.actors], batch)
+        if row is not None:
+            rows[a] = row
+    wanted = keys_before | set().union(*(r.form_keys() for r in rows.values()))
+    others = reader.key_candidates(wanted, touched)
+    picked = _choose_names(rows, {k: {a: (n, lab) for a, (n, lab, _) in found.items()} for k, found in others.items()})
+    for k, found in others.items():
+        for a, (_, _, has) in found.items():
+            quad = ox.Quad(ox.NamedNode(a), KG.nameKey, ox.Literal(k), SUMMARY_GRAPH)
+            if has and a not in picked.get(k, ()):
+                deletes.add(quad)
+            elif not has and a in picked.get(k, ()):
+                inserts.add(quad)
+    for a, row in rows.items():
+        inserts.update(row.quads(a))
+    old_iris, new_iris = {p.iri for p in olds}, {p.iri for p in news}
+    for iri in sorted(batch):
+        deletes.update(reader.article_row(iri))
+    for p in news:
+        inserts.update(article_quads(p))
+    deletes.update(reader.totals())
+    t = totals(reader.totals())
+    dead, born = len(existed - set(rows)), len(set(rows) - existed)
+    inserts.update(totals_quads(
+        t["articleCount"] + len(new_iris - old_iris) - len(old_iris - new_iris),
+        t["actorCount"] + born - dead,
+        t["statementCount"] + sum(p.statements for p in news) - sum(p.statements for p in olds),
+        t["relationCount"] + sum(p.relations for p in news) - sum(p.relations for p in olds),
+        t["quadCount"] + sum(p.quads for p in news) - sum(p.quads for p in olds)))
+    same = deletes & inserts  # what did not change is neither deleted nor written again
+    return deletes - same, inserts - same
+
+
+def totals(quads: list[ox.Quad]) -> dict[str, int]:
+    """The summary's totals (articles, actors, statements, relations, quads) from its state quads."""
+    out = dict.fromkeys(("articleCount", "actorCount", "statementCount", "relationCount", "quadCount"), 0)
+    for q in quads:
+        name = q.predicate.value.rsplit("#", 1)[1]
+        if name in out:
+            out[name] = int(q.object.value)
+    return out
+
+
+def _updated(reader: Reader, actor: str, row: ActorRow, olds: list[ArticlePart], news: list[ArticlePart],
+             batch: set[str]) -> ActorRow | None:
+    """The row after the batch, or None when no article describes the actor any more."""
+    old = [p.actors[actor] for p in olds]
+    new = [p.actors[actor] for p in news]
+    if not new and not reader.exists(actor, RDF.type, None, batch):
+        return None
+    row.mentions += sum(x.mentions for x in new) - sum(x.mentions for x in old)
+    row.articles += sum(x.active for x in new) - sum(x.active for x in old)
+    for x in new:
+        row.stances.update(x.stances)
+    for x in old:
+        row.stances.subtract(x.stances)
+    row.stances = Counter({k: v for k, v in row.stances.items() if v > 0})
+    for attr, pred in (("labels", RDFS.label), ("alts", SKOS.altLabel), ("types", RDF.type), ("qids", KG.wikidataId)):
+        before = set().union(*(getattr(x, attr) for x in old))
+        after = set().union(*(getattr(x, attr) for x in new))
+        gone = {v for v in before - after if not reader.exists(actor, pred, v, batch)}
+        setattr(row, attr, (getattr(row, attr) - gone) | after)
+    examples = (row.examples - batch) | {p.iri for p in news if p.actors[actor].active}
+    if len(examples) < min(EXAMPLES, row.articles):  # an example went: find the next ones in the store
+        examples |= set(heapq.nsmallest(EXAMPLES, set(reader.active_graphs(actor, batch)) - examples))
+    row.examples = set(sorted(examples)[:EXAMPLES])
+    return row
+
+
+def _choose_names(rows: dict[str, ActorRow], others: dict[str, dict[str, tuple[int, bool]]]) -> dict[str, set[str]]:
+    """Set ``name_keys`` of every row, and return which actors each key picks, among ``rows`` and the ``others``
+    (key -> actor -> (mentions, is a label key)) that also carry it."""
+    candidates: dict[str, dict[str, tuple[int, bool]]] = defaultdict(dict)
+    for k, found in others.items():
+        candidates[k].update(found)
+    for a, row in rows.items():
+        labels = row.label_keys()
+        for k in row.form_keys():
+            candidates[k][a] = (row.mentions, k in labels)
+    picked = {k: select_names(found) for k, found in candidates.items()}
+    for a, row in rows.items():
+        row.name_keys = {k for k in row.form_keys() if a in picked[k]}
+    return picked
+
+
+# --- rebuilding the whole summary from the article graphs -------------------------------------------------------
+
+def _values_classes() -> str:
+    return "VALUES ?t { " + " ".join(f"<{c}>" for c in sorted(actor_classes())) + " }"
+
+
+_NOT_SPECIAL = "FILTER(?g NOT IN (" + ", ".join(f"<{g}>" for g in sorted(SPECIAL_GRAPHS)) + "))"
+
+
+def rebuild(store: ox.Store) -> list[ox.Quad]:
+    """The whole summary, computed from every article graph: what the upkeep must always equal."""
+    rows: dict[str, ActorRow] = defaultdict(ActorRow)
+    prefixes = {"kg": str(KG), "rdfs": str(RDFS), "skos": str(SKOS)}
+    select = lambda q: store.query(q, prefixes=prefixes)  # noqa: E731
+    classes = _values_classes()
+    for r in select(f"SELECT DISTINCT ?a ?t WHERE {{ GRAPH ?g {{ ?a a ?t }} {classes} {_NOT_SPECIAL} }}"):
+        rows[r["a"].value].types.add(r["t"].value)
+    actors = set(rows)
+    for attr, pred in (("labels", "rdfs:label"), ("alts", "skos:altLabel"), ("qids", "kg:wikidataId")):
+        for r in select(f"SELECT DISTINCT ?a ?v WHERE {{ GRAPH ?g {{ ?a {pred} ?v }} {_NOT_SPECIAL} }}"):
+            if r["a"].value in actors:
+                getattr(rows[r["a"].value], attr).add(r["v"].value)
+    for r in select(f"SELECT ?a (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?m kg:denotes ?a }} {_NOT_SPECIAL} }} "
+                    "GROUP BY ?a"):
+        if r["a"].value in actors:
+            rows[r["a"].value].mentions = int(r["n"].value)
+    examples: dict[str, list[str]] = defaultdict(list)
+    for r in select(f"""SELECT DISTINCT ?a ?g WHERE {{ GRAPH ?g {{ {{ ?m kg:denotes ?a }}
+                          UNION {{ ?f kg:speaker|kg:subject|kg:object|kg:about ?a }} }} {_NOT_SPECIAL} }}"""):
+        a, g = r["a"].value, r["g"].value
+        if a in actors:
+            rows[a].articles += 1
+            smallest = examples[a]
+            if len(smallest) < EXAMPLES or g < smallest[-1]:
+                smallest.append(g)
+                smallest.sort()
+                del smallest[EXAMPLES:]
+    for a, smallest in examples.items():
+        rows[a].examples = set(smallest)
+    for r in select(f"""SELECT ?a ?s (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?st kg:speaker ?a
+                          OPTIONAL {{ ?st kg:stance ?s }} }} {_NOT_SPECIAL} }} GROUP BY ?a ?s"""):
+        if r["a"].value in actors:
+            rows[r["a"].value].stances[r["s"].value if r["s"] is not None else ""] += int(r["n"].value)
+    _choose_names(rows, {})
+    out = [q for a, row in rows.items() for q in row.quads(a)]
+    parts = _article_parts(select)
+    for part in parts:
+        out += article_quads(part)
+    special = sum(1 for g in SPECIAL_GRAPHS for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+    out += totals_quads(len(parts), len(rows), sum(p.statements for p in parts), sum(p.relations for p in parts),
+                        len(store) - special)
+    return out
+
+
+def _article_parts(select) -> list[ArticlePart]:
+    parts: dict[str, ArticlePart] = {}
+    for r in select(f"""SELECT ?g ?id ?p WHERE {{ GRAPH ?g {{ ?g a kg:Article . OPTIONAL {{ ?g <{_ID}> ?id }}
+                          OPTIONAL {{ ?g <{_PUBLISHED}> ?p }} }} }}"""):
+        g = r["g"].value
+        parts[g] = ArticlePart(g, {}, sort_key=keys.article_sort_key(
+            published=r["p"].value if r["p"] is not None else None,
+            article_id=r["id"].value if r["id"] is not None else g))
+    for attr, cls in (("statements", "kg:Statement"), ("relations", "kg:Relation")):
+        for r in select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?x a {cls} }} }} GROUP BY ?g"):
+            if r["g"].value in parts:
+                setattr(parts[r["g"].value], attr, int(r["n"].value))
+    return list(parts.values())
+
+
+def totals_quads(articles: int, actors: int, statements: int, relations: int, quads: int) -> list[ox.Quad]:
+    count = lambda n: ox.Literal(str(n), datatype=XSD.integer)  # noqa: E731
+    return [ox.Quad(STATE, KG.summaryVersion, ox.Literal(VERSION), SUMMARY_GRAPH),
+            ox.Quad(STATE, KG.articleCount, count(articles), SUMMARY_GRAPH),
+            ox.Quad(STATE, KG.actorCount, count(actors), SUMMARY_GRAPH),
+            ox.Quad(STATE, KG.statementCount, count(statements), SUMMARY_GRAPH),
+            ox.Quad(STATE, KG.relationCount, count(relations), SUMMARY_GRAPH),
+            ox.Quad(STATE, KG.quadCount, count(quads), SUMMARY_GRAPH)]
