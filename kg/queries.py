@@ -50,7 +50,8 @@ class SavedQuery:
     online: bool = False  # needs the network (a SERVICE call to a remote endpoint)
 
     def helper(self, param: str, suffix: str) -> bool:
-        """Whether the query takes ``?<param>_<suffix>`` (a name key, or the name as typed) from kg."""
+        """Whether the query takes ``?<param>_<suffix>`` from kg: a name's key, the name as typed, or the IRI of
+        the fact a parameter names."""
         return re.search(rf"\?{param}_{suffix}\b", self.text) is not None
 
 
@@ -139,11 +140,11 @@ def bind(query: SavedQuery, params: dict[str, str], store=None, *, base_iri: str
             _bind_name(query, p.name, value, store, out)
         elif p.name == "since" and value:
             out.substitutions[ox.Variable(p.name)] = ox.Literal(_date(value))
-        elif p.name == "fact" and value and store is not None:
-            iri = _fact(store, value, base_iri)
-            out.substitutions[ox.Variable("fact")] = ox.Literal(iri)
-            out.substitutions[ox.Variable("fact_iri")] = ox.NamedNode(iri)
-        elif value:
+        elif query.helper(p.name, "node") and store is not None:  # a fact, found by the end of its IRI
+            iri = _fact(store, value, base_iri) if value else None
+            out.substitutions[ox.Variable(p.name)] = ox.Literal(iri or "")
+            out.substitutions[ox.Variable(f"{p.name}_node")] = ox.NamedNode(iri) if iri else SUMMARY_GRAPH
+        else:  # an optional parameter not given is "": its tests are then constants the engine can fold
             out.substitutions[ox.Variable(p.name)] = ox.Literal(value)
     return out
 
@@ -152,6 +153,7 @@ def _bind_name(query: SavedQuery, name: str, value: str, store, out: Binding) ->
     key_var = ox.Variable(f"{name}_key")
     if not value:  # an optional name not given: its branch must find nothing
         out.substitutions[key_var] = ox.Literal("")
+        out.substitutions[ox.Variable(name)] = ox.Literal("")
         return
     if query.helper(name, "text"):
         out.substitutions[ox.Variable(f"{name}_text")] = ox.Literal(value)
@@ -273,8 +275,10 @@ def answer(store, name: str, params: dict[str, str] | None = None, *, limit: int
     """A page of ``limit`` rows (all when None) from ``offset`` of a saved query's answer, with the total."""
     if limit is not None and limit < 0 or offset < 0:
         raise QueryError("--limit and --offset must be 0 or more")
+    from kg.config import Config
+
     query = get(name)
-    binding = bind(query, params or {}, store, base_iri=base_iri)
+    binding = bind(query, params or {}, store, base_iri=base_iri or Config().base_iri)
     text = query.text
     paged = _PAGE_BEGIN.search(text) and _PAGE_END.search(text)
     if paged and (limit is not None or offset):
@@ -291,9 +295,11 @@ def answer(store, name: str, params: dict[str, str] | None = None, *, limit: int
         total = offset + len(rows)
     else:  # a full page, or a page past the end: count the whole answer
         total = _count(store, query, binding)
-    helpers = {f"{p.name}_{suffix}" for p in query.params for suffix in ("key", "text")}
+    helpers = {f"{p.name}_{suffix}" for p in query.params for suffix in ("key", "text", "node")}
     keep = [i for i, c in enumerate(names) if c not in helpers]
-    echo = {names.index(p): ox.Literal(v) for p, v in binding.echo.items() if p in names}
+    # the parameters as the user gave them (kg bound a name's key, or "" for one not given)
+    echo = {names.index(p.name): ox.Literal(binding.echo[p.name]) if p.name in binding.echo else None
+            for p in query.params if p.name in names}
     rows = [[echo.get(i, r[i]) for i in keep] for r in rows]
     return Answer([names[i] for i in keep], rows, total, offset, tuple(p.name for p in query.params),
                   binding.notes)

@@ -120,13 +120,12 @@ def to_quads(extraction: Extraction, *, base_iri: str, content_hash: str) -> lis
                 add(node, KG.about, actor[about])
         for topic in st.topics:
             add(node, KG.topic, Literal(topic))
-            add(node, KG.topicKey, Literal(topic_key(topic)))
         if st.date:
             add(node, KG.date, Literal(st.date, datatype=XSD.date))
-        add(node, KG.sortKey, Literal(sort_key(published=a.published, article_id=a.id, begin=st.content.start),
-                                      datatype=XSD.decimal))
-        add(node, KG.timeKey, Literal(time_key(date_=st.date, published=a.published, article_id=a.id,
-                                               begin=st.content.start), datatype=XSD.decimal))
+        for q in key_quads(article, node, article_id=a.id, published=a.published, begin=st.content.start,
+                           statement=True, date_=st.date, topics=st.topics, quote=st.kind in QUOTE_KINDS,
+                           speaker=speaker, about=[actor[x] for x in st.about if x in actor]):
+            out[q] = None
         _provenance(add, node, article, sentence_of(st.content), st.rule, st.confidence)
 
     for r in extraction.relations:
@@ -144,14 +143,55 @@ def to_quads(extraction: Extraction, *, base_iri: str, content_hash: str) -> lis
             add(node, KG.object, obj)
         else:
             add(node, KG.objectTopic, Literal(r.object_topic))
-            add(node, KG.topicKey, Literal(topic_key(r.object_topic)))
-        add(node, KG.sortKey, Literal(sort_key(published=a.published, article_id=a.id, begin=r.evidence.start),
-                                      datatype=XSD.decimal))
+        for q in key_quads(article, node, article_id=a.id, published=a.published, begin=r.evidence.start,
+                           statement=False, topics=[r.object_topic] if obj is None else [],
+                           relation_type=KGREL[concept], subject=subject, obj=obj):
+            out[q] = None
         add(node, KG.evidence, span(r.evidence))
         add(node, KG.negated, Literal("true" if r.negated else "false", datatype=XSD.boolean))
         add(node, KG.hypothetical, Literal("true" if r.hypothetical else "false", datatype=XSD.boolean))
         _provenance(add, node, article, sentence_of(r.evidence), r.rule, r.confidence)
     return list(out)
+
+
+QUOTE_KINDS = ("direct", "mixed")
+
+
+def key_quads(graph: NamedNode, fact: NamedNode, *, article_id: str, published: str | None, begin: int,
+              statement: bool, date_: str | None = None, topics=(), quote: bool = False,
+              speaker: NamedNode | None = None, about=(), relation_type: NamedNode | None = None,
+              subject: NamedNode | None = None, obj: NamedNode | None = None) -> list[Quad]:
+    """The keys of one fact, and the index triples that lead to it, so that queries find and sort facts by an
+    index scan (docs/rdf-model.md, "Keys and index triples"):
+
+    - the fact's kg:sortKey (document order) and, for a statement, kg:timeKey (time order); kg:topicKey of
+      each topic;
+    - on each actor (and relation type) a query starts from, the fact's key under kg:statementIndex,
+      kg:quoteIndex, kg:relationIndex or kg:factIndex; a query reads the keys there, sorts and cuts them, and
+      finds the few facts of its page back by their key."""
+    out: list[Quad] = []
+    add = lambda s, p, o: out.append(Quad(s, p, o, graph))  # noqa: E731
+    where = dict(article_id=article_id, begin=begin, fact=fact.value)
+    document = Literal(sort_key(published=published, **where), datatype=XSD.decimal)
+    add(fact, KG.sortKey, document)
+    for topic in topics:
+        add(fact, KG.topicKey, Literal(topic_key(topic)))
+    if statement:
+        time = Literal(time_key(date_=date_, published=published, **where), datatype=XSD.decimal)
+        add(fact, KG.timeKey, time)
+        if speaker is not None:
+            add(speaker, KG.statementIndex, time)
+            if quote:
+                add(speaker, KG.quoteIndex, time)
+        involved = [speaker, *about]
+    else:
+        involved = [subject, obj]
+        for x in (relation_type, subject, obj):
+            if x is not None:
+                add(x, KG.relationIndex, document)
+    for x in dict.fromkeys(x for x in involved if x is not None):
+        add(x, KG.factIndex, document)
+    return out
 
 
 def _actor(add, node: NamedNode, e: Entity, *, first: bool = True) -> None:

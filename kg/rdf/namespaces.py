@@ -49,6 +49,8 @@ PREFIXES = {
     "kg": str(KG), "kgrel": str(KGREL), "kgst": str(KGST), "nif": str(NIF), "prov": str(PROV),
     "schema": str(SCHEMA), "dcterms": str(DCTERMS), "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL),
     "skos": str(SKOS), "xsd": str(XSD), "wd": str(WD), "kgg": "https://w3id.org/kg-news/graph/",
+    "wdt": "http://www.wikidata.org/prop/direct/", "p": "http://www.wikidata.org/prop/",
+    "ps": "http://www.wikidata.org/prop/statement/", "pq": "http://www.wikidata.org/prop/qualifier/",
 }
 
 # extraction relation type -> concept local name

@@ -14,7 +14,7 @@ What one actor row holds, in ``kgg:summary`` (see docs/rdf-model.md):
         kg:formKey "every name key" ; kg:labelKey "keys of its labels" ; kg:nameKey "keys that pick it" ;
         kg:exampleArticle <first three articles by IRI> .
     <actor#stance=warn> kg:actor <actor> ; kg:stance kgst:warn ; kg:statementCount 1 .
-    <article> kg:statementCount 9 ; kg:relationCount 4 ; kg:sortKey 0.1 .
+    <article> kg:statementCount 9 ; kg:relationCount 4 ; kg:articleKey 0.1 .
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from kg.rdf import keys
 from kg.link.kb import normalise
 from kg.rdf.namespaces import DCTERMS, KG, NIF, RDF, RDFS, SCHEMA, SKOS, SPECIAL_GRAPHS, SUMMARY_GRAPH, XSD
 
-VERSION = "1"  # bump when what a row holds changes: stores rebuild their summary on open
+VERSION = "2"  # bump when what a row holds changes: stores rebuild their summary on open
 EXAMPLES = 3
 STATE = SUMMARY_GRAPH  # the subject of the summary's own state (version, totals, articles in flight)
 
@@ -40,7 +40,6 @@ _DENOTES, _SPEAKER, _STANCE = KG.denotes.value, KG.speaker.value, KG.stance.valu
 _ROLES = frozenset(p.value for p in (KG.speaker, KG.subject, KG.object, KG.about))
 _STATEMENT, _RELATION, _ARTICLE = KG.Statement.value, KG.Relation.value, KG.Article.value
 _ID, _PUBLISHED = DCTERMS.identifier.value, SCHEMA.datePublished.value
-NIF_BEGIN = NIF.beginIndex.value
 
 
 @cache
@@ -140,33 +139,39 @@ def article_part(iri: str, quads: Iterable[ox.Quad]) -> ArticlePart:
 
 
 def fact_keys(iri: str, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """The sort and topic keys of an article graph's statements and relations, computed from the graph itself:
-    what the mapping writes (kg.rdf.mapping), for graphs written without them."""
-    quads = list(quads)
+    """The keys and index triples of an article graph's statements and relations, computed from the graph
+    itself: what the mapping writes (kg.rdf.mapping.key_quads), for graphs written without them."""
+    from kg.rdf.mapping import QUOTE_KINDS, key_quads
+
     by_subject: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for q in quads:
         by_subject[q.subject.value][q.predicate.value].append(q.object)
     article = by_subject.get(iri, {})
     ident = article[_ID][0].value if article.get(_ID) else iri
     published = article[_PUBLISHED][0].value if article.get(_PUBLISHED) else None
-    g = ox.NamedNode(iri)
+    one = lambda props, p: props[p.value][0] if props.get(p.value) else None  # noqa: E731
     out = []
-    for s, props in by_subject.items():
+    for s, props in sorted(by_subject.items()):
         kinds = {o.value for o in props.get(_TYPE, ())}
         if not kinds & {_STATEMENT, _RELATION}:
             continue
-        span = props.get((KG.content if _STATEMENT in kinds else KG.evidence).value, [None])[0]
-        begins = by_subject.get(span.value, {}).get(NIF_BEGIN, []) if span is not None else []
-        begin = int(begins[0].value) if begins else 0
-        node = ox.NamedNode(s)
-        key = keys.sort_key(published=published, article_id=ident, begin=begin)
-        out.append(ox.Quad(node, KG.sortKey, ox.Literal(key, datatype=XSD.decimal), g))
-        if _STATEMENT in kinds:
-            date_ = props[KG.date.value][0].value if props.get(KG.date.value) else None
-            key = keys.time_key(date_=date_, published=published, article_id=ident, begin=begin)
-            out.append(ox.Quad(node, KG.timeKey, ox.Literal(key, datatype=XSD.decimal), g))
-        for topic in props.get(KG.topic.value, []) + props.get(KG.objectTopic.value, []):
-            out.append(ox.Quad(node, KG.topicKey, ox.Literal(keys.topic_key(topic.value)), g))
+        statement = _STATEMENT in kinds
+        span = one(props, KG.content if statement else KG.evidence)
+        begin = one(by_subject.get(span.value, {}), NIF.beginIndex) if span is not None else None
+        common = dict(article_id=ident, published=published, begin=int(begin.value) if begin else 0)
+        if statement:
+            date_ = one(props, KG.date)
+            kind = one(props, KG.kind)
+            out += key_quads(ox.NamedNode(iri), ox.NamedNode(s), statement=True, **common,
+                             date_=date_.value if date_ else None,
+                             topics=[t.value for t in props.get(KG.topic.value, [])],
+                             quote=kind is not None and kind.value in QUOTE_KINDS,
+                             speaker=one(props, KG.speaker), about=props.get(KG.about.value, []))
+        else:
+            topic = one(props, KG.objectTopic)
+            out += key_quads(ox.NamedNode(iri), ox.NamedNode(s), statement=False, **common,
+                             topics=[topic.value] if topic else [], relation_type=one(props, KG.relationType),
+                             subject=one(props, KG.subject), obj=one(props, KG.object))
     return out
 
 
@@ -289,7 +294,7 @@ def article_quads(part: ArticlePart) -> list[ox.Quad]:
     count = lambda n: ox.Literal(str(n), datatype=XSD.integer)  # noqa: E731
     return [ox.Quad(a, KG.statementCount, count(part.statements), g),
             ox.Quad(a, KG.relationCount, count(part.relations), g),
-            ox.Quad(a, KG.sortKey, ox.Literal(part.sort_key, datatype=XSD.decimal), g)]
+            ox.Quad(a, KG.articleKey, ox.Literal(part.sort_key, datatype=XSD.decimal), g)]
 
 
 def select_names(candidates: dict[str, tuple[int, bool]]) -> set[str]:
@@ -504,4 +509,6 @@ def totals_quads(articles: int, actors: int, statements: int, relations: int, qu
             ox.Quad(STATE, KG.actorCount, count(actors), SUMMARY_GRAPH),
             ox.Quad(STATE, KG.statementCount, count(statements), SUMMARY_GRAPH),
             ox.Quad(STATE, KG.relationCount, count(relations), SUMMARY_GRAPH),
-            ox.Quad(STATE, KG.quadCount, count(quads), SUMMARY_GRAPH)]
+            ox.Quad(STATE, KG.quadCount, count(quads), SUMMARY_GRAPH),
+            # a parameter not given is "": a query's branch for that case starts from this one triple
+            ox.Quad(STATE, KG.emptyKey, ox.Literal(""), SUMMARY_GRAPH)]
