@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -434,3 +435,78 @@ def test_validate_passes_on_a_fresh_build(built):
     assert run.code == 0, (run.out, run.err)
     assert "conforms" in run.out and "does not conform" not in run.out
     assert run.spacy_imported is False
+
+
+# --- paging, widths, your own SPARQL, stats ---------------------------------------------------------------
+
+def test_query_pages_with_limit_and_offset_and_says_how_many_there_are(built):
+    whole = kg_run(["query", "actors", "--format", "csv", "--store", "kg-store"], built.workdir)
+    rows = list(csv.reader(io.StringIO(whole.out)))[1:]
+    assert len(rows) > 3
+    page = kg_run(["query", "actors", "--format", "csv", "--limit", "2", "--offset", "1", "--store", "kg-store"],
+                  built.workdir)
+    assert list(csv.reader(io.StringIO(page.out)))[1:] == rows[1:3]
+    table = kg_run(["query", "actors", "--limit", "1", "--store", "kg-store"], built.workdir)
+    assert table.code == 0 and len(table.out.splitlines()) == 3  # header, rule, one row
+    assert f"(rows 1-1 of {len(rows)}; next page: --offset 1)" in table.err
+
+
+def test_table_cells_are_whole_off_a_terminal_and_cut_at_width(built):
+    whole = kg_run(["query", "provenance", "--iris", "--store", "kg-store"], built.workdir)
+    facts = [c for line in whole.out.splitlines()[2:] for c in line.split() if c.startswith(BASE + "statement/")]
+    assert facts and all(re.fullmatch(re.escape(BASE) + r"statement/[0-9a-f]{16}", c) for c in facts)  # whole
+    cut = kg_run(["query", "provenance", "--width", "12", "--store", "kg-store"], built.workdir)
+    cells = [c for line in cut.out.splitlines()[2:] for c in line.split("  ") if c.strip()]
+    assert cells and max(len(c.strip()) for c in cells) <= 12 and any(c.strip().endswith("…") for c in cells)
+
+
+def test_an_actor_no_one_is_called_is_one_line_with_the_nearest_names(built):
+    run = kg_probe(["query", "positions", "--param", "actor=Jon Boltn", "--store", "kg-store"], built.workdir)
+    assert_one_line_error(run, 2, mentions=r"no actor .*did you mean John Bolton")
+
+
+def test_sparql_runs_a_select_with_kgs_prefixes(built):
+    query = "SELECT ?label ?n WHERE { GRAPH kgg:summary { ?a rdfs:label ?label ; kg:mentionCount ?n } } ORDER BY ?label"
+    run = kg_run(["sparql", query, "--format", "csv", "--store", "kg-store"], built.workdir)
+    assert run.code == 0, run.err
+    rows = list(csv.reader(io.StringIO(run.out)))
+    assert rows[0] == ["label", "n"] and ["John Bolton", "1"] in rows
+    assert len(rows) - 1 == stats(built.workdir)["entities"]
+
+
+def test_sparql_reads_a_file_and_answers_ask_and_construct(built):
+    (built.workdir / "ask.rq").write_text("ASK { ?s a kg:Statement }", encoding="utf-8")
+    assert kg_run(["sparql", "--file", "ask.rq", "--store", "kg-store"], built.workdir).out.strip() == "true"
+    run = kg_run(["sparql", "CONSTRUCT { ?a rdfs:label ?l } WHERE { GRAPH kgg:summary { ?a rdfs:label ?l } }",
+                  "--store", "kg-store"], built.workdir)
+    assert run.code == 0 and "John Bolton" in run.out
+    ox.parse(run.out.encode(), format=ox.RdfFormat.TURTLE)
+
+
+@pytest.mark.parametrize("query, mentions", [
+    ("DELETE WHERE { ?s ?p ?o }", r"update \(DELETE\)"),
+    ("PREFIX x: <http://x#> INSERT DATA { x:a x:b x:c }", r"update \(INSERT\)"),
+    ("SELECT * WHERE { ?s ?p }", r"not valid SPARQL"),
+    ("hello", r"not a SPARQL query"),
+])
+def test_sparql_refuses_updates_and_bad_text_in_one_line(built_copy, query, mentions):
+    before = nquads(built_copy)
+    run = kg_probe(["sparql", query, "--store", "kg-store"], built_copy)
+    assert_one_line_error(run, 2, mentions=mentions)
+    assert nquads(built_copy) == before
+
+
+def test_sparql_past_its_timeout_is_stopped_with_one_line(built):
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # billions of combinations
+    start = time.monotonic()
+    run = kg_probe(["sparql", slow, "--timeout", "1", "--store", "kg-store"], built.workdir)
+    assert_one_line_error(run, 2, mentions=r"--timeout 1 s")
+    assert time.monotonic() - start < 30
+
+
+def test_stats_come_from_the_summary_and_match_a_count(built):
+    got = stats(built.workdir)
+    counted = kg_run(["sparql", "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a kg:Statement }", "--format", "csv",
+                      "--store", "kg-store"], built.workdir)
+    assert got["statements"] == int(counted.out.splitlines()[1]) > 0
+    assert got["articles"] == 2

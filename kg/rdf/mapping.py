@@ -155,6 +155,9 @@ def to_quads(extraction: Extraction, *, base_iri: str, content_hash: str) -> lis
 
 
 QUOTE_KINDS = ("direct", "mixed")
+# the predicates of the keys and index triples key_quads writes
+KEY_PREDICATES = frozenset(p.value for p in (KG.sortKey, KG.timeKey, KG.topicKey, KG.statementIndex, KG.quoteIndex,
+                                             KG.relationIndex, KG.factIndex))
 
 
 def key_quads(graph: NamedNode, fact: NamedNode, *, article_id: str, published: str | None, begin: int,

@@ -13,7 +13,7 @@ What one actor row holds, in ``kgg:summary`` (see docs/rdf-model.md):
         kg:mentionCount 12 ; kg:articleCount 3 ; kg:statementCount 2 ; kg:rankKey 9999.. ;
         kg:formKey "every name key" ; kg:labelKey "keys of its labels" ; kg:nameKey "keys that pick it" ;
         kg:exampleArticle <first three articles by IRI> .
-    <actor#stance=warn> kg:actor <actor> ; kg:stance kgst:warn ; kg:statementCount 1 .
+    <actor#stance=warn> kg:actor <actor> ; kg:countedStance kgst:warn ; kg:statementCount 1 .
     <article> kg:statementCount 9 ; kg:relationCount 4 ; kg:articleKey 0.1 .
 """
 from __future__ import annotations
@@ -31,7 +31,7 @@ from kg.rdf import keys
 from kg.link.kb import normalise
 from kg.rdf.namespaces import DCTERMS, KG, NIF, RDF, RDFS, SCHEMA, SKOS, SPECIAL_GRAPHS, SUMMARY_GRAPH, XSD
 
-VERSION = "2"  # bump when what a row holds changes: stores rebuild their summary on open
+VERSION = "3"  # bump when what a row holds changes: stores rebuild their summary on open
 EXAMPLES = 3
 STATE = SUMMARY_GRAPH  # the subject of the summary's own state (version, totals, articles in flight)
 
@@ -233,7 +233,7 @@ class ActorRow:
             node = ox.NamedNode(f"{actor}#stance={stance.rsplit('#', 1)[-1] if stance else 'none'}")
             out.append(ox.Quad(node, KG.actor, a, g))
             if stance:
-                out.append(ox.Quad(node, KG.stance, ox.NamedNode(stance), g))
+                out.append(ox.Quad(node, KG.countedStance, ox.NamedNode(stance), g))
             out.append(ox.Quad(node, KG.statementCount, ox.Literal(str(n), datatype=XSD.integer), g))
         return out
 
@@ -264,7 +264,7 @@ def row_of(actor: str, quads: Iterable[ox.Quad]) -> ActorRow:
         elif p == KG.nameKey:
             row.name_keys.add(o.value)
     for node in nodes.values():
-        stance = next((q.object.value for q in node if q.predicate == KG.stance), "")
+        stance = next((q.object.value for q in node if q.predicate == KG.countedStance), "")
         n = next((int(q.object.value) for q in node if q.predicate == KG.statementCount), 0)
         row.stances[stance] += n
     return row

@@ -1,0 +1,131 @@
+"""How kg runs a saved query on a real store built from the seed article: names as users type them, pages and
+totals, dates, facts by their id, and the W3C results formats."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import queries
+from kg.config import Config
+from kg.errors import QueryError
+from kg.pipeline import build
+from kg.store import EmbeddedStore
+
+ROOT = Path(__file__).resolve().parents[1]
+OFFLINE = sorted(n for n, q in queries.saved_queries().items() if not q.online)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory, nlp_ready):
+    from kg.enrich import enrich
+    from kg.link.kb import open_default
+
+    path = tmp_path_factory.mktemp("runner") / "store"
+    with EmbeddedStore(path) as s:
+        build([ROOT / "seeds"], s, Config(store=str(path)))
+        with open_default(None) as kb:
+            enrich(s, kb, base_iri=Config().base_iri)
+        yield s
+
+
+def texts(a: queries.Answer, column: str) -> list[str]:
+    i = a.columns.index(column)
+    return [queries.plain(r[i]) for r in a.rows]
+
+
+@pytest.mark.parametrize("name", OFFLINE)
+def test_pages_put_together_are_the_whole_answer_and_the_total_counts_it(store, name):
+    from kg.cli import _example_params
+
+    params = _example_params(queries.get(name).example)
+    whole = queries.answer(store, name, params)
+    assert whole.total == len(whole.rows) > 0, name
+    pages, offset = [], 0
+    while offset < whole.total + 2:
+        page = queries.answer(store, name, params, limit=2, offset=offset)
+        assert page.total == whole.total, (name, offset)
+        pages += page.rows
+        offset += 2
+    assert pages == whole.rows
+
+
+@pytest.mark.parametrize("typed", ["Bolton", "bolton", "Mr. Bolton", "JOHN BOLTON", "John R. Bolton",
+                                   "Bolton's", "Q311269", "q311269"])
+def test_an_actor_is_found_however_it_is_typed(store, typed):
+    a = queries.answer(store, "positions", {"actor": typed})
+    assert a.total == 4 and set(texts(a, "speaker")) == {"John Bolton"}
+    assert texts(a, "actor") == [typed] * 4  # the parameter is echoed as given
+
+
+def test_a_name_no_actor_bears_is_an_error_that_suggests_the_nearest(store):
+    with pytest.raises(QueryError, match=r"no actor .* 'Jon Boltn'.*did you mean John Bolton"):
+        queries.answer(store, "positions", {"actor": "Jon Boltn"})
+    with pytest.raises(QueryError, match="no actor"):
+        queries.answer(store, "quotes", {"actor": "Zebedee Xylophone"})
+
+
+def test_the_answer_says_which_actor_a_name_picked(store):
+    a = queries.answer(store, "timeline", {"actor": "Bolton"})
+    assert a.notes == ["actor 'Bolton' is John Bolton (Q311269, 1 article)"]
+
+
+def test_a_target_that_is_no_actor_is_looked_for_in_topics(store):
+    a = queries.answer(store, "supporters", {"target": "campaign"})
+    assert set(texts(a, "supporter")) == {"Iran", "Russia"}
+    assert "topics only" in a.notes[0]
+
+
+@pytest.mark.parametrize("since, rows", [("2018", 4), ("2018-09", 4), ("2018-9-10", 4), ("2018-09-11", 0),
+                                         ("2019", 0)])
+def test_since_takes_a_partial_date(store, since, rows):
+    assert queries.answer(store, "positions", {"actor": "Bolton", "since": since}).total == rows
+
+
+@pytest.mark.parametrize("since", ["yesterday", "2018-13-45", "2018-02-30", "18"])
+def test_a_date_that_is_not_one_is_an_error(store, since):
+    with pytest.raises(QueryError, match="not a date"):
+        queries.answer(store, "positions", {"actor": "Bolton", "since": since})
+
+
+def test_a_fact_is_found_by_the_end_of_its_iri(store):
+    everything = queries.answer(store, "provenance", {})
+    iri = queries.plain(everything.rows[3][everything.columns.index("fact_iri")])
+    for given in (iri, iri.rsplit("/", 1)[1]):
+        one = queries.answer(store, "provenance", {"fact": given})
+        assert texts(one, "fact_iri") == [iri]
+    with pytest.raises(QueryError, match="no statement or relation"):
+        queries.answer(store, "provenance", {"fact": "0123456789abcdef"})
+
+
+def test_a_table_page_ends_where_asked_and_counts_the_rest(store):
+    a = queries.answer(store, "actors", {}, limit=3, offset=2)
+    whole = queries.answer(store, "actors", {})
+    assert a.rows == whole.rows[2:5] and a.total == len(whole.rows) and a.offset == 2
+
+
+@pytest.mark.parametrize("fmt", ["json", "tsv"])
+def test_results_formats_read_back_as_the_same_terms(store, fmt):
+    a = queries.answer(store, "positions", {"actor": "Bolton"})
+    data = queries.results(a.columns, a.rows, fmt)
+    parsed = ox.parse_query_results(data, format=getattr(ox.QueryResultsFormat, fmt.upper()))
+    assert [v.value for v in parsed.variables] == a.columns
+    assert [[s[c] for c in a.columns] for s in parsed] == a.rows
+
+
+def test_results_csv_has_one_line_per_row_and_the_values(store):
+    a = queries.answer(store, "positions", {"actor": "Bolton"})
+    rows = list(csv.reader(io.StringIO(queries.results(a.columns, a.rows, "csv").decode("utf-8"))))
+    assert rows[0] == a.columns and len(rows) == 1 + len(a.rows)
+    assert [r[a.columns.index("text")] for r in rows[1:]] == texts(a, "text")
+
+
+def test_helper_columns_stay_out_of_every_format(store):
+    a = queries.answer(store, "supporters", {"target": "campaign"})
+    assert not [c for c in a.columns if c.endswith(("_key", "_text", "_node"))]
+    head = json.loads(queries.results(a.columns, a.rows, "json"))["head"]["vars"]
+    assert head == a.columns
