@@ -199,3 +199,41 @@ def test_the_generated_part_of_mini_trig_is_what_kg_computes():
     got = ox.Store()
     got.load(text.split(regenerate_mini.MARK)[1].encode(), format=ox.RdfFormat.TRIG)
     assert set(got) == set(want), "mini.trig is stale: run tests/data/regenerate_mini.py and review the diff"
+
+
+def _bytes(path: Path, pattern: str = "*") -> int:
+    return sum(f.stat().st_size for f in path.rglob(pattern) if f.is_file())
+
+
+def test_a_closed_store_keeps_no_write_ahead_log(tmp_path):
+    """Replacing articles writes through RocksDB's log; a closed store has no log left behind (it once kept
+    hundreds of MB of it until the next command opened the store)."""
+    path = tmp_path / "kg"
+    with EmbeddedStore(path) as s:
+        s.write_articles([graph(extraction(f"d{i}", [(i % 5, 0, None, 2)])) for i in range(8)])
+        for round_ in range(4):  # the same articles again: replacements, through the log
+            s.write_articles([graph(extraction(f"d{i}", [(i % 5, round_ % 4, 2, 3)])) for i in range(8)])
+        assert _bytes(path, "*.log") > 100_000
+    assert _bytes(path, "*.log") < 64_000
+
+
+def test_compact_reclaims_the_space_of_removed_articles(tmp_path):
+    path = tmp_path / "kg"
+    with EmbeddedStore(path) as s:
+        s.write_articles([graph(extraction(f"d{i}", [(i % 5, 0, 2, 3), (2, 1, 0, 3)])) for i in range(200)])
+    with EmbeddedStore(path) as s:
+        for i in range(190):
+            s.remove_article(f"{BASE}article/d{i}")
+    before = _bytes(path)
+    with EmbeddedStore(path) as s:
+        s.compact()
+        assert s.stats()["articles"] == 10
+    assert _bytes(path) < before / 2
+
+
+def test_an_article_written_twice_during_a_first_build_is_replaced_not_doubled(store):
+    old, new = graph(extraction("a", [(0, 0, 2, 3)])), graph(extraction("a", [(2, 1, None, 1)]))
+    store.write_articles([old])  # a first build: bulk-loaded
+    store.write_articles([new])  # the same article again, before the first build ended
+    assert set(store.quads(ox.NamedNode(new.iri))) == set(new.quads())
+    assert summary_quads(store) == rebuilt(store)

@@ -20,7 +20,6 @@ import os
 import re
 import sqlite3
 import tempfile
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +30,7 @@ from typing import Iterable, Iterator
 
 from kg import lexicons
 from kg.errors import ConfigError, InputError
+from kg.names import normalise
 
 log = logging.getLogger(__name__)
 
@@ -80,30 +80,6 @@ class KbEntity:
 _PARTICLES = frozenset({"al", "el"})
 _GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _PATRONYMIC = frozenset({"bin", "ibn", "bint", "ben"})
-_DELETED = frozenset(".'’`")  # U.S. -> us, O'Brien -> obrien: no word break
-
-
-def normalise(name: str) -> str:
-    """The alias key of a name: case, accents, possessive, a leading 'the' and punctuation do not count.
-
-    >>> normalise("Bashar al-Assad")
-    'bashar al assad'
-    >>> normalise("BASHAR AL ASSAD")
-    'bashar al assad'
-    >>> normalise("the U.S.")
-    'us'
-    >>> normalise("Erdoğan’s")
-    'erdogan'
-    >>> normalise("  Washington,   D.C. ")
-    'washington dc'
-    """
-    text = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
-    text = re.sub(r"['’]s\b", "", text)
-    text = "".join("" if c in _DELETED else " " if unicodedata.category(c)[0] in "PSZC" else c for c in text)
-    text = " ".join(text.split())
-    return text[4:] if text.startswith("the ") else text
-
-
 def name_keys(name: str) -> list[str]:
     """The keys a name is stored and looked up under: its key, and the key without inner al-/el- particles.
 

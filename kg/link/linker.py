@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from kg import lexicons
 from kg.model import Entity, Extraction
+from kg.names import strip_titles
 
 log = logging.getLogger(__name__)
-TITLES = frozenset(lexicons.load("entities")["person_titles"])
 SPORTS = frozenset(lexicons.load("entities")["sports_terms"])
 COMPATIBLE = {
     "Person": {"Person"},
@@ -38,15 +38,6 @@ class Choice:
     score: float
     method: str
     type: str | None = None  # the KB's kind, when it corrects the extracted type
-
-
-def strip_titles(name: str) -> str:
-    """'President Donald Trump's' -> 'Donald Trump'; 'Mr. Bolton' -> 'Bolton'."""
-    name = re.sub(r"[’']s$", "", name.strip())
-    words = name.split()
-    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
-        words = words[1:]
-    return " ".join(words)
 
 
 def _embedded(entity: Entity, text: str) -> bool:
@@ -98,7 +89,7 @@ def _same_given_name(given: str, kb_name: str) -> bool:
 
 
 def _fold(word: str) -> str:
-    from kg.link.kb import normalise
+    from kg.names import normalise
 
     return normalise(word).replace(" ", "")
 

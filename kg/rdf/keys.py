@@ -18,8 +18,7 @@ import re
 from datetime import datetime
 from functools import lru_cache
 
-from kg.link.kb import normalise
-from kg.link.linker import strip_titles
+from kg.names import normalise, strip_titles
 
 
 def _canonical(key: str) -> str:

@@ -74,6 +74,7 @@ class EmbeddedStore:
                                        "or use another --store") from None
             raise StoreError(f"cannot open store {self.path}: {exc}; check the path and its permissions") from None
         self._bulk = False  # a first build is streaming in: the summary is computed when it ends
+        self._wrote = False  # close() then lets RocksDB drop the write-ahead log it no longer needs
         self._reader = _Reader(self._store)
         self.read_only = read_only
         if not read_only:
@@ -109,6 +110,7 @@ class EmbeddedStore:
             raise StoreError(f"could not write the summary of {self.path}: {exc}") from None
 
     def _update(self, sparql: str, what: str) -> None:
+        self._wrote = True
         try:
             self._store.update(sparql)
         except (OSError, SyntaxError) as exc:
@@ -145,6 +147,8 @@ class EmbeddedStore:
         old or new, or (for an article that was new) absent, to be stored again by the next run."""
         if not graphs:
             return
+        if self._bulk and any(self._has_graph(g.iri) for g in graphs):
+            self.finish()  # a bulk load only adds: an article written twice in one session is replaced instead
         if self._bulk or self.stats()["articles"] == 0:
             if not self._bulk:  # the summary is out of date until close(): say so in the store itself
                 self._update(f"DELETE WHERE {{ GRAPH {SUMMARY_GRAPH} {{ {STATE} {KG.summaryVersion} ?v }} }}",
@@ -171,6 +175,7 @@ class EmbeddedStore:
         self._update(" ;\n".join(parts), f"write {len(graphs)} article graph(s)")
 
     def _bulk_load(self, graphs: Sequence[ArticleGraph]) -> None:
+        self._wrote = True
         try:
             self._store.bulk_load(b"".join(g.nquads for g in graphs), format=ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError) as exc:
@@ -231,6 +236,16 @@ class EmbeddedStore:
         else:
             self._store.dump(output, fmt)
 
+    def compact(self) -> None:
+        """Rewrite the store's files without what removed and replaced articles left behind (RocksDB keeps it
+        until a compaction); close() then drops the write-ahead log."""
+        self.finish()
+        self._wrote = True
+        try:
+            self._store.optimize()
+        except OSError as exc:
+            raise StoreError(f"could not compact {self.path}: {exc}") from None
+
     def close(self) -> None:
         try:
             self.finish()
@@ -238,6 +253,14 @@ class EmbeddedStore:
                 self._store.flush()
         finally:
             del self._store, self._reader  # the last references: RocksDB lets go of the store (and its lock)
+        if self._wrote:
+            # RocksDB deletes the write-ahead log of flushed writes when it next opens the store: open it once
+            # now, so that a build does not leave hundreds of MB of log behind
+            try:
+                del_me = ox.Store(str(self.path))
+                del del_me
+            except OSError:
+                pass  # another process opened it meanwhile: it will drop the log
 
     def __enter__(self) -> "EmbeddedStore":
         return self

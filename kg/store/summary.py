@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from kg import resources
 from kg.rdf import keys
-from kg.link.kb import normalise
+from kg.names import normalise
 from kg.rdf.namespaces import DCTERMS, KG, NIF, RDF, RDFS, SCHEMA, SKOS, SPECIAL_GRAPHS, SUMMARY_GRAPH, XSD
 
 VERSION = "3"  # bump when what a row holds changes: stores rebuild their summary on open

@@ -1,0 +1,42 @@
+"""Names folded into keys: what does not count when two names are compared or a user types one (case, accents,
+dots, possessives, a leading 'the', leading titles). The knowledge base looks aliases up by these keys, and the
+store's summary matches the names users give to saved queries (kg.rdf.keys)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from kg import lexicons
+
+TITLES = frozenset(lexicons.load("entities")["person_titles"])
+_DELETED = frozenset(".'’`")  # U.S. -> us, O'Brien -> obrien: no word break
+
+
+def normalise(name: str) -> str:
+    """The alias key of a name: case, accents, possessive, a leading 'the' and punctuation do not count.
+
+    >>> normalise("Bashar al-Assad")
+    'bashar al assad'
+    >>> normalise("BASHAR AL ASSAD")
+    'bashar al assad'
+    >>> normalise("the U.S.")
+    'us'
+    >>> normalise("Erdoğan’s")
+    'erdogan'
+    >>> normalise("  Washington,   D.C. ")
+    'washington dc'
+    """
+    text = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"['’]s\b", "", text)
+    text = "".join("" if c in _DELETED else " " if unicodedata.category(c)[0] in "PSZC" else c for c in text)
+    text = " ".join(text.split())
+    return text[4:] if text.startswith("the ") else text
+
+
+def strip_titles(name: str) -> str:
+    """'President Donald Trump's' -> 'Donald Trump'; 'Mr. Bolton' -> 'Bolton'."""
+    name = re.sub(r"[’']s$", "", name.strip())
+    words = name.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+        words = words[1:]
+    return " ".join(words)
