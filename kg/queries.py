@@ -279,13 +279,11 @@ def answer(store, name: str, params: dict[str, str] | None = None, *, limit: int
 
     query = get(name)
     binding = bind(query, params or {}, store, base_iri=base_iri or Config().base_iri)
-    text = query.text
-    paged = _PAGE_BEGIN.search(text) and _PAGE_END.search(text)
-    if paged and (limit is not None or offset):
-        text = _PAGE_END.sub(f"LIMIT {limit if limit is not None else 10 ** 12} OFFSET {offset}", text, count=1)
-    solutions = _run(store, query, text, binding)
-    names = [v.value for v in solutions.variables]
-    rows = [[sol[c] for c in names] for sol in solutions]
+    paged = _PAGE_BEGIN.search(query.text) and _PAGE_END.search(query.text)
+    if paged:
+        names, rows = _paged(store, query, binding, limit, offset)
+    else:
+        names, rows = _rows(_run(store, query, query.text, binding))
     if not paged:
         total = len(rows)
         rows = rows[offset:offset + limit if limit is not None else None]
@@ -303,6 +301,29 @@ def answer(store, name: str, params: dict[str, str] | None = None, *, limit: int
     rows = [[echo.get(i, r[i]) for i in keep] for r in rows]
     return Answer([names[i] for i in keep], rows, total, offset, tuple(p.name for p in query.params),
                   binding.notes)
+
+
+# Oxigraph plans a query before it binds the parameters, and guesses a pattern with only its predicate known
+# to match a million rows. A page block with a LIMIT under that is guessed smaller, so it is read first and
+# the details are looked up for its rows alone; without one, Oxigraph may read every fact of the store to
+# join them. So every page block gets a LIMIT, and a longer answer is read in chunks of this size.
+CHUNK = 999_999
+
+
+def _paged(store, query: SavedQuery, binding: Binding, limit: int | None, offset: int):
+    names, rows = [], []
+    while True:
+        want = CHUNK if limit is None else min(CHUNK, limit - len(rows))
+        text = _PAGE_END.sub(f"LIMIT {want} OFFSET {offset + len(rows)}", query.text, count=1)
+        names, chunk = _rows(_run(store, query, text, binding))
+        rows += chunk
+        if len(chunk) < want or (limit is not None and len(rows) >= limit):
+            return names, rows
+
+
+def _rows(solutions) -> tuple[list[str], list[list]]:
+    names = [v.value for v in solutions.variables]
+    return names, [[s[c] for c in names] for s in solutions]
 
 
 def _run(store, query: SavedQuery, text: str, binding: Binding):
