@@ -177,7 +177,7 @@ def _bind_name(query: SavedQuery, name: str, value: str, store, out: Binding) ->
             hint = f"; did you mean {'; '.join(map(str, near))}?" if near else "; 'kg query actors' lists them"
             raise QueryError(f"no actor in the store is called {value!r}{hint}")
         else:
-            out.notes.append(f"no actor is called {value!r}; looking for it in topics only"
+            out.notes.append(f"{value!r} is no actor's name: looked for in topics"
                              if query.helper(name, "text") else f"{value} is no actor of the store")
     out.substitutions[ox.Variable(name)] = ox.Literal(key)
     out.substitutions[key_var] = ox.Literal(key)
