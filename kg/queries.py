@@ -8,7 +8,8 @@ How a query stays fast on a big store (see the queries' own comments):
   the same file run as plain SPARQL (with the lower-cased name) gives the same answer.
 - A query pages inside, between the lines ``# page: begin`` and ``# page: end`` of its innermost ordered
   subquery: kg puts ``LIMIT``/``OFFSET`` at the end line, and counts the whole answer with that block alone.
-  A query without the lines is run whole and cut in Python.
+  A query whose header says ``# paging: whole`` is read whole (in chunks) and cut in Python, as is one
+  without the lines.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ import pyoxigraph as ox
 
 from kg import resources
 from kg.errors import QueryError
-from kg.rdf.keys import query_keys
+from kg.rdf.keys import query_keys, topic_words
 from kg.rdf.namespaces import KG, RDF, RDFS, SUMMARY_GRAPH
 
 FORMATS = ("table", "csv", "tsv", "json")
@@ -48,14 +49,15 @@ class SavedQuery:
     text: str
     path: Path
     online: bool = False  # needs the network (a SERVICE call to a remote endpoint)
+    whole: bool = False  # 'paging: whole': kg reads the whole answer and cuts pages from it (no count query)
 
     def helper(self, param: str, suffix: str) -> bool:
-        """Whether the query takes ``?<param>_<suffix>`` from kg: a name's key, the name as typed, or the IRI of
-        the fact a parameter names."""
+        """Whether the query takes ``?<param>_<suffix>`` from kg: a name's key, the name as typed, its first
+        word, or the IRI of the fact a parameter names."""
         return re.search(rf"\?{param}_{suffix}\b", self.text) is not None
 
 
-_HEADER = re.compile(r"#\s*(name|description|param|example|online):\s*(.*)")
+_HEADER = re.compile(r"#\s*(name|description|param|example|online|paging):\s*(.*)")
 _PARAM = re.compile(r"(\w+)(\?)?\s*(?:-\s*(.*))?")
 _PAGE_BEGIN = re.compile(r"^[ \t]*# page: begin[ \t]*$", re.MULTILINE)
 _PAGE_END = re.compile(r"^[ \t]*# page: end[ \t]*$", re.MULTILINE)
@@ -80,7 +82,8 @@ def parse(path: Path) -> SavedQuery:
         else:
             fields[key] = value
     return SavedQuery(fields.get("name", path.stem), fields.get("description", ""), tuple(params),
-                      fields.get("example", ""), text, path, fields.get("online", "").lower() in ("yes", "true"))
+                      fields.get("example", ""), text, path, fields.get("online", "").lower() in ("yes", "true"),
+                      fields.get("paging", "") == "whole")
 
 
 def saved_queries(folder: Path | None = None) -> dict[str, SavedQuery]:
@@ -157,6 +160,8 @@ def _bind_name(query: SavedQuery, name: str, value: str, store, out: Binding) ->
         return
     if query.helper(name, "text"):
         out.substitutions[ox.Variable(f"{name}_text")] = ox.Literal(value)
+    if query.helper(name, "word"):  # the first word of a topic text, which kg:topicWord indexes
+        out.substitutions[ox.Variable(f"{name}_word")] = ox.Literal(next(iter(topic_words(value)), ""))
     keys = query_keys(value) or [value.lower()]
     if store is None:
         key = keys[0]
@@ -279,12 +284,14 @@ def answer(store, name: str, params: dict[str, str] | None = None, *, limit: int
 
     query = get(name)
     binding = bind(query, params or {}, store, base_iri=base_iri or Config().base_iri)
-    paged = _PAGE_BEGIN.search(query.text) and _PAGE_END.search(query.text)
-    if paged:
+    paged = bool(_PAGE_BEGIN.search(query.text) and _PAGE_END.search(query.text))
+    if paged and not query.whole:
         names, rows = _paged(store, query, binding, limit, offset)
+    elif paged:
+        names, rows = _paged(store, query, binding, None, 0)
     else:
         names, rows = _rows(_run(store, query, query.text, binding))
-    if not paged:
+    if not paged or query.whole:
         total = len(rows)
         rows = rows[offset:offset + limit if limit is not None else None]
     elif (limit is None and not offset) or (not rows and not offset):
@@ -293,7 +300,7 @@ def answer(store, name: str, params: dict[str, str] | None = None, *, limit: int
         total = offset + len(rows)
     else:  # a full page, or a page past the end: count the whole answer
         total = _count(store, query, binding)
-    helpers = {f"{p.name}_{suffix}" for p in query.params for suffix in ("key", "text", "node")}
+    helpers = {f"{p.name}_{suffix}" for p in query.params for suffix in ("key", "text", "word", "node")}
     keep = [i for i, c in enumerate(names) if c not in helpers]
     # the parameters as the user gave them (kg bound a name's key, or "" for one not given)
     echo = {names.index(p.name): ox.Literal(binding.echo[p.name]) if p.name in binding.echo else None

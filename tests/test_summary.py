@@ -165,7 +165,8 @@ def test_articles_in_flight_when_a_write_was_killed_are_dropped_on_open(tmp_path
 
 
 def test_graphs_of_an_older_kg_get_their_keys_and_a_summary_on_open(tmp_path):
-    """A store built by kg 0.1 has no summary and no fact keys: opening it adds both, so queries find its facts."""
+    """A store built by kg 0.1 has no summary and no fact keys: opening it adds both, so queries find its facts
+    (and so it does for keys of another version)."""
     path = tmp_path / "kg"
     quads = [q for q in to_quads(extraction("a", [(0, 0, 2, 2)]), base_iri=BASE, content_hash="h")
              if q.predicate.value not in KEY_PREDICATES]
@@ -237,3 +238,21 @@ def test_an_article_written_twice_during_a_first_build_is_replaced_not_doubled(s
     store.write_articles([new])  # the same article again, before the first build ended
     assert set(store.quads(ox.NamedNode(new.iri))) == set(new.quads())
     assert summary_quads(store) == rebuilt(store)
+
+
+def test_keys_of_another_version_are_rewritten_on_open(tmp_path):
+    path = tmp_path / "kg"
+    g = graph(extraction("a", [(0, 0, 2, 2)]))
+    with EmbeddedStore(path) as s:
+        s.write_articles([g])
+    raw = ox.Store(str(path))  # as an older kg would have left it: no topic words, keys of version 0
+    words = list(raw.quads_for_pattern(None, KG.topicWord, None, None))
+    assert words
+    for q in words:
+        raw.remove(q)
+    raw.update(f"DELETE WHERE {{ GRAPH <{SUMMARY_GRAPH.value}> {{ ?s <{KG.keysVersion.value}> ?v }} }}")
+    raw.flush()
+    del raw
+    with EmbeddedStore(path) as s:
+        assert set(s.quads(ox.NamedNode(g.iri))) == set(g.quads())
+        assert summary_quads(s) == rebuilt(s)

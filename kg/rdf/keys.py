@@ -53,6 +53,15 @@ def topic_key(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+def topic_words(text: str) -> list[str]:
+    """The words of a topic, lower-cased: a topic is found by any of them.
+
+    >>> topic_words("the U.S.-led campaign")
+    ['the', 'u', 's', 'led', 'campaign']
+    """
+    return list(dict.fromkeys(re.findall(r"\w+", text.lower())))
+
+
 _EPOCH = datetime(1900, 1, 1)
 
 

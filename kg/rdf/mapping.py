@@ -5,7 +5,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.model import Entity, Extraction, Span
 from kg.rdf import iris
-from kg.rdf.keys import sort_key, time_key, topic_key
+from kg.rdf.keys import sort_key, time_key, topic_key, topic_words
 from kg.rdf.namespaces import (DCTERMS, KG, KGREL, KGST, NIF, OWL, PROV, RDF, RDFS, RELATION_TYPES, SCHEMA, SKOS,
                                STANCES, WD, XSD)
 
@@ -156,8 +156,8 @@ def to_quads(extraction: Extraction, *, base_iri: str, content_hash: str) -> lis
 
 QUOTE_KINDS = ("direct", "mixed")
 # the predicates of the keys and index triples key_quads writes
-KEY_PREDICATES = frozenset(p.value for p in (KG.sortKey, KG.timeKey, KG.topicKey, KG.statementIndex, KG.quoteIndex,
-                                             KG.relationIndex, KG.factIndex))
+KEY_PREDICATES = frozenset(p.value for p in (KG.sortKey, KG.timeKey, KG.topicKey, KG.topicWord, KG.statementIndex,
+                                             KG.quoteIndex, KG.relationIndex, KG.factIndex))
 
 
 def key_quads(graph: NamedNode, fact: NamedNode, *, article_id: str, published: str | None, begin: int,
@@ -168,7 +168,7 @@ def key_quads(graph: NamedNode, fact: NamedNode, *, article_id: str, published: 
     index scan (docs/rdf-model.md, "Keys and index triples"):
 
     - the fact's kg:sortKey (document order) and, for a statement, kg:timeKey (time order); kg:topicKey of
-      each topic;
+      each topic, and kg:topicWord of each word of it;
     - on each actor (and relation type) a query starts from, the fact's key under kg:statementIndex,
       kg:quoteIndex, kg:relationIndex or kg:factIndex; a query reads the keys there, sorts and cuts them, and
       finds the few facts of its page back by their key."""
@@ -179,6 +179,8 @@ def key_quads(graph: NamedNode, fact: NamedNode, *, article_id: str, published: 
     add(fact, KG.sortKey, document)
     for topic in topics:
         add(fact, KG.topicKey, Literal(topic_key(topic)))
+        for word in topic_words(topic):
+            add(fact, KG.topicWord, Literal(word))
     if statement:
         time = Literal(time_key(date_=date_, published=published, **where), datatype=XSD.decimal)
         add(fact, KG.timeKey, time)

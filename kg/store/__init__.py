@@ -86,19 +86,28 @@ class EmbeddedStore:
         if pending:
             drops = "".join(f"DROP SILENT GRAPH {q.object} ;\n" for q in pending)
             self._update(drops + f"DELETE DATA {{ {_terms(pending)} }}", "recover")
-        version = next(self._store.quads_for_pattern(STATE, KG.summaryVersion, None, SUMMARY_GRAPH), None)
-        if version is None or version.object.value != summary.VERSION:
-            self._add_fact_keys()
+        state = {q.predicate: q.object.value for q in self._store.quads_for_pattern(STATE, None, None, SUMMARY_GRAPH)}
+        keys_current = state.get(KG.keysVersion) == summary.KEYS_VERSION
+        if not keys_current:
+            self._rewrite_fact_keys()
+        if not keys_current or state.get(KG.summaryVersion) != summary.VERSION:
             self.rebuild_summary()
 
-    def _add_fact_keys(self) -> None:
-        """Give the facts of graphs written by an older kg the keys the saved queries sort and match by."""
-        rows = self._store.query(
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?f a ?c . VALUES ?c { kg:Statement kg:Relation } "
-            "FILTER NOT EXISTS { ?f kg:sortKey ?k } } }", prefixes={"kg": str(KG)})
-        for graph in [r["g"].value for r in rows]:
-            quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-            self._store.extend(summary.fact_keys(graph, quads))
+    def _rewrite_fact_keys(self) -> None:
+        """Give the facts of graphs written by an older kg the keys and index triples of this one, which the
+        saved queries sort and match by (each graph in one transaction)."""
+        from kg.rdf.mapping import KEY_PREDICATES
+
+        for graph in self.named_graphs():
+            if graph in SPECIAL_GRAPHS:
+                continue
+            quads = list(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+            old = [q for q in quads if q.predicate.value in KEY_PREDICATES]
+            new = summary.fact_keys(graph, [q for q in quads if q.predicate.value not in KEY_PREDICATES])
+            if set(old) != set(new):
+                parts = ([f"DELETE DATA {{ {_terms(old)} }}"] if old else []) + \
+                        ([f"INSERT DATA {{ {_terms(new)} }}"] if new else [])
+                self._update(" ;\n".join(parts), f"update the keys of {graph}")
 
     def rebuild_summary(self) -> None:
         """Compute the summary from every article graph and write it in place of the old one."""

@@ -32,6 +32,7 @@ from kg.names import normalise
 from kg.rdf.namespaces import DCTERMS, KG, NIF, RDF, RDFS, SCHEMA, SKOS, SPECIAL_GRAPHS, SUMMARY_GRAPH, XSD
 
 VERSION = "3"  # bump when what a row holds changes: stores rebuild their summary on open
+KEYS_VERSION = "1"  # bump when the keys and index triples of kg.rdf.mapping.key_quads change: stores rewrite them
 EXAMPLES = 3
 STATE = SUMMARY_GRAPH  # the subject of the summary's own state (version, totals, articles in flight)
 
@@ -505,6 +506,7 @@ def _article_parts(select) -> list[ArticlePart]:
 def totals_quads(articles: int, actors: int, statements: int, relations: int, quads: int) -> list[ox.Quad]:
     count = lambda n: ox.Literal(str(n), datatype=XSD.integer)  # noqa: E731
     return [ox.Quad(STATE, KG.summaryVersion, ox.Literal(VERSION), SUMMARY_GRAPH),
+            ox.Quad(STATE, KG.keysVersion, ox.Literal(KEYS_VERSION), SUMMARY_GRAPH),
             ox.Quad(STATE, KG.articleCount, count(articles), SUMMARY_GRAPH),
             ox.Quad(STATE, KG.actorCount, count(actors), SUMMARY_GRAPH),
             ox.Quad(STATE, KG.statementCount, count(statements), SUMMARY_GRAPH),
