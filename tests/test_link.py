@@ -146,6 +146,9 @@ def test_enrich_lets_queries_join_statements_to_offices(tmp_path, nlp_ready):
         speakers = {queries.plain(r[columns.index("speaker")]) for r in rows}
         assert speakers == {"John Bolton"}
         assert len(rows) == 4  # his four statements, all made while National Security Advisor
+        offices = {(queries.plain(r[columns.index("office")]), queries.plain(r[columns.index("start")])[:4])
+                   for r in rows}
+        assert len(offices) == 1 and "Security" in next(iter(offices))[0] and next(iter(offices))[1] == "2018"
         columns, rows = queries.run(store, "positions-by-country", {})
         by_country = {(queries.plain(r[0]), queries.plain(r[1])) for r in rows}
         assert ("United States", "warn") in by_country and ("Syria", "deny") in by_country
