@@ -50,8 +50,7 @@ def analysed_text(article: Article) -> str:
 
 
 def parse(articles: Iterable[Article], *, pipeline: str, batch_size: int = 16) -> Iterator[tuple[Article, object]]:
-    """(article, Doc) pairs, parsed in batches."""
-    nlp = load(pipeline)
-    articles = list(articles) if not isinstance(articles, list) else articles
-    docs = nlp.pipe((analysed_text(a) for a in articles), batch_size=batch_size)
-    yield from zip(articles, docs)
+    """(article, Doc) pairs, parsed in batches as the articles come."""
+    pairs = ((analysed_text(a), a) for a in articles)
+    for doc, article in load(pipeline).pipe(pairs, batch_size=batch_size, as_tuples=True):
+        yield article, doc
