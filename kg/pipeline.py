@@ -120,7 +120,7 @@ def build(paths: Iterable[str | Path], store, config: Config, *, progress: bool 
                 if progress and results:
                     if bar is None:  # only once there is work: the total is not known in advance
                         from tqdm import tqdm
-                        bar = tqdm(unit="article", desc="kg build")
+                        bar = tqdm(unit=" article", desc="kg build")
                     bar.update(len(results))
     finally:
         if bar is not None:
