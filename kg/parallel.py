@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import sys
+from multiprocessing.connection import wait
 from typing import Callable, ContextManager, Iterable, Iterator
 
 from kg.errors import WorkerError
@@ -62,8 +63,11 @@ def ordered(tasks: Iterable, workers: int, start: Callable[..., ContextManager[C
     finally:
         for p, conn in pool:
             if finished:
-                conn.send(None)  # let it close what it opened
-                p.join(timeout=10)
+                try:
+                    conn.send(None)  # let it close what it opened
+                    p.join(timeout=10)
+                except OSError:
+                    pass  # it is gone already
             if p.is_alive():
                 p.kill()
             p.join()
@@ -71,8 +75,6 @@ def ordered(tasks: Iterable, workers: int, start: Callable[..., ContextManager[C
 
 
 def _schedule(tasks: Iterator, pool: list) -> Iterator:
-    from multiprocessing.connection import wait
-
     idle = list(pool)
     busy: dict = {}  # connection -> (task number, process)
     done: dict = {}  # task number -> result, until the results before it are handed back
@@ -85,7 +87,10 @@ def _schedule(tasks: Iterator, pool: list) -> Iterator:
                 more = False
                 break
             p, conn = idle.pop()
-            conn.send(task)
+            try:
+                conn.send(task)
+            except OSError:  # it died between two tasks
+                raise WorkerError(_stopped(p)) from None
             busy[conn] = (sent, p)
             sent += 1
         while handed in done:  # handed back after sending, so that workers work while the caller does
