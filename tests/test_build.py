@@ -47,7 +47,7 @@ def inputs(tmp_path) -> list[Path]:
 
 
 def config(tmp_path: Path, workers: int, **changes) -> Config:
-    return Config(store=str(tmp_path / f"store-{workers}"), workers=workers, batch_size=2, **changes)
+    return Config(store=str(tmp_path / f"store-{workers}"), workers=workers, **{"batch_size": 2, **changes})
 
 
 @pytest.fixture
@@ -94,15 +94,17 @@ def test_workers_hand_back_every_result_in_task_order():
     assert list(kg.parallel.ordered(range(30), 2, uneven_squares)) == [n * n for n in range(30)]
 
 
-def test_two_workers_store_the_same_quads_as_one(inputs, tmp_path, nlp_ready, pools):
+def test_one_or_two_workers_or_none_store_the_same_quads(inputs, tmp_path, nlp_ready, pools):
     one, quads_one = build_into(inputs, config(tmp_path, 1))
     two, quads_two = build_into(inputs, config(tmp_path, 2))
+    here, quads_here = build_into(inputs, config(tmp_path, 3, batch_size=10))  # one batch: extracted in-process
 
-    assert pools == [2], "the two-worker build did not use a pool"
-    assert not one.problems and not two.problems
-    assert one.stored == two.stored == ["idlib-geneva-talks-2018-09-11.txt", *TEXTS]  # input order
+    assert pools == [1, 2], "a build of several batches did not use workers"
+    assert not one.problems and not two.problems and not here.problems
+    assert one.stored == two.stored == here.stored == ["idlib-geneva-talks-2018-09-11.txt", *TEXTS]  # input order
     assert len(quads_one) > 1000
     assert quads_two == quads_one
+    assert quads_here == quads_one
 
 
 def test_a_build_that_fits_in_one_batch_starts_no_workers(tmp_path, nlp_ready, pools):
@@ -117,7 +119,7 @@ def test_online_builds_use_one_worker(inputs, tmp_path, nlp_ready, pools, monkey
     monkeypatch.setattr(kg.pipeline, "default_linker", lambda kb, online: offline(kb, online=False))
     report, _ = build_into(inputs, config(tmp_path, 2, online=True))
     assert len(report.stored) == 7
-    assert pools == []
+    assert pools == [1]
 
 
 @pytest.mark.parametrize("workers", [1, 2])
