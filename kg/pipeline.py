@@ -92,8 +92,8 @@ def _failed(article: Article, exc: Exception) -> Problem:
 class _Batch:
     """Articles to extract (each with its content hash), and the input problems read along with them."""
 
-    articles: list[tuple[Article, str]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    articles: list[tuple[Article, str]]
+    problems: list[Problem]
 
 
 def build(paths: Iterable[str | Path], store, config: Config, *, progress: bool = False,
@@ -142,17 +142,20 @@ def _pending(paths, store, config: Config, kb_state: str, force: bool, report: B
 
 
 def _batches(items: Iterable, size: int) -> Iterator[_Batch]:
-    batch = _Batch()
-    for item in items:
-        if isinstance(item, Problem):
-            batch.problems.append(item)
-            continue
-        batch.articles.append(item)
-        if len(batch.articles) == size:
-            yield batch
-            batch = _Batch()
-    if batch.articles or batch.problems:
-        yield batch
+    """The articles in :func:`kg.nlp.batches`, each batch with the problems read while it was filled."""
+    problems: list[Problem] = []
+
+    def articles():
+        for item in items:
+            if isinstance(item, Problem):
+                problems.append(item)
+            else:
+                yield item
+    for group in nlp.batches(articles(), size, article=lambda item: item[0]):
+        yield _Batch(group, problems[:])
+        problems.clear()
+    if problems:
+        yield _Batch([], problems)
 
 
 def _extracted(batches: Iterator[_Batch], config: Config) -> Iterator[tuple[_Batch, list]]:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import kg.cli
+import kg.nlp
 import kg.parallel
 import kg.pipeline
 from kg.config import Config, load_config
@@ -82,6 +83,18 @@ def build_into(paths, cfg: Config):
         # every quad but the ontology's (loaded the same way whatever the workers, with fresh blank nodes)
         quads = sorted(str(q) for q in store.quads() if q.graph_name != ONTOLOGY_GRAPH)
     return report, quads
+
+
+def test_parse_batches_are_bounded_by_text_as_well_as_by_articles():
+    # spaCy's memory grows with the text of a batch: sixteen long articles must not be parsed at once
+    sizes = [10_000] * 7 + [80_000] + [30_000] * 3 + [100] * 40
+    articles = [make_article(f"n{n}", "x" * size) for n, size in enumerate(sizes)]
+
+    batches = [[len(a.text) for a in batch] for batch in kg.nlp.batches(articles, 16)]
+
+    assert [a for batch in batches for a in batch] == sizes  # all, in order
+    assert batches[:5] == [[10_000] * 5, [10_000] * 2, [80_000], [30_000], [30_000]]
+    assert all(sum(b) <= kg.nlp.BATCH_CHARS and len(b) <= 16 for b in batches if len(b) > 1)
 
 
 @contextmanager
