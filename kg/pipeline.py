@@ -100,8 +100,9 @@ def build(paths: Iterable[str | Path], store, config: Config, *, progress: bool 
           force: bool = False) -> BuildReport:
     """Read, extract and store every article under ``paths``; unchanged articles are skipped.
 
-    The articles stream through in batches, so memory does not grow with their number. Batches are extracted by
-    ``config.workers`` processes (one with ``config.online``) and stored in input order."""
+    The articles stream through in batches: only a few batches are held at a time, however many articles there
+    are. Batches are extracted by ``config.workers`` processes (one with ``config.online``) and stored in input
+    order."""
     report = BuildReport()
     store.ensure_ontology(resources.ontology())
     with open_default(config.kb or None) as kb:  # built here on first use, not by each worker
@@ -186,8 +187,9 @@ def _extracted(batches: Iterator[_Batch], config: Config) -> Iterator[tuple[_Bat
         for batch in batches:
             sent.append(batch)
             yield batch.articles
-    for results in parallel.ordered(tasks(), workers, _extractor, config):
-        yield sent.popleft(), results
+    with closing(parallel.ordered(tasks(), workers, _extractor, config)) as extracted:  # closed: workers stop
+        for results in extracted:
+            yield sent.popleft(), results
 
 
 @contextmanager

@@ -4,6 +4,7 @@ through a pool of workers in a few seconds (forked workers share the session's s
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
 import signal
@@ -21,7 +22,7 @@ import kg.nlp
 import kg.parallel
 import kg.pipeline
 from kg.config import Config, load_config
-from kg.errors import WorkerError
+from kg.errors import StoreError, WorkerError
 from kg.model import Article
 from kg.pipeline import build, extract_articles
 from kg.rdf.namespaces import ONTOLOGY_GRAPH
@@ -202,6 +203,26 @@ def test_a_killed_worker_is_one_clear_error_and_building_again_finishes_the_job(
     assert stored + unchanged == 7 and stored >= 2  # a5 and a6 at least were left to do
     with EmbeddedStore(tmp_path / "kg-store") as store:
         assert len([g for g in store.named_graphs() if "/article/" in g]) == 7
+
+
+def test_a_store_error_stops_the_workers_and_is_one_line(inputs, tmp_path, nlp_ready, pools, monkeypatch, capsys):
+    calls = []
+    real = EmbeddedStore.write_articles
+
+    def write(self, graphs):
+        calls.append(len(graphs))
+        if len(calls) == 2:
+            raise StoreError("could not write graph: disk full")
+        real(self, graphs)
+    monkeypatch.setattr(EmbeddedStore, "write_articles", write)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "kg.toml").write_text("batch_size = 2\n")
+
+    code = within(120, kg.cli.main, ["build", *map(str, inputs), "--store", "kg-store", "--workers", "2", "--quiet"])
+
+    assert pools == [2] and code == 2
+    assert capsys.readouterr().err.strip().splitlines() == ["kg: error: [E030] could not write graph: disk full"]
+    assert multiprocessing.active_children() == []  # the workers were stopped and reaped
 
 
 INTERRUPTED = textwrap.dedent("""
