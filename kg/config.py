@@ -12,12 +12,19 @@ try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import ConfigError
 
 DEFAULT_CONFIG_FILE = "kg.toml"
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, where the OS tells), else all of them."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -29,13 +36,24 @@ class Config:
     batch_size: int = 16
     kb: str = ""  # knowledge base file; "" = $KG_KB or ~/.cache/kg/kb-<schema>.sqlite, built on first use
     online: bool = False  # look names the knowledge base lacks up on Wikidata (network; answers cached)
+    workers: int = field(default_factory=usable_cores)  # processes that parse and extract during a build
+
+    def __post_init__(self):
+        # Checked here, so that kg.toml, KG_WORKERS, --workers and the library all get the same one-line error.
+        workers = self.workers
+        if isinstance(workers, str) and workers.strip().isdigit():
+            workers = int(workers)
+        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+            raise ConfigError(f"workers must be a whole number of at least 1, not {self.workers!r}; set it with "
+                              "--workers, KG_WORKERS or 'workers' in kg.toml")
+        object.__setattr__(self, "workers", workers)
 
     def replace(self, **changes) -> "Config":
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
 _ENV = {"store": "KG_STORE", "pipeline": "KG_PIPELINE", "base_iri": "KG_BASE_IRI", "max_bytes": "KG_MAX_BYTES",
-        "kb": "KG_KB"}
+        "kb": "KG_KB", "workers": "KG_WORKERS"}
 
 
 def load_config(path: str | os.PathLike | None = None) -> Config:

@@ -63,3 +63,9 @@ class EvalError(KgError):
     """A gold file for evaluation is unusable."""
 
     code = "E070"
+
+
+class WorkerError(KgError):
+    """A process extracting articles for a build stopped unexpectedly."""
+
+    code = "E090"
