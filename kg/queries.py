@@ -8,8 +8,7 @@ How a query stays fast on a big store (see the queries' own comments):
   the same file run as plain SPARQL (with the lower-cased name) gives the same answer.
 - A query pages inside, between the lines ``# page: begin`` and ``# page: end`` of its innermost ordered
   subquery: kg puts ``LIMIT``/``OFFSET`` at the end line, and counts the whole answer with that block alone.
-  A query whose header says ``# paging: whole`` is read whole (in chunks) and cut in Python, as is one
-  without the lines.
+  A query without the lines is read whole (in chunks) and cut in Python.
 """
 from __future__ import annotations
 
@@ -49,7 +48,6 @@ class SavedQuery:
     text: str
     path: Path
     online: bool = False  # needs the network (a SERVICE call to a remote endpoint)
-    whole: bool = False  # 'paging: whole': kg reads the whole answer and cuts pages from it (no count query)
 
     def helper(self, param: str, suffix: str) -> bool:
         """Whether the query takes ``?<param>_<suffix>`` from kg: a name's key, the name as typed, its first
@@ -57,7 +55,7 @@ class SavedQuery:
         return re.search(rf"\?{param}_{suffix}\b", self.text) is not None
 
 
-_HEADER = re.compile(r"#\s*(name|description|param|example|online|paging):\s*(.*)")
+_HEADER = re.compile(r"#\s*(name|description|param|example|online):\s*(.*)")
 _PARAM = re.compile(r"(\w+)(\?)?\s*(?:-\s*(.*))?")
 _PAGE_BEGIN = re.compile(r"^[ \t]*# page: begin[ \t]*$", re.MULTILINE)
 _PAGE_END = re.compile(r"^[ \t]*# page: end[ \t]*$", re.MULTILINE)
@@ -82,8 +80,7 @@ def parse(path: Path) -> SavedQuery:
         else:
             fields[key] = value
     return SavedQuery(fields.get("name", path.stem), fields.get("description", ""), tuple(params),
-                      fields.get("example", ""), text, path, fields.get("online", "").lower() in ("yes", "true"),
-                      fields.get("paging", "") == "whole")
+                      fields.get("example", ""), text, path, fields.get("online", "").lower() in ("yes", "true"))
 
 
 def saved_queries(folder: Path | None = None) -> dict[str, SavedQuery]:
@@ -285,13 +282,11 @@ def answer(store, name: str, params: dict[str, str] | None = None, *, limit: int
     query = get(name)
     binding = bind(query, params or {}, store, base_iri=base_iri or Config().base_iri)
     paged = bool(_PAGE_BEGIN.search(query.text) and _PAGE_END.search(query.text))
-    if paged and not query.whole:
+    if paged:
         names, rows = _paged(store, query, binding, limit, offset)
-    elif paged:
-        names, rows = _paged(store, query, binding, None, 0)
     else:
         names, rows = _rows(_run(store, query, query.text, binding))
-    if not paged or query.whole:
+    if not paged:
         total = len(rows)
         rows = rows[offset:offset + limit if limit is not None else None]
     elif (limit is None and not offset) or (not rows and not offset):

@@ -51,8 +51,10 @@ def extraction(doc: str, picks: list[tuple[int, int, int | None, int]], publishe
                                         about=(f"e{about}",) if about is not None else (),
                                         topics=("the war",) if stance == 0 else ()))
         if about is not None and about != speaker and stance in (0, 1):
+            # some relations are hypothetical (a position no one holds) or negated (no position)
             relations.append(Relation(f"r{n}", "supports" if stance == 0 else "opposes", f"e{speaker}",
-                                      statements[-1].content, statements[-1].content, object=f"e{about}"))
+                                      statements[-1].content, statements[-1].content, object=f"e{about}",
+                                      hypothetical=times == 2, negated=times == 3))
     text = " ".join(words) + " "
     article = Article(doc, text, (0, len(text)), published=published)
     return Extraction(article, (Span(0, len(text), text),), tuple(entities), tuple(statements), tuple(relations))
@@ -121,6 +123,27 @@ def test_actor_counts_follow_writes_and_removals(store):
     store.remove_article(a.iri)
     assert not [q for q in store.quads(SUMMARY_GRAPH) if q.subject == trump]
     assert store.stats() == {"articles": 0, "entities": 0, "statements": 0, "relations": 0, "triples": 0}
+
+
+def test_who_holds_a_position_in_how_many_articles_and_the_first_follows_writes_and_removals(store):
+    """Donald Trump supports Iran (a statement with stance support about it) in articles a, b and c."""
+    docs = [graph(extraction(d, [(0, 0, 2, 1)])) for d in ("a", "b", "c")]
+    store.write_articles(docs[:1])
+    store.finish()
+    store.write_articles(docs[1:])
+
+    def holding():
+        rows = store.query("""SELECT ?type ?target ?n ?first WHERE { GRAPH kgg:summary {
+            ?h kg:position ?p ; kg:heldBy ?a ; kg:articleCount ?n ; kg:exampleArticle ?first .
+            ?p kg:positionType ?type ; kg:target ?target } FILTER(?a = <%sactor/Q22686>) }""" % BASE)
+        return [(r["type"].value.rsplit("#")[1], r["target"].value.rsplit("/")[-1], int(r["n"].value),
+                 r["first"].value.rsplit("/")[-1]) for r in rows]
+    assert sorted(holding()) == [("support", "Q794", 3, "a"), ("supports", "Q794", 3, "a")]
+    store.remove_article(docs[0].iri)  # the first article goes: the next one is found in the store
+    assert sorted(holding()) == [("support", "Q794", 2, "b"), ("supports", "Q794", 2, "b")]
+    store.write_articles([graph(extraction("b", [(0, 1, 2, 1)]))])  # b now opposes instead
+    assert sorted(holding()) == [("oppose", "Q794", 1, "b"), ("opposes", "Q794", 1, "b"),
+                                 ("support", "Q794", 1, "c"), ("supports", "Q794", 1, "c")]
 
 
 def test_a_name_picks_the_actors_it_labels_and_the_one_it_most_often_names(store):

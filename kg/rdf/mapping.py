@@ -1,7 +1,10 @@
 """Extraction -> quads, a pure function: no store, no network. The model is documented in docs/rdf-model.md."""
 from __future__ import annotations
 
-from pyoxigraph import Literal, NamedNode, Quad
+import hashlib
+from functools import cache
+
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from kg.model import Entity, Extraction, Span
 from kg.rdf import iris
@@ -124,7 +127,8 @@ def to_quads(extraction: Extraction, *, base_iri: str, content_hash: str) -> lis
             add(node, KG.date, Literal(st.date, datatype=XSD.date))
         for q in key_quads(article, node, article_id=a.id, published=a.published, begin=st.content.start,
                            statement=True, date_=st.date, topics=st.topics, quote=st.kind in QUOTE_KINDS,
-                           speaker=speaker, about=[actor[x] for x in st.about if x in actor]):
+                           speaker=speaker, about=[actor[x] for x in st.about if x in actor],
+                           stance=KGST[st.stance] if st.stance in STANCES else None):
             out[q] = None
         _provenance(add, node, article, sentence_of(st.content), st.rule, st.confidence)
 
@@ -145,7 +149,8 @@ def to_quads(extraction: Extraction, *, base_iri: str, content_hash: str) -> lis
             add(node, KG.objectTopic, Literal(r.object_topic))
         for q in key_quads(article, node, article_id=a.id, published=a.published, begin=r.evidence.start,
                            statement=False, topics=[r.object_topic] if obj is None else [],
-                           relation_type=KGREL[concept], subject=subject, obj=obj):
+                           relation_type=KGREL[concept], subject=subject, obj=obj,
+                           negated=r.negated, hypothetical=r.hypothetical):
             out[q] = None
         add(node, KG.evidence, span(r.evidence))
         add(node, KG.negated, Literal("true" if r.negated else "false", datatype=XSD.boolean))
@@ -157,13 +162,24 @@ def to_quads(extraction: Extraction, *, base_iri: str, content_hash: str) -> lis
 QUOTE_KINDS = ("direct", "mixed")
 # the predicates of the keys and index triples key_quads writes
 KEY_PREDICATES = frozenset(p.value for p in (KG.sortKey, KG.timeKey, KG.topicKey, KG.topicWord, KG.statementIndex,
-                                             KG.quoteIndex, KG.relationIndex, KG.factIndex))
+                                             KG.quoteIndex, KG.relationIndex, KG.factIndex, KG.position, KG.heldBy,
+                                             KG.positionType, KG.target, KG.targetTopic))
+
+
+@cache
+def opposed_positions() -> frozenset[str]:
+    """The stances and relation types that have an opposite (kg:oppositeOf in the ontology)."""
+    from kg import resources
+
+    return frozenset(t.subject.value for t in parse(resources.ontology(), format=RdfFormat.TURTLE)
+                     if t.predicate == KG.oppositeOf)
 
 
 def key_quads(graph: NamedNode, fact: NamedNode, *, article_id: str, published: str | None, begin: int,
               statement: bool, date_: str | None = None, topics=(), quote: bool = False,
               speaker: NamedNode | None = None, about=(), relation_type: NamedNode | None = None,
-              subject: NamedNode | None = None, obj: NamedNode | None = None) -> list[Quad]:
+              subject: NamedNode | None = None, obj: NamedNode | None = None, stance: NamedNode | None = None,
+              negated: bool = False, hypothetical: bool = False) -> list[Quad]:
     """The keys of one fact, and the index triples that lead to it, so that queries find and sort facts by an
     index scan (docs/rdf-model.md, "Keys and index triples"):
 
@@ -171,7 +187,12 @@ def key_quads(graph: NamedNode, fact: NamedNode, *, article_id: str, published: 
       each topic, and kg:topicWord of each word of it;
     - on each actor (and relation type) a query starts from, the fact's key under kg:statementIndex,
       kg:quoteIndex, kg:relationIndex or kg:factIndex; a query reads the keys there, sorts and cuts them, and
-      finds the few facts of its page back by their key."""
+      finds the few facts of its page back by their key;
+    - for a fact that takes a position with an opposite (a support or oppose stance, a supports or opposes
+      relation that is not negated) on a target (an actor or a topic): the position node of that position and
+      target, which the fact points to (kg:position) and which names who holds it (kg:heldBy, unless the fact
+      is hypothetical), so that supporters, opponents and conflicts start from the positions, not from every
+      fact."""
     out: list[Quad] = []
     add = lambda s, p, o: out.append(Quad(s, p, o, graph))  # noqa: E731
     where = dict(article_id=article_id, begin=begin, fact=fact.value)
@@ -196,7 +217,25 @@ def key_quads(graph: NamedNode, fact: NamedNode, *, article_id: str, published: 
                 add(x, KG.relationIndex, document)
     for x in dict.fromkeys(x for x in involved if x is not None):
         add(x, KG.factIndex, document)
+    position = stance if statement else relation_type
+    holder = speaker if statement else subject
+    if position is not None and holder is not None and not negated and position.value in opposed_positions():
+        targets = list(about) if statement else ([obj] if obj is not None else [])
+        base = fact.value.rsplit("/", 2)[0]
+        for target in targets + [topic_key(t) for t in topics]:
+            named = target.value if isinstance(target, NamedNode) else f"topic:{target}"
+            node = NamedNode(f"{base}/position/{_hash(position.value + '|' + named)}")
+            add(fact, KG.position, node)
+            if not hypothetical:
+                add(node, KG.heldBy, holder)
+            add(node, KG.positionType, position)
+            add(node, KG.target, target) if isinstance(target, NamedNode) else \
+                add(node, KG.targetTopic, Literal(target))
     return out
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def _actor(add, node: NamedNode, e: Entity, *, first: bool = True) -> None:

@@ -332,3 +332,11 @@ class _Reader(summary.Reader):
     def totals(self):
         return [q for q in self._s.quads_for_pattern(STATE, None, None, SUMMARY_GRAPH)
                 if q.predicate != KG.pendingArticle]
+
+    def summary_quads(self, subject):
+        return list(self._s.quads_for_pattern(ox.NamedNode(subject), None, None, SUMMARY_GRAPH))
+
+    def first_holding(self, node, actor, outside):
+        graphs = (q.graph_name.value for q in self._s.quads_for_pattern(ox.NamedNode(node), KG.heldBy,
+                                                                           ox.NamedNode(actor), None))
+        return min((g for g in graphs if g not in outside and g not in SPECIAL_GRAPHS), default=None)

@@ -15,6 +15,13 @@ What one actor row holds, in ``kgg:summary`` (see docs/rdf-model.md):
         kg:exampleArticle <first three articles by IRI> .
     <actor#stance=warn> kg:actor <actor> ; kg:countedStance kgst:warn ; kg:statementCount 1 .
     <article> kg:statementCount 9 ; kg:relationCount 4 ; kg:articleKey 0.1 .
+
+and one row per position node the facts point to (kg:position), and per actor that holds it:
+
+    <position> kg:positionType kgst:support ; kg:target <actor> (or kg:targetTopic "topic" ; kg:topicWord "word") ;
+        kg:factCount 12 .
+    <position#held-by-..> kg:position <position> ; kg:heldBy <actor> ; kg:articleCount 3 ;
+        kg:exampleArticle <the first article by IRI> .
 """
 from __future__ import annotations
 
@@ -31,8 +38,8 @@ from kg.rdf import keys
 from kg.names import normalise
 from kg.rdf.namespaces import DCTERMS, KG, NIF, RDF, RDFS, SCHEMA, SKOS, SPECIAL_GRAPHS, SUMMARY_GRAPH, XSD
 
-VERSION = "3"  # bump when what a row holds changes: stores rebuild their summary on open
-KEYS_VERSION = "1"  # bump when the keys and index triples of kg.rdf.mapping.key_quads change: stores rewrite them
+VERSION = "4"  # bump when what a row holds changes: stores rebuild their summary on open
+KEYS_VERSION = "2"  # bump when the keys and index triples of kg.rdf.mapping.key_quads change: stores rewrite them
 EXAMPLES = 3
 STATE = SUMMARY_GRAPH  # the subject of the summary's own state (version, totals, articles in flight)
 
@@ -41,6 +48,8 @@ _DENOTES, _SPEAKER, _STANCE = KG.denotes.value, KG.speaker.value, KG.stance.valu
 _ROLES = frozenset(p.value for p in (KG.speaker, KG.subject, KG.object, KG.about))
 _STATEMENT, _RELATION, _ARTICLE = KG.Statement.value, KG.Relation.value, KG.Article.value
 _ID, _PUBLISHED = DCTERMS.identifier.value, SCHEMA.datePublished.value
+_POSITION, _HELD_BY, _POSITION_TYPE = KG.position.value, KG.heldBy.value, KG.positionType.value
+_TARGET, _TARGET_TOPIC = KG.target.value, KG.targetTopic.value
 
 
 @cache
@@ -82,6 +91,15 @@ class ActorPart:
     stances: Counter = field(default_factory=Counter)  # stance IRI ("" for none) -> statements spoken
 
 
+@dataclass(frozen=True)
+class Position:
+    """A position node: a position (stance or relation type) on a target actor or topic (kg.rdf.mapping)."""
+
+    type: str
+    target: str | None = None
+    topic: str | None = None
+
+
 @dataclass
 class ArticlePart:
     iri: str
@@ -90,6 +108,9 @@ class ArticlePart:
     relations: int = 0
     quads: int = 0
     sort_key: str = "0.0"
+    positions: dict[str, Position] = field(default_factory=dict)  # node -> what it is
+    position_facts: Counter = field(default_factory=Counter)  # node -> facts that take it
+    holdings: set[tuple[str, str]] = field(default_factory=set)  # (node, actor) held in the article
 
 
 def article_part(iri: str, quads: Iterable[ox.Quad]) -> ArticlePart:
@@ -100,6 +121,9 @@ def article_part(iri: str, quads: Iterable[ox.Quad]) -> ArticlePart:
     roles: set[str] = set()
     speaker: dict[str, str] = {}
     stance: dict[str, str] = {}
+    position: dict[str, dict[str, str]] = defaultdict(dict)
+    position_facts: Counter = Counter()
+    holdings: set[tuple[str, str]] = set()
     statements = relations = n = 0
     ident, published = iri, None
     for q in quads:
@@ -130,13 +154,23 @@ def article_part(iri: str, quads: Iterable[ox.Quad]) -> ArticlePart:
             ident = o.value
         elif p == _PUBLISHED and s == iri:
             published = o.value
+        elif p == _POSITION:
+            position_facts[o.value] += 1
+        elif p == _HELD_BY:
+            holdings.add((s, o.value))
+        elif p in (_POSITION_TYPE, _TARGET, _TARGET_TOPIC):
+            position[s][p] = o.value
     actors = {a: ActorPart(labels[a], alts[a], t, qids[a], len(mentions.get(a, ())), a in mentions or a in roles)
               for a, t in types.items()}
     for st, a in speaker.items():
         if a in actors:
             actors[a].stances[stance.get(st, "")] += 1
+    positions = {node: Position(d[_POSITION_TYPE], d.get(_TARGET), d.get(_TARGET_TOPIC))
+                 for node, d in position.items() if _POSITION_TYPE in d and node in position_facts}
     return ArticlePart(iri, actors, statements, relations, n,
-                       keys.article_sort_key(published=published, article_id=ident))
+                       keys.article_sort_key(published=published, article_id=ident), positions,
+                       Counter({x: k for x, k in position_facts.items() if x in positions}),
+                       {(x, a) for x, a in holdings if x in positions})
 
 
 def fact_keys(iri: str, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
@@ -167,13 +201,16 @@ def fact_keys(iri: str, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
                              date_=date_.value if date_ else None,
                              topics=[t.value for t in props.get(KG.topic.value, [])],
                              quote=kind is not None and kind.value in QUOTE_KINDS,
-                             speaker=one(props, KG.speaker), about=props.get(KG.about.value, []))
+                             speaker=one(props, KG.speaker), about=props.get(KG.about.value, []),
+                             stance=one(props, KG.stance))
         else:
             topic = one(props, KG.objectTopic)
+            flag = lambda p: any(o.value in ("true", "1") for o in props.get(p.value, []))  # noqa: E731
             out += key_quads(ox.NamedNode(iri), ox.NamedNode(s), statement=False, **common,
                              topics=[topic.value] if topic else [], relation_type=one(props, KG.relationType),
-                             subject=one(props, KG.subject), obj=one(props, KG.object))
-    return out
+                             subject=one(props, KG.subject), obj=one(props, KG.object),
+                             negated=flag(KG.negated), hypothetical=flag(KG.hypothetical))
+    return list(dict.fromkeys(out))  # facts that take the same position write its node once
 
 
 # --- one actor's row --------------------------------------------------------------------------------------------
@@ -298,6 +335,29 @@ def article_quads(part: ArticlePart) -> list[ox.Quad]:
             ox.Quad(a, KG.articleKey, ox.Literal(part.sort_key, datatype=XSD.decimal), g)]
 
 
+def position_quads(node: str, position: Position, facts: int) -> list[ox.Quad]:
+    n, g = ox.NamedNode(node), SUMMARY_GRAPH
+    out = [ox.Quad(n, KG.positionType, ox.NamedNode(position.type), g),
+           ox.Quad(n, KG.factCount, ox.Literal(str(facts), datatype=XSD.integer), g)]
+    if position.target is not None:
+        out.append(ox.Quad(n, KG.target, ox.NamedNode(position.target), g))
+    if position.topic is not None:
+        out.append(ox.Quad(n, KG.targetTopic, ox.Literal(position.topic), g))
+        out += [ox.Quad(n, KG.topicWord, ox.Literal(w), g) for w in keys.topic_words(position.topic)]
+    return out
+
+
+def holding_iri(node: str, actor: str) -> str:
+    return f"{node}#held-by-{keys.id_hash(actor, 16):016d}"
+
+
+def holding_quads(node: str, actor: str, articles: int, first: str) -> list[ox.Quad]:
+    h, g = ox.NamedNode(holding_iri(node, actor)), SUMMARY_GRAPH
+    return [ox.Quad(h, KG.position, ox.NamedNode(node), g), ox.Quad(h, KG.heldBy, ox.NamedNode(actor), g),
+            ox.Quad(h, KG.articleCount, ox.Literal(str(articles), datatype=XSD.integer), g),
+            ox.Quad(h, KG.exampleArticle, ox.NamedNode(first), g)]
+
+
 def select_names(candidates: dict[str, tuple[int, bool]]) -> set[str]:
     """Which actors a name key picks, given each candidate's mention count and whether the key is one of its
     labels: every actor so labelled, and the most mentioned one. 'Trump' picks the actor labelled 'Trump' and
@@ -330,6 +390,12 @@ class Reader:
 
     def totals(self) -> list[ox.Quad]:
         """The summary's state quads (version and totals)."""
+
+    def summary_quads(self, subject: str) -> list[ox.Quad]:
+        """The summary's quads about ``subject``."""
+
+    def first_holding(self, node: str, actor: str, outside: set[str]) -> str | None:
+        """The first article graph by IRI, outside ``outside``, in which ``actor`` holds position ``node``."""
 
 
 def changes(reader: Reader, olds: list[ArticlePart], news: list[ArticlePart]) -> tuple[set, set]:
@@ -364,6 +430,7 @@ def changes(reader: Reader, olds: list[ArticlePart], news: list[ArticlePart]) ->
                 inserts.add(quad)
     for a, row in rows.items():
         inserts.update(row.quads(a))
+    _position_changes(reader, olds, news, batch, deletes, inserts)
     old_iris, new_iris = {p.iri for p in olds}, {p.iri for p in news}
     for iri in sorted(batch):
         deletes.update(reader.article_row(iri))
@@ -380,6 +447,33 @@ def changes(reader: Reader, olds: list[ArticlePart], news: list[ArticlePart]) ->
         t["quadCount"] + sum(p.quads for p in news) - sum(p.quads for p in olds)))
     same = deletes & inserts  # what did not change is neither deleted nor written again
     return deletes - same, inserts - same
+
+
+def _position_changes(reader: Reader, olds: list[ArticlePart], news: list[ArticlePart], batch: set[str],
+                      deletes: set[ox.Quad], inserts: set[ox.Quad]) -> None:
+    """Bring the rows of the positions and holdings the batch touches in step (into ``deletes`` and ``inserts``)."""
+    for node in sorted(set().union(*(p.position_facts for p in olds + news))):
+        current = reader.summary_quads(node)
+        deletes.update(current)
+        facts = sum(int(q.object.value) for q in current if q.predicate == KG.factCount)
+        facts += sum(p.position_facts[node] for p in news) - sum(p.position_facts[node] for p in olds)
+        if facts > 0:
+            position = next((p.positions[node] for p in news + olds if node in p.positions), None)
+            inserts.update(position_quads(node, position, facts))
+    for node, actor in sorted(set().union(*(p.holdings for p in olds + news))):
+        current = reader.summary_quads(holding_iri(node, actor))
+        deletes.update(current)
+        holders = {p.iri for p in news if (node, actor) in p.holdings}
+        articles = sum(int(q.object.value) for q in current if q.predicate == KG.articleCount)
+        articles += len(holders) - sum((node, actor) in p.holdings for p in olds)
+        if articles <= 0:
+            continue
+        first = next((q.object.value for q in current if q.predicate == KG.exampleArticle), None)
+        if first is not None and (first not in batch or first in holders):
+            holders.add(first)  # still the first outside the batch: the batch's own are among the holders
+        else:
+            holders.add(reader.first_holding(node, actor, batch))
+        inserts.update(holding_quads(node, actor, articles, min(h for h in holders if h is not None)))
 
 
 def totals(quads: list[ox.Quad]) -> dict[str, int]:
@@ -479,12 +573,31 @@ def rebuild(store: ox.Store) -> list[ox.Quad]:
             rows[r["a"].value].stances[r["s"].value if r["s"] is not None else ""] += int(r["n"].value)
     _choose_names(rows, {})
     out = [q for a, row in rows.items() for q in row.quads(a)]
+    out += _position_rows(select)
     parts = _article_parts(select)
     for part in parts:
         out += article_quads(part)
     special = sum(1 for g in SPECIAL_GRAPHS for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
     out += totals_quads(len(parts), len(rows), sum(p.statements for p in parts), sum(p.relations for p in parts),
                         len(store) - special)
+    return out
+
+
+def _position_rows(select) -> list[ox.Quad]:
+    facts = {r["x"].value: int(r["n"].value) for r in select(
+        f"SELECT ?x (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?f kg:position ?x }} {_NOT_SPECIAL} }} GROUP BY ?x")}
+    out = []
+    for r in select(f"""SELECT DISTINCT ?x ?t ?target ?topic WHERE {{ GRAPH ?g {{ ?x kg:positionType ?t
+                          OPTIONAL {{ ?x kg:target ?target }} OPTIONAL {{ ?x kg:targetTopic ?topic }} }}
+                          {_NOT_SPECIAL} }}"""):
+        x = r["x"].value
+        if x in facts:
+            value = lambda v: r[v].value if r[v] is not None else None  # noqa: E731
+            out += position_quads(x, Position(r["t"].value, value("target"), value("topic")), facts[x])
+    for r in select(f"""SELECT ?x ?a (COUNT(DISTINCT ?g) AS ?n) (MIN(STR(?g)) AS ?first) WHERE {{
+                          GRAPH ?g {{ ?x kg:heldBy ?a }} {_NOT_SPECIAL} }} GROUP BY ?x ?a"""):
+        if r["x"].value in facts:
+            out += holding_quads(r["x"].value, r["a"].value, int(r["n"].value), r["first"].value)
     return out
 
 
