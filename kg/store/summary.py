@@ -38,8 +38,8 @@ from kg.rdf import keys
 from kg.names import normalise
 from kg.rdf.namespaces import DCTERMS, KG, NIF, RDF, RDFS, SCHEMA, SKOS, SPECIAL_GRAPHS, SUMMARY_GRAPH, XSD
 
-VERSION = "4"  # bump when what a row holds changes: stores rebuild their summary on open
-KEYS_VERSION = "2"  # bump when the keys and index triples of kg.rdf.mapping.key_quads change: stores rewrite them
+VERSION = "5"  # bump when what a row holds changes: stores rebuild their summary on open
+KEYS_VERSION = "3"  # bump when the keys and index triples of kg.rdf.mapping.key_quads change: stores rewrite them
 EXAMPLES = 3
 STATE = SUMMARY_GRAPH  # the subject of the summary's own state (version, totals, articles in flight)
 
