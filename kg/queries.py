@@ -48,6 +48,7 @@ class SavedQuery:
     text: str
     path: Path
     online: bool = False  # needs the network (a SERVICE call to a remote endpoint)
+    total: str = ""  # a SELECT of ?kg_total that counts the whole answer from the summary (the `# total:` line)
 
     def helper(self, param: str, suffix: str) -> bool:
         """Whether the query takes ``?<param>_<suffix>`` from kg: a name's key, the name as typed, its first
@@ -55,10 +56,11 @@ class SavedQuery:
         return re.search(rf"\?{param}_{suffix}\b", self.text) is not None
 
 
-_HEADER = re.compile(r"#\s*(name|description|param|example|online):\s*(.*)")
+_HEADER = re.compile(r"#\s*(name|description|param|example|online|total):\s*(.*)")
 _PARAM = re.compile(r"(\w+)(\?)?\s*(?:-\s*(.*))?")
 _PAGE_BEGIN = re.compile(r"^[ \t]*# page: begin[ \t]*$", re.MULTILINE)
 _PAGE_END = re.compile(r"^[ \t]*# page: end[ \t]*$", re.MULTILINE)
+_WINDOW_END = re.compile(r"^[ \t]*# window: end[ \t]*$", re.MULTILINE)
 
 
 def parse(path: Path) -> SavedQuery:
@@ -80,7 +82,8 @@ def parse(path: Path) -> SavedQuery:
         else:
             fields[key] = value
     return SavedQuery(fields.get("name", path.stem), fields.get("description", ""), tuple(params),
-                      fields.get("example", ""), text, path, fields.get("online", "").lower() in ("yes", "true"))
+                      fields.get("example", ""), text, path, fields.get("online", "").lower() in ("yes", "true"),
+                      fields.get("total", ""))
 
 
 def saved_queries(folder: Path | None = None) -> dict[str, SavedQuery]:
@@ -317,6 +320,8 @@ def _paged(store, query: SavedQuery, binding: Binding, limit: int | None, offset
     while True:
         want = CHUNK if limit is None else min(CHUNK, limit - len(rows))
         text = _PAGE_END.sub(f"LIMIT {want} OFFSET {offset + len(rows)}", query.text, count=1)
+        # each row of a window gives at least one row of the page block, so this many are enough
+        text = _WINDOW_END.sub(f"LIMIT {offset + len(rows) + want}", text)
         names, chunk = _rows(_run(store, query, text, binding))
         rows += chunk
         if len(chunk) < want or (limit is not None and len(rows) >= limit):
@@ -336,13 +341,20 @@ def _run(store, query: SavedQuery, text: str, binding: Binding):
 
 
 def _count(store, query: SavedQuery, binding: Binding) -> int:
-    """The size of the whole answer: the page block alone, counted."""
-    text = query.text
+    """The size of the whole answer: the query's total line if it gives a row, else the page block alone,
+    counted."""
+    prologue = query.text[:re.search(r"^SELECT\b", query.text, re.MULTILINE).start()]
+    if query.total:
+        select = query.total[:query.total.find("WHERE")]
+        subs = {v: t for v, t in binding.substitutions.items() if re.search(rf"\?{v.value}\b", select)}
+        rows = list(_run(store, query, prologue + query.total, Binding(subs)))
+        if rows:
+            return sum(int(s["kg_total"].value) for s in rows)
+    text = _WINDOW_END.sub("", query.text)
     start, end = _PAGE_BEGIN.search(text), _PAGE_END.search(text)
     block = text[start.end():end.start()]
     block = "\n".join(line for line in block.splitlines() if not line.strip().startswith("ORDER BY"))
     select = block[:block.find("WHERE")]
-    prologue = text[:re.search(r"^SELECT\b", text, re.MULTILINE).start()]
     projected = [v for v in binding.substitutions if re.search(rf"\?{v.value}\b", select)]
     names = " ".join(f"?{v.value}" for v in projected)
     count = f"{prologue}SELECT (COUNT(*) AS ?kg_total) {names} WHERE {{ {{ {block} }} }}"

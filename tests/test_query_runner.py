@@ -129,3 +129,57 @@ def test_helper_columns_stay_out_of_every_format(store):
     assert not [c for c in a.columns if c.endswith(("_key", "_text", "_node"))]
     head = json.loads(queries.results(a.columns, a.rows, "json"))["head"]["vars"]
     assert head == a.columns
+
+
+# Articles of different dates (one undated), given out of date order, some with relations and some without.
+CORPUS = {
+    "c.txt": ("Publish Date: 3 May 2018 - 10:00\n\nJohn Bolton said the United States would respond. "
+              "Hassan Rouhani met Vladimir Putin in Moscow."),
+    "a.txt": ("Publish Date: 1 March 2017 - 09:00\n\nAngela Merkel said Germany backs the deal. "
+              "Russia opposes the sanctions, Lavrov said."),
+    "b.txt": "Emmanuel Macron warned that France would not accept the plan.",
+    "d.txt": ("Publish Date: 3 May 2018 - 10:00\n\nBoris Johnson met Donald Trump in London. "
+              "\"We will stand firm,\" Johnson said. Angela Merkel hosted Emmanuel Macron in Berlin."),
+    "e.txt": "Publish Date: 20 January 2016 - 08:00\n\nThe weather was mild and nothing else happened.",
+}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, nlp_ready):
+    folder = tmp_path_factory.mktemp("corpus")
+    for name, text in CORPUS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    path = folder / "store"
+    with EmbeddedStore(path) as s:
+        build([folder], s, Config(store=str(path)))
+        yield s
+
+
+@pytest.mark.parametrize("name, kind", [("provenance", None), ("relations", "kg:relationType")])
+def test_a_list_read_through_a_window_of_articles_is_every_fact_in_document_order(corpus, name, kind):
+    """provenance and relations without parameters read their facts from the first articles only; pages of any
+    size, put together, are still every fact of the store in kg:sortKey order, and the total counts them."""
+    facts = [(queries.plain(s["f"]), s["k"].value) for s in corpus.query(
+        "PREFIX kg: <https://w3id.org/kg-news/ontology#> SELECT DISTINCT ?f ?k WHERE { ?f kg:sortKey ?k . "
+        + (f"?f {kind} ?t " if kind else "") + "} ORDER BY ?k")]
+    assert len(facts) >= 3 and len({k[:20] for _, k in facts}) > 1  # facts of more than one article
+    column = "fact_iri" if name == "provenance" else "relation"
+    whole = queries.answer(corpus, name, {})
+    assert texts(whole, column) == [f for f, _ in facts] and whole.total == len(facts)
+    for size in (1, 2, 3):
+        pages = []
+        for offset in range(0, len(facts) + 2, size):
+            page = queries.answer(corpus, name, {}, limit=size, offset=offset)
+            assert page.total == len(facts), (size, offset)
+            pages += page.rows
+        assert pages == whole.rows, size
+
+
+@pytest.mark.parametrize("name, params", [("relations", {"type": "meets"}), ("relations", {"actor": "Donald Trump"}),
+                                          ("provenance", {"actor": "Angela Merkel"}), ("articles", {})])
+def test_pages_of_a_store_of_several_articles_put_together_are_the_whole_answer(corpus, name, params):
+    whole = queries.answer(corpus, name, params)
+    assert whole.total == len(whole.rows) > 0
+    pages = [queries.answer(corpus, name, params, limit=1, offset=i) for i in range(whole.total + 1)]
+    assert [p.total for p in pages] == [whole.total] * len(pages)
+    assert [r for p in pages for r in p.rows] == whole.rows

@@ -14,7 +14,8 @@ What one actor row holds, in ``kgg:summary`` (see docs/rdf-model.md):
         kg:formKey "every name key" ; kg:labelKey "keys of its labels" ; kg:nameKey "keys that pick it" ;
         kg:exampleArticle <first three articles by IRI> .
     <actor#stance=warn> kg:actor <actor> ; kg:countedStance kgst:warn ; kg:statementCount 1 .
-    <article> kg:statementCount 9 ; kg:relationCount 4 ; kg:articleKey 0.1 .
+    <article> kg:statementCount 9 ; kg:relationCount 4 ; kg:articleKey 0.1 ;
+        kg:factArticleKey 0.1 ; kg:relationArticleKey 0.1 .  # only if it gave facts, relations
 
 and one row per position node the facts point to (kg:position), and per actor that holds it:
 
@@ -38,7 +39,7 @@ from kg.rdf import keys
 from kg.names import normalise
 from kg.rdf.namespaces import DCTERMS, KG, NIF, RDF, RDFS, SCHEMA, SKOS, SPECIAL_GRAPHS, SUMMARY_GRAPH, XSD
 
-VERSION = "5"  # bump when what a row holds changes: stores rebuild their summary on open
+VERSION = "6"  # bump when what a row holds changes: stores rebuild their summary on open
 KEYS_VERSION = "3"  # bump when the keys and index triples of kg.rdf.mapping.key_quads change: stores rewrite them
 EXAMPLES = 3
 STATE = SUMMARY_GRAPH  # the subject of the summary's own state (version, totals, articles in flight)
@@ -330,9 +331,17 @@ def rank_key(mentions: int, articles: int, label: str, actor: str) -> str:
 def article_quads(part: ArticlePart) -> list[ox.Quad]:
     a, g = ox.NamedNode(part.iri), SUMMARY_GRAPH
     count = lambda n: ox.Literal(str(n), datatype=XSD.integer)  # noqa: E731
-    return [ox.Quad(a, KG.statementCount, count(part.statements), g),
-            ox.Quad(a, KG.relationCount, count(part.relations), g),
-            ox.Quad(a, KG.articleKey, ox.Literal(part.sort_key, datatype=XSD.decimal), g)]
+    key = ox.Literal(part.sort_key, datatype=XSD.decimal)
+    out = [ox.Quad(a, KG.statementCount, count(part.statements), g),
+           ox.Quad(a, KG.relationCount, count(part.relations), g),
+           ox.Quad(a, KG.articleKey, key, g)]
+    # the same key again on articles that gave facts, and relations: a list in document order reads its first
+    # page from the first of these articles, each of which gives at least one row
+    if part.statements or part.relations:
+        out.append(ox.Quad(a, KG.factArticleKey, key, g))
+    if part.relations:
+        out.append(ox.Quad(a, KG.relationArticleKey, key, g))
+    return out
 
 
 def position_quads(node: str, position: Position, facts: int) -> list[ox.Quad]:
