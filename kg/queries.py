@@ -9,6 +9,10 @@ How a query stays fast on a big store (see the queries' own comments):
 - A query pages inside, between the lines ``# page: begin`` and ``# page: end`` of its innermost ordered
   subquery: kg puts ``LIMIT``/``OFFSET`` at the end line, and counts the whole answer with that block alone.
   A query without the lines is read whole (in chunks) and cut in Python.
+- A list with no parameter may read a window inside its page block: a subquery of rows each of which gives at
+  least one row of the block (the first articles that gave facts), ended by the line ``# window: end``, where
+  kg puts ``LIMIT offset + rows wanted``. Such a query has a header line ``# total: SELECT ?kg_total ...``
+  that counts the whole answer from the summary; kg uses it when it gives a row, else counts the page block.
 """
 from __future__ import annotations
 
