@@ -167,12 +167,23 @@ KEY_PREDICATES = frozenset(p.value for p in (KG.sortKey, KG.timeKey, KG.topicKey
 
 
 @cache
-def opposed_positions() -> frozenset[str]:
-    """The stances and relation types that have an opposite (kg:oppositeOf in the ontology)."""
+def opposites() -> dict[str, str]:
+    """Each stance and relation type that has an opposite -> that opposite (kg:oppositeOf in the ontology)."""
     from kg import resources
 
-    return frozenset(t.subject.value for t in parse(resources.ontology(), format=RdfFormat.TURTLE)
-                     if t.predicate == KG.oppositeOf)
+    return {t.subject.value: t.object.value for t in parse(resources.ontology(), format=RdfFormat.TURTLE)
+            if t.predicate == KG.oppositeOf}
+
+
+def opposed_positions() -> frozenset[str]:
+    """The stances and relation types that have an opposite."""
+    return frozenset(opposites())
+
+
+def position_node(base: str, position: str, target: str) -> str:
+    """The IRI of the position node of a stance or relation type (``position``) on a target: an actor's IRI,
+    or ``topic:<topic key>``."""
+    return f"{base}/position/{_hash(position + '|' + target)}"
 
 
 def key_quads(graph: NamedNode, fact: NamedNode, *, article_id: str, published: str | None, begin: int,
@@ -224,7 +235,7 @@ def key_quads(graph: NamedNode, fact: NamedNode, *, article_id: str, published: 
         base = fact.value.rsplit("/", 2)[0]
         for target in targets + [topic_key(t) for t in topics]:
             named = target.value if isinstance(target, NamedNode) else f"topic:{target}"
-            node = NamedNode(f"{base}/position/{_hash(position.value + '|' + named)}")
+            node = NamedNode(position_node(base, position.value, named))
             add(fact, KG.position, node)
             if not hypothetical:
                 add(node, KG.heldBy, holder)

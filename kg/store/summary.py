@@ -20,7 +20,7 @@ What one actor row holds, in ``kgg:summary`` (see docs/rdf-model.md):
 and one row per position node the facts point to (kg:position), and per actor that holds it:
 
     <position> kg:positionType kgst:support ; kg:target <actor> (or kg:targetTopic "topic" ; kg:topicWord "word") ;
-        kg:factCount 12 .
+        kg:factCount 12 ; kg:oppositePosition <the node of kgst:oppose on the same target> .
     <position#held-by-..> kg:position <position> ; kg:heldBy <actor> ; kg:articleCount 3 ;
         kg:exampleArticle <the first article by IRI> .
 """
@@ -35,11 +35,11 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from kg import resources
-from kg.rdf import keys
+from kg.rdf import keys, mapping
 from kg.names import normalise
 from kg.rdf.namespaces import DCTERMS, KG, NIF, RDF, RDFS, SCHEMA, SKOS, SPECIAL_GRAPHS, SUMMARY_GRAPH, XSD
 
-VERSION = "6"  # bump when what a row holds changes: stores rebuild their summary on open
+VERSION = "7"  # bump when what a row holds changes: stores rebuild their summary on open
 KEYS_VERSION = "3"  # bump when the keys and index triples of kg.rdf.mapping.key_quads change: stores rewrite them
 EXAMPLES = 3
 STATE = SUMMARY_GRAPH  # the subject of the summary's own state (version, totals, articles in flight)
@@ -353,6 +353,13 @@ def position_quads(node: str, position: Position, facts: int) -> list[ox.Quad]:
     if position.topic is not None:
         out.append(ox.Quad(n, KG.targetTopic, ox.Literal(position.topic), g))
         out += [ox.Quad(n, KG.topicWord, ox.Literal(w), g) for w in keys.topic_words(position.topic)]
+    # the node of the opposite position on the same target, whether or not anyone holds it: conflicts joins
+    # the two by this one link
+    opposite = mapping.opposites().get(position.type)
+    if opposite is not None:
+        target = position.target if position.target is not None else f"topic:{position.topic}"
+        other = mapping.position_node(node.rsplit("/position/", 1)[0], opposite, target)
+        out.append(ox.Quad(n, KG.oppositePosition, ox.NamedNode(other), g))
     return out
 
 
