@@ -107,6 +107,7 @@ def extract(article: Article, doc) -> Extraction:
     # --- statements
     found = statements.find_statements(doc, start, end)
     chunks = [(c.start_char, c.end_char, c) for c in doc.noun_chunks]  # in text order
+    date_ents = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ == "DATE"]
     speakers: list[tuple[int, coref.Cluster]] = []
     out_statements: list[Statement] = []
     last_date: dict[str, str] = {}
@@ -122,7 +123,8 @@ def extract(article: Article, doc) -> Extraction:
                     extra_mentions.setdefault(sid, set()).add((sp_span.start, sp_span.end, "pronoun"))
         # the cue's sentence dates the statement; else the same speaker's last dated statement
         cue_sent = doc.char_span(*f.cue, alignment_mode="expand").sent if f.cue else None
-        date = dates.sentence_date(cue_sent, article.published_date) if cue_sent is not None else None
+        date = dates.sentence_date(date_ents, cue_sent.start_char, cue_sent.end_char, article.published_date) \
+            if cue_sent is not None else None
         content = Span(f.content[0], f.content[1], text[f.content[0]:f.content[1]])
         about = tuple(sorted({owner(t.i) for t in doc.char_span(*f.content, alignment_mode="expand") if owner(t.i)}
                              - set(speaker_ids)))

@@ -48,11 +48,15 @@ def resolve(expression: str, published: str | None) -> str | None:
     return None
 
 
-def sentence_date(sent, published: str | None) -> str | None:
-    """The first resolvable DATE entity of a sentence (a spaCy Span)."""
-    for ent in sent.ents:
-        if ent.label_ == "DATE":
-            found = resolve(ent.text, published)
+def sentence_date(date_ents: list[tuple[int, int, str]], start: int, end: int, published: str | None) -> str | None:
+    """The first resolvable DATE entity inside characters ``start:end`` (a sentence), from the document's DATE
+    entities as (start, end, text) in text order (read once per document: ``Span.ents`` walks every entity
+    of the document each time)."""
+    for s, e, text in date_ents:
+        if s >= end:
+            break
+        if s >= start and e <= end:
+            found = resolve(text, published)
             if found:
                 return found
     return None
