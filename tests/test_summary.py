@@ -106,6 +106,21 @@ def test_the_summary_kept_up_to_date_equals_a_rebuild(tmp_path_factory, ops):
             assert summary_quads(store) == rebuilt(store), (op, doc, picks)
 
 
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(PICKS, min_size=1, max_size=6), st.integers(1, 3))
+def test_the_summary_a_first_build_folds_as_it_streams_equals_a_rebuild(tmp_path_factory, articles, batch):
+    """A first build never reads its articles back: the summary it folds from them batch by batch is exactly
+    what a rebuild from the article graphs computes."""
+    graphs = [graph(extraction(f"doc{n}", picks, published=None if n % 3 == 2 else "2018-09-11"))
+              for n, picks in enumerate(articles)]
+    with EmbeddedStore(tmp_path_factory.mktemp("s") / "kg") as store:
+        store.ensure_ontology(resources.ontology())
+        for i in range(0, len(graphs), batch):
+            store.write_articles(graphs[i:i + batch])
+        store.finish()
+        assert summary_quads(store) == rebuilt(store)
+
+
 def test_actor_counts_follow_writes_and_removals(store):
     a = graph(extraction("a", [(0, 0, 2, 2)]))
     b = graph(extraction("b", [(0, 1, 2, 1), (2, 2, None, 1)]))

@@ -51,8 +51,9 @@ class EmbeddedStore:
     with the summary rows it changes.
 
     A first build into an empty store streams its articles in with Oxigraph's bulk loader (each batch is one
-    atomic ingestion) and computes the summary once at the end; if it is killed, the next open finds the
-    summary out of date and rebuilds it from the article graphs.
+    atomic ingestion), folds the summary from the articles as they pass (:class:`summary.Tally`) and writes it
+    at the end; if it is killed, the next open finds the summary out of date and rebuilds it from the article
+    graphs.
 
     >>> import tempfile; store = EmbeddedStore(tempfile.mkdtemp() + "/kg")
     >>> store.article_hash("https://example.org/a") is None
@@ -73,7 +74,8 @@ class EmbeddedStore:
                 raise StoreLockedError(f"store {self.path} is in use by another kg process; wait for it to finish "
                                        "or use another --store") from None
             raise StoreError(f"cannot open store {self.path}: {exc}; check the path and its permissions") from None
-        self._bulk = False  # a first build is streaming in: the summary is computed when it ends
+        self._bulk = False  # a first build is streaming in: the summary is written when it ends
+        self._tally: summary.Tally | None = None  # that summary, folded as the articles come
         self._wrote = False  # close() then lets RocksDB drop the write-ahead log it no longer needs
         self._reader = _Reader(self._store)
         self.read_only = read_only
@@ -113,10 +115,7 @@ class EmbeddedStore:
         """Compute the summary from every article graph and write it in place of the old one."""
         quads = summary.rebuild(self._store)
         self._update(f"DROP SILENT GRAPH {SUMMARY_GRAPH}", "clear the summary")
-        try:
-            self._store.bulk_extend(quads)  # one atomic ingestion; the version quad is among them
-        except OSError as exc:
-            raise StoreError(f"could not write the summary of {self.path}: {exc}") from None
+        self._bulk_extend(quads, "write the summary")  # the version quad is among them
 
     def _update(self, sparql: str, what: str) -> None:
         self._wrote = True
@@ -159,11 +158,13 @@ class EmbeddedStore:
         if self._bulk and any(self._has_graph(g.iri) for g in graphs):
             self.finish()  # a bulk load only adds: an article written twice in one session is replaced instead
         if self._bulk or self.stats()["articles"] == 0:
-            if not self._bulk:  # the summary is out of date until close(): say so in the store itself
-                self._update(f"DELETE WHERE {{ GRAPH {SUMMARY_GRAPH} {{ {STATE} {KG.summaryVersion} ?v }} }}",
-                             "start a first build")
-                self._bulk = True
+            if not self._bulk:  # the summary (and its version) is written when the build ends; a build killed
+                # before then leaves no version, and the next open rebuilds the summary from the article graphs
+                self._update(f"DROP SILENT GRAPH {SUMMARY_GRAPH}", "start a first build")
+                self._bulk, self._tally = True, summary.Tally()
+            rows = [q for g in graphs for q in self._tally.add(summary.article_part(g.iri, g.quads()))]
             self._bulk_load(graphs)
+            self._bulk_extend(rows, "write the articles' summary rows")
             return
         replaced = [g for g in graphs if self._has_graph(g.iri)]
         new = [g for g in graphs if g not in replaced]
@@ -190,11 +191,18 @@ class EmbeddedStore:
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"could not write {len(graphs)} article graph(s): {exc}") from None
 
+    def _bulk_extend(self, quads: list[ox.Quad], what: str) -> None:
+        try:
+            self._store.bulk_extend(quads)  # one atomic ingestion
+        except OSError as exc:
+            raise StoreError(f"could not {what} in {self.path}: {exc}") from None
+
     def finish(self) -> None:
-        """End a first build: compute its summary (done by close() too)."""
+        """End a first build: write the summary folded from its articles, with its version (done by close()
+        too)."""
         if self._bulk:
-            self._bulk = False
-            self.rebuild_summary()
+            tally, self._bulk, self._tally = self._tally, False, None
+            self._bulk_extend(tally.quads(), "write the summary")
 
     def remove_article(self, graph: str) -> bool:
         """Remove one article's graph and its share of the summary; False if there is no such article."""

@@ -544,6 +544,59 @@ def _choose_names(rows: dict[str, ActorRow], others: dict[str, dict[str, tuple[i
     return picked
 
 
+# --- the summary of a first build, folded as its articles stream in --------------------------------------------
+
+class Tally:
+    """The summary of a first build into an empty store, folded from each article's part as it is bulk-loaded:
+    equal to :func:`rebuild` once every article is in, without reading the article graphs back (which would
+    cost the time of a second pass and fill RocksDB's caches). Holds one row per actor and position, and the
+    running totals: it grows with the actors, not with the articles."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, ActorRow] = defaultdict(ActorRow)
+        self.positions: dict[str, Position] = {}
+        self.facts: Counter = Counter()
+        self.holdings: dict[tuple[str, str], list] = {}  # (node, actor) -> [articles, first article by IRI]
+        self.articles = self.statements = self.relations = self.quad_count = 0
+
+    def add(self, part: ArticlePart) -> list[ox.Quad]:
+        """Fold in one new article's part; return the article's own summary row, to be written with it."""
+        for a, x in part.actors.items():
+            row = self.rows[a]
+            for attr in ("labels", "alts", "types", "qids"):
+                getattr(row, attr).update(getattr(x, attr))
+            row.mentions += x.mentions
+            row.stances.update(x.stances)
+            if x.active:
+                row.articles += 1
+                row.examples = set(heapq.nsmallest(EXAMPLES, row.examples | {part.iri}))
+        for node, position in part.positions.items():
+            self.positions.setdefault(node, position)
+        self.facts.update(part.position_facts)
+        for held in part.holdings:
+            h = self.holdings.setdefault(held, [0, part.iri])
+            h[0] += 1
+            h[1] = min(h[1], part.iri)
+        self.articles += 1
+        self.statements += part.statements
+        self.relations += part.relations
+        self.quad_count += part.quads
+        return article_quads(part)
+
+    def quads(self) -> list[ox.Quad]:
+        """The summary's actor, position and holding rows and its totals (the article rows went in with each
+        article)."""
+        for row in self.rows.values():
+            row.stances = Counter({k: v for k, v in row.stances.items() if v > 0})
+        _choose_names(self.rows, {})
+        out = [q for a, row in self.rows.items() for q in row.quads(a)]
+        for node, facts in self.facts.items():
+            out += position_quads(node, self.positions[node], facts)
+        for (node, actor), (articles, first) in self.holdings.items():
+            out += holding_quads(node, actor, articles, first)
+        return out + totals_quads(self.articles, len(self.rows), self.statements, self.relations, self.quad_count)
+
+
 # --- rebuilding the whole summary from the article graphs -------------------------------------------------------
 
 def _values_classes() -> str:
