@@ -7,6 +7,7 @@ them: one row per actor and per article, which the saved queries start from.
 from __future__ import annotations
 
 import hashlib
+from itertools import islice
 from pathlib import Path
 from typing import IO, Iterable, Protocol, Sequence
 
@@ -191,7 +192,7 @@ class EmbeddedStore:
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"could not write {len(graphs)} article graph(s): {exc}") from None
 
-    def _bulk_extend(self, quads: list[ox.Quad], what: str) -> None:
+    def _bulk_extend(self, quads: Iterable[ox.Quad], what: str) -> None:
         try:
             self._store.bulk_extend(quads)  # one atomic ingestion
         except OSError as exc:
@@ -202,7 +203,12 @@ class EmbeddedStore:
         too)."""
         if self._bulk:
             tally, self._bulk, self._tally = self._tally, False, None
-            self._bulk_extend(tally.quads(), "write the summary")
+            quads = tally.quads()
+            # in parts, to hold little in memory; the state with the version goes last, so a build killed
+            # meanwhile leaves a summary without one, which the next open rebuilds
+            while part := list(islice(quads, 20_000)):
+                self._bulk_extend(part, "write the summary")
+            self._bulk_extend(tally.totals(), "write the summary")
 
     def remove_article(self, graph: str) -> bool:
         """Remove one article's graph and its share of the summary; False if there is no such article."""

@@ -30,7 +30,7 @@ import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -583,18 +583,22 @@ class Tally:
         self.quad_count += part.quads
         return article_quads(part)
 
-    def quads(self) -> list[ox.Quad]:
-        """The summary's actor, position and holding rows and its totals (the article rows went in with each
-        article)."""
+    def quads(self) -> Iterator[ox.Quad]:
+        """The summary's actor, position and holding rows (the article rows went in with each article), as
+        they are made, so that the store can take them in parts; :meth:`totals` last."""
         for row in self.rows.values():
             row.stances = Counter({k: v for k, v in row.stances.items() if v > 0})
         _choose_names(self.rows, {})
-        out = [q for a, row in self.rows.items() for q in row.quads(a)]
+        for a, row in self.rows.items():
+            yield from row.quads(a)
         for node, facts in self.facts.items():
-            out += position_quads(node, self.positions[node], facts)
+            yield from position_quads(node, self.positions[node], facts)
         for (node, actor), (articles, first) in self.holdings.items():
-            out += holding_quads(node, actor, articles, first)
-        return out + totals_quads(self.articles, len(self.rows), self.statements, self.relations, self.quad_count)
+            yield from holding_quads(node, actor, articles, first)
+
+    def totals(self) -> list[ox.Quad]:
+        """The summary's state: its version (which says the summary is whole) and its totals."""
+        return totals_quads(self.articles, len(self.rows), self.statements, self.relations, self.quad_count)
 
 
 # --- rebuilding the whole summary from the article graphs -------------------------------------------------------
