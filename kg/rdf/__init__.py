@@ -2,26 +2,29 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from kg.model import Extraction
 from kg.rdf import iris
 from kg.rdf.mapping import to_quads
+from kg.rdf.parts import ArticlePart, article_part
 
 __all__ = ["ArticleGraph", "article_graph", "to_quads"]
 
 
 @dataclass(frozen=True)
 class ArticleGraph:
-    """One article's named graph, ready for the store: its id, graph IRI and quads as N-Quads bytes.
+    """One article's named graph, ready for the store: its id, graph IRI and quads as N-Quads bytes, and what
+    the store's summary needs from it (computed here, from the quads before they became bytes).
 
     Bytes, not quad objects, so that extraction workers can hand graphs to the writing process cheaply."""
 
     article_id: str
     iri: str
     nquads: bytes
+    part: ArticlePart | None = field(default=None, compare=False, repr=False)
 
     def quads(self) -> list[ox.Quad]:
         return list(ox.parse(self.nquads, format=ox.RdfFormat.N_QUADS))
@@ -30,6 +33,8 @@ class ArticleGraph:
 def article_graph(extraction: Extraction, *, base_iri: str, content_hash: str) -> ArticleGraph:
     """The article's graph (see :func:`to_quads`) as an :class:`ArticleGraph`."""
     out = io.BytesIO()
-    ox.serialize(to_quads(extraction, base_iri=base_iri, content_hash=content_hash), out, ox.RdfFormat.N_QUADS)
+    quads = list(to_quads(extraction, base_iri=base_iri, content_hash=content_hash))
+    ox.serialize(quads, out, ox.RdfFormat.N_QUADS)
     article_id = extraction.article.id
-    return ArticleGraph(article_id, iris.article_iri(base_iri, article_id), out.getvalue())
+    iri = iris.article_iri(base_iri, article_id)
+    return ArticleGraph(article_id, iri, out.getvalue(), article_part(iri, quads))

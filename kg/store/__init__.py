@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from kg.errors import StoreError, StoreLockedError
 from kg.rdf import ArticleGraph
 from kg.rdf.namespaces import KG, ONTOLOGY_GRAPH, PREFIXES, RDF, SPECIAL_GRAPHS, SUMMARY_GRAPH
+from kg.rdf.parts import ArticlePart, article_part
 from kg.store import summary
 from kg.store.summary import STATE
 
@@ -38,6 +39,11 @@ class Store(Protocol):
 
 def _terms(quads: Iterable[ox.Quad]) -> str:
     return "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads)
+
+
+def _part_of(graph: ArticleGraph) -> ArticlePart:
+    """What the summary needs from the graph: computed where it was mapped, else from its quads."""
+    return graph.part if graph.part is not None else article_part(graph.iri, graph.quads())
 
 
 def _graph_data(graph: ArticleGraph) -> str:
@@ -130,7 +136,7 @@ class EmbeddedStore:
         return next(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)), None) is not None
 
     def _part(self, graph: str) -> summary.ArticlePart:
-        return summary.article_part(graph, self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        return article_part(graph, self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
     def article_hash(self, graph: str) -> str | None:
         g = ox.NamedNode(graph)
@@ -163,15 +169,14 @@ class EmbeddedStore:
                 # before then leaves no version, and the next open rebuilds the summary from the article graphs
                 self._update(f"DROP SILENT GRAPH {SUMMARY_GRAPH}", "start a first build")
                 self._bulk, self._tally = True, summary.Tally()
-            rows = [q for g in graphs for q in self._tally.add(summary.article_part(g.iri, g.quads()))]
+            rows = [q for g in graphs for q in self._tally.add(_part_of(g))]
             self._bulk_load(graphs)
             self._bulk_extend(rows, "write the articles' summary rows")
             return
         replaced = [g for g in graphs if self._has_graph(g.iri)]
         new = [g for g in graphs if g not in replaced]
         olds = [self._part(g.iri) for g in replaced]
-        deletes, inserts = summary.changes(self._reader, olds, [summary.article_part(g.iri, g.quads())
-                                                                for g in graphs])
+        deletes, inserts = summary.changes(self._reader, olds, [_part_of(g) for g in graphs])
         marks = [ox.Quad(STATE, KG.pendingArticle, ox.NamedNode(g.iri), SUMMARY_GRAPH) for g in new]
         if new:
             self._update(f"INSERT DATA {{ {_terms(marks)} }}", "mark the new articles")

@@ -1,0 +1,135 @@
+"""What the summary graph needs from one article graph: its actors (names, types, mentions, stances), its
+positions and who holds them, and its counts. A pure function of the article's quads, computed where the
+graph is mapped (kg.rdf.article_graph), so that the process that stores it does not parse it again."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from kg import resources
+from kg.rdf import keys
+from kg.rdf.namespaces import DCTERMS, KG, RDF, RDFS, SCHEMA, SKOS
+
+_TYPE, _LABEL, _ALT, _QID = RDF.type.value, RDFS.label.value, SKOS.altLabel.value, KG.wikidataId.value
+_DENOTES, _SPEAKER, _STANCE = KG.denotes.value, KG.speaker.value, KG.stance.value
+_ROLES = frozenset(p.value for p in (KG.speaker, KG.subject, KG.object, KG.about))
+_STATEMENT, _RELATION, _ARTICLE = KG.Statement.value, KG.Relation.value, KG.Article.value
+_ID, _PUBLISHED = DCTERMS.identifier.value, SCHEMA.datePublished.value
+_POSITION, _HELD_BY, _POSITION_TYPE = KG.position.value, KG.heldBy.value, KG.positionType.value
+_TARGET, _TARGET_TOPIC = KG.target.value, KG.targetTopic.value
+
+
+@cache
+def actor_classes() -> dict[str, tuple[str, ...]]:
+    """Each kg: actor class (IRI) -> its kg: superclasses up to kg:Actor, read from the ontology."""
+    parents: dict[str, set[str]] = defaultdict(set)
+    for t in ox.parse(resources.ontology(), format=ox.RdfFormat.TURTLE):
+        if t.predicate == RDFS.subClassOf and t.object.value.startswith(str(KG)):
+            parents[t.subject.value].add(t.object.value)
+
+    def ancestors(c: str) -> set[str]:
+        out = set()
+        for p in parents.get(c, ()):
+            out |= {p} | ancestors(p)
+        return out
+    root = KG.Actor.value
+    return {c: tuple(sorted(ancestors(c))) for c in list(parents) + [root] if c == root or root in ancestors(c)}
+
+
+# --- what one article graph says --------------------------------------------------------------------------------
+
+@dataclass
+class ActorPart:
+    labels: set[str] = field(default_factory=set)
+    alts: set[str] = field(default_factory=set)
+    types: set[str] = field(default_factory=set)
+    qids: set[str] = field(default_factory=set)
+    mentions: int = 0
+    active: bool = False  # mentioned, or speaker, subject, object or topic of a fact
+    stances: Counter = field(default_factory=Counter)  # stance IRI ("" for none) -> statements spoken
+
+
+@dataclass(frozen=True)
+class Position:
+    """A position node: a position (stance or relation type) on a target actor or topic (kg.rdf.mapping)."""
+
+    type: str
+    target: str | None = None
+    topic: str | None = None
+
+
+@dataclass
+class ArticlePart:
+    iri: str
+    actors: dict[str, ActorPart]
+    statements: int = 0
+    relations: int = 0
+    quads: int = 0
+    sort_key: str = "0.0"
+    positions: dict[str, Position] = field(default_factory=dict)  # node -> what it is
+    position_facts: Counter = field(default_factory=Counter)  # node -> facts that take it
+    holdings: set[tuple[str, str]] = field(default_factory=set)  # (node, actor) held in the article
+
+
+def article_part(iri: str, quads: Iterable[ox.Quad]) -> ArticlePart:
+    """What the summary needs from one article graph's quads."""
+    classes = actor_classes()
+    types, labels, alts, qids = defaultdict(set), defaultdict(set), defaultdict(set), defaultdict(set)
+    mentions: dict[str, set[str]] = defaultdict(set)
+    roles: set[str] = set()
+    speaker: dict[str, str] = {}
+    stance: dict[str, str] = {}
+    position: dict[str, dict[str, str]] = defaultdict(dict)
+    position_facts: Counter = Counter()
+    holdings: set[tuple[str, str]] = set()
+    statements = relations = n = 0
+    ident, published = iri, None
+    for q in quads:
+        n += 1
+        s, p, o = q.subject.value, q.predicate.value, q.object
+        if p == _TYPE:
+            if o.value in classes:
+                types[s].add(o.value)
+            elif o.value == _STATEMENT:
+                statements += 1
+            elif o.value == _RELATION:
+                relations += 1
+        elif p == _LABEL:
+            labels[s].add(o.value)
+        elif p == _ALT:
+            alts[s].add(o.value)
+        elif p == _QID:
+            qids[s].add(o.value)
+        elif p == _DENOTES:
+            mentions[o.value].add(s)
+        elif p in _ROLES:
+            roles.add(o.value)
+            if p == _SPEAKER:
+                speaker[s] = o.value
+        elif p == _STANCE:
+            stance[s] = o.value
+        elif p == _ID and s == iri:
+            ident = o.value
+        elif p == _PUBLISHED and s == iri:
+            published = o.value
+        elif p == _POSITION:
+            position_facts[o.value] += 1
+        elif p == _HELD_BY:
+            holdings.add((s, o.value))
+        elif p in (_POSITION_TYPE, _TARGET, _TARGET_TOPIC):
+            position[s][p] = o.value
+    actors = {a: ActorPart(labels[a], alts[a], t, qids[a], len(mentions.get(a, ())), a in mentions or a in roles)
+              for a, t in types.items()}
+    for st, a in speaker.items():
+        if a in actors:
+            actors[a].stances[stance.get(st, "")] += 1
+    positions = {node: Position(d[_POSITION_TYPE], d.get(_TARGET), d.get(_TARGET_TOPIC))
+                 for node, d in position.items() if _POSITION_TYPE in d and node in position_facts}
+    return ArticlePart(iri, actors, statements, relations, n,
+                       keys.article_sort_key(published=published, article_id=ident), positions,
+                       Counter({x: k for x, k in position_facts.items() if x in positions}),
+                       {(x, a) for x, a in holdings if x in positions})
