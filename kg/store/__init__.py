@@ -170,8 +170,7 @@ class EmbeddedStore:
                 self._update(f"DROP SILENT GRAPH {SUMMARY_GRAPH}", "start a first build")
                 self._bulk, self._tally = True, summary.Tally()
             rows = [q for g in graphs for q in self._tally.add(_part_of(g))]
-            self._bulk_load(graphs)
-            self._bulk_extend(rows, "write the articles' summary rows")
+            self._bulk_load(graphs, rows)  # one ingestion: each one leaves files for RocksDB to compact
             return
         replaced = [g for g in graphs if self._has_graph(g.iri)]
         new = [g for g in graphs if g not in replaced]
@@ -190,10 +189,13 @@ class EmbeddedStore:
             parts.append(f"INSERT DATA {{\n{_terms(inserts)}\n}}")
         self._update(" ;\n".join(parts), f"write {len(graphs)} article graph(s)")
 
-    def _bulk_load(self, graphs: Sequence[ArticleGraph]) -> None:
+    def _bulk_load(self, graphs: Sequence[ArticleGraph], more: Sequence[ox.Quad] = ()) -> None:
         self._wrote = True
+        data = b"".join(g.nquads for g in graphs)
+        if more:
+            data += ox.serialize(more, format=ox.RdfFormat.N_QUADS)
         try:
-            self._store.bulk_load(b"".join(g.nquads for g in graphs), format=ox.RdfFormat.N_QUADS)
+            self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"could not write {len(graphs)} article graph(s): {exc}") from None
 
