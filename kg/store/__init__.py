@@ -135,7 +135,7 @@ class EmbeddedStore:
     def _has_graph(self, graph: str) -> bool:
         return next(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)), None) is not None
 
-    def _part(self, graph: str) -> summary.ArticlePart:
+    def _part(self, graph: str) -> ArticlePart:
         return article_part(graph, self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
     def article_hash(self, graph: str) -> str | None:
