@@ -349,8 +349,7 @@ def _count(store, query: SavedQuery, binding: Binding) -> int:
     counted."""
     prologue = query.text[:re.search(r"^SELECT\b", query.text, re.MULTILINE).start()]
     if query.total:
-        select = query.total[:query.total.find("WHERE")]
-        subs = {v: t for v, t in binding.substitutions.items() if re.search(rf"\?{v.value}\b", select)}
+        subs = _projected(query.total, binding)
         rows = list(_run(store, query, prologue + query.total, Binding(subs)))
         if rows:
             return sum(int(s["kg_total"].value) for s in rows)
@@ -358,14 +357,18 @@ def _count(store, query: SavedQuery, binding: Binding) -> int:
     start, end = _PAGE_BEGIN.search(text), _PAGE_END.search(text)
     block = text[start.end():end.start()]
     block = "\n".join(line for line in block.splitlines() if not line.strip().startswith("ORDER BY"))
-    select = block[:block.find("WHERE")]
-    projected = [v for v in binding.substitutions if re.search(rf"\?{v.value}\b", select)]
-    names = " ".join(f"?{v.value}" for v in projected)
+    subs = _projected(block, binding)
+    names = " ".join(f"?{v.value}" for v in subs)
     count = f"{prologue}SELECT (COUNT(*) AS ?kg_total) {names} WHERE {{ {{ {block} }} }}"
-    if projected:
+    if subs:
         count += f" GROUP BY {names}"
-    subs = {v: binding.substitutions[v] for v in projected}
     return sum(int(s["kg_total"].value) for s in _run(store, query, count, Binding(subs)))
+
+
+def _projected(select: str, binding: Binding) -> dict:
+    """The substitutions of the variables a SELECT projects (pyoxigraph refuses any other)."""
+    head = select[:select.find("WHERE")]
+    return {v: t for v, t in binding.substitutions.items() if re.search(rf"\?{v.value}\b", head)}
 
 
 def run(store, name: str, params: dict[str, str] | None = None) -> tuple[list[str], list[list]]:
