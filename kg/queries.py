@@ -13,6 +13,9 @@ How a query stays fast on a big store (see the queries' own comments):
   least one row of the block (the first articles that gave facts), ended by the line ``# window: end``, where
   kg puts ``LIMIT offset + rows wanted``. Such a query has a header line ``# total: SELECT ?kg_total ...``
   that counts the whole answer from the summary; kg uses it when it gives a row, else counts the page block.
+- A query may have such a total line without a window: one that counts the answer's facts from the summary's
+  position rows where the page block would also fetch each fact's details. It may go on over the next header
+  lines, each indented after the ``#``.
 """
 from __future__ import annotations
 
@@ -72,10 +75,15 @@ def parse(path: Path) -> SavedQuery:
     text = path.read_text(encoding="utf-8")
     fields: dict[str, str] = {}
     params = []
+    last = ""
     for line in text.splitlines():
         if not line.startswith("#"):
             break
+        if last == "total" and line.startswith("#  "):  # a long total line goes on, indented
+            fields["total"] += " " + line[1:].strip()
+            continue
         m = _HEADER.match(line)
+        last = m.group(1) if m else ""
         if not m:
             continue
         key, value = m.group(1), m.group(2).strip()

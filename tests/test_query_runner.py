@@ -141,6 +141,9 @@ CORPUS = {
     "d.txt": ("Publish Date: 3 May 2018 - 10:00\n\nBoris Johnson met Donald Trump in London. "
               "\"We will stand firm,\" Johnson said. Angela Merkel hosted Emmanuel Macron in Berlin."),
     "e.txt": "Publish Date: 20 January 2016 - 08:00\n\nThe weather was mild and nothing else happened.",
+    "f.txt": ("Publish Date: 5 June 2018 - 09:00\n\nAngela Merkel backed Emmanuel Macron. Boris Johnson supported "
+              "Emmanuel Macron and his budget plan. Donald Trump criticised Emmanuel Macron. \"Macron is wrong about "
+              "the budget plan,\" Trump said."),
 }
 
 
@@ -176,7 +179,9 @@ def test_a_list_read_through_a_window_of_articles_is_every_fact_in_document_orde
 
 
 @pytest.mark.parametrize("name, params", [("relations", {"type": "meets"}), ("relations", {"actor": "Donald Trump"}),
-                                          ("provenance", {"actor": "Angela Merkel"}), ("articles", {})])
+                                          ("provenance", {"actor": "Angela Merkel"}), ("articles", {}),
+                                          ("supporters", {"target": "Emmanuel Macron"}),
+                                          ("supporters", {"target": "budget"}), ("opponents", {"target": "macron"})])
 def test_pages_of_a_store_of_several_articles_put_together_are_the_whole_answer(corpus, name, params):
     whole = queries.answer(corpus, name, params)
     assert whole.total == len(whole.rows) > 0
