@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import sys
 from pathlib import Path
 
 from kg.config import Config, load_config
-from kg.errors import KgError, QueryError
+from kg.errors import KgError, OutputError, QueryError
 
 EXAMPLES = {
     "build": "example: kg build seeds/ more-articles.jsonl --store kg-store",
@@ -490,20 +491,33 @@ def cmd_remove(args, cfg: Config) -> int:
     return 0
 
 
+# a write that failed for want of room or a working device: the output is cut short
+_WRITE_FAILURES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="kg: %(message)s")
     try:
         cfg = _config(args)
-        return globals()[f"cmd_{args.command}"](args, cfg)
+        code = globals()[f"cmd_{args.command}"](args, cfg)
+        sys.stdout.flush()  # here, where a failed write can still be reported, not at exit
+        return code
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):  # the reader stopped reading (| head): not an error
+            return 0
+        if exc.errno not in _WRITE_FAILURES:
+            raise
+        error = OutputError(f"cannot write the output: {exc.strerror}; it is incomplete: free space or write "
+                            "it elsewhere")
+        _warn(f"error: {error}")
+        return error.exit_code
     except KgError as exc:
         _warn(f"error: {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
         _warn("interrupted; articles stored so far are complete")
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":

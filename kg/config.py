@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 
 try:
     import tomllib
@@ -39,17 +40,50 @@ class Config:
     workers: int = field(default_factory=usable_cores)  # processes that parse and extract during a build
 
     def __post_init__(self):
-        # Checked here, so that kg.toml, KG_WORKERS, --workers and the library all get the same one-line error.
-        workers = self.workers
-        if isinstance(workers, str) and workers.strip().isdigit():
-            workers = int(workers)
-        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-            raise ConfigError(f"workers must be a whole number of at least 1, not {self.workers!r}; set it with "
-                              "--workers, KG_WORKERS or 'workers' in kg.toml")
-        object.__setattr__(self, "workers", workers)
+        # Checked here, so that kg.toml, KG_* variables, flags and the library all get the same one-line error:
+        # a value kg cannot honour is refused, never read as something else ("false" as true, 0 batches).
+        for f in dataclasses.fields(self):
+            object.__setattr__(self, f.name, _checked(f.name, f.type, getattr(self, f.name)))
 
     def replace(self, **changes) -> "Config":
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+_HOW = {"store": "--store, KG_STORE", "pipeline": "--pipeline, KG_PIPELINE", "base_iri": "KG_BASE_IRI",
+        "max_bytes": "--max-bytes, KG_MAX_BYTES", "kb": "--kb, KG_KB", "online": "--online",
+        "workers": "--workers, KG_WORKERS"}
+_TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
+_IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
+
+
+def _checked(name: str, kind: str, value):
+    """``value`` as the setting ``name`` of type ``kind`` ('str', 'int' or 'bool'), else a ConfigError."""
+    def refuse(what: str):
+        return ConfigError(f"{name} must be {what}, not {value!r}; set it with {_HOW.get(name, name)} "
+                           f"or '{name}' in kg.toml")
+
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise refuse("true or false")
+    if kind == "int":
+        if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise refuse("a whole number of at least 1")
+        return value
+    if isinstance(value, os.PathLike) and name in ("store", "kb"):
+        value = os.fspath(value)
+    if not isinstance(value, str):
+        raise refuse("text" if name not in ("store", "kb") else "a path")
+    if name == "base_iri" and (not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value) or _IRI_BAD.search(value)
+                               or not value.endswith(("/", "#"))):
+        raise refuse("an absolute IRI ending in / or # (such as https://example.org/kg/), with no spaces or <>\"{}|^`\\")
+    if name in ("store", "pipeline") and not value.strip():
+        raise refuse("a name that is not empty")
+    return value
 
 
 _ENV = {"store": "KG_STORE", "pipeline": "KG_PIPELINE", "base_iri": "KG_BASE_IRI", "max_bytes": "KG_MAX_BYTES",
@@ -75,9 +109,4 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
     unknown = sorted(set(values) - known)
     if unknown:
         raise ConfigError(f"unknown setting(s) {', '.join(unknown)} in {file}; known: {', '.join(sorted(known))}")
-    if "max_bytes" in values:
-        try:
-            values["max_bytes"] = int(values["max_bytes"])
-        except (TypeError, ValueError):
-            raise ConfigError(f"max_bytes must be a whole number of bytes, not {values['max_bytes']!r}") from None
     return Config(**values)

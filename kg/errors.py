@@ -53,6 +53,12 @@ class ExportError(KgError):
     code = "E050"
 
 
+class OutputError(KgError):
+    """Standard output or an output file cannot be written whole (a full disk, a device error)."""
+
+    code = "E051"
+
+
 class ValidationError(KgError):
     """SHACL validation could not run."""
 

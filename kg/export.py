@@ -42,11 +42,12 @@ def export(store, fmt: str = "turtle", output: str | Path | None = None, *, with
     data = buf.getvalue()
     if output is not None:
         path = Path(output)
+        tmp = path.with_name(path.name + ".tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + ".tmp")
             tmp.write_bytes(data)
             tmp.replace(path)
         except OSError as exc:
+            tmp.unlink(missing_ok=True)  # a part of the export is no export; the old file stays as it was
             raise ExportError(f"cannot write {path}: {exc.strerror}; choose another --output") from None
     return data

@@ -328,11 +328,35 @@ def test_a_store_locked_by_another_process_is_a_one_line_error(empty_store):
     ("store = [\n", r"kg\.toml.*TOML|TOML.*kg\.toml"),
     ('colour = "red"\n', r"colour"),
     ('[kg]\nmax_bytes = "lots"\n', r"max_bytes"),
-], ids=["invalid TOML", "unknown key", "bad value"])
+    ('online = "maybe"\n', r"online must be true or false"),
+    ("batch_size = 0\n", r"batch_size must be a whole number of at least 1"),
+    ("batch_size = -3\n", r"batch_size must be a whole number of at least 1"),
+    ("store = 42\n", r"store must be a path"),
+    ('base_iri = "not an iri"\n', r"base_iri must be an absolute IRI"),
+], ids=["invalid TOML", "unknown key", "bad value", "not a boolean", "no batches", "negative batches",
+        "store not a path", "base IRI not an IRI"])
 def test_a_bad_kg_toml_is_a_one_line_error(tmp_path, empty_store, toml, mentions):
     (tmp_path / "kg.toml").write_text(toml, encoding="utf-8")
     run = kg_run(["stats", "--store", empty_store.name], tmp_path)
     assert_one_line_error(run, 2, mentions=mentions)
+
+
+def test_an_invalid_base_iri_in_the_environment_is_a_one_line_error(tmp_path, empty_store):
+    import os
+
+    env = {**os.environ, "KG_BASE_IRI": "http://example.org/a b/"}
+    run = kg_run(["build", "--store", empty_store.name, "in"], tmp_path, env=env)
+    assert_one_line_error(run, 2, mentions=r"base_iri.*KG_BASE_IRI")
+
+
+@pytest.mark.parametrize("text, online", [('"false"', False), ('"no"', False), ("false", False), ('"true"', True),
+                                          ("true", True), ('"yes"', True)])
+def test_online_written_as_text_in_kg_toml_means_what_it_says(tmp_path, text, online):
+    """online = "false" once turned network lookups on: a non-empty string is true in Python."""
+    from kg.config import load_config
+
+    (tmp_path / "kg.toml").write_text(f"online = {text}\n", encoding="utf-8")
+    assert load_config(tmp_path / "kg.toml").online is online
 
 
 def test_a_missing_config_file_is_a_one_line_error(tmp_path, empty_store):
@@ -428,6 +452,37 @@ def test_export_turtle_parses(built):
     assert run.code == 0, run.err
     graph = rdflib.Graph().parse(data=run.out, format="turtle")
     assert len(graph) > 0
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a device that is always full")
+@pytest.mark.parametrize("args", [["export", "--format", "nquads"], ["query", "actors", "--format", "csv"],
+                                  ["query", "actors"], ["stats"]], ids=" ".join)
+def test_output_to_a_full_disk_is_a_one_line_error_not_a_silent_cut(built, args):
+    with open("/dev/full", "w") as full:
+        p = subprocess.run([sys.executable, "-m", "kg", *args, "--store", "kg-store"], cwd=built.workdir,
+                           stdout=full, stderr=subprocess.PIPE, text=True, timeout=300)
+    assert_one_line_error(Run(p.returncode, "", p.stderr), 2, mentions=r"E051.*No space left")
+
+
+def test_an_export_that_cannot_be_written_leaves_the_old_file_and_no_part(built, tmp_path, monkeypatch):
+    import errno
+
+    from kg.errors import ExportError
+    from kg.export import export
+    from kg.store import EmbeddedStore
+
+    def half_then_full(self, data):  # what a disk that fills up part way does
+        with open(self, "wb") as fh:
+            fh.write(data[:len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    out = tmp_path / "graph.nq"
+    out.write_text("the last export\n")
+    monkeypatch.setattr(Path, "write_bytes", half_then_full)
+    with EmbeddedStore(built.workdir / "kg-store", create=False) as store, pytest.raises(ExportError, match="space"):
+        export(store, "nquads", out)
+    assert out.read_text() == "the last export\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.nq"]
 
 
 def test_validate_passes_on_a_fresh_build(built):
