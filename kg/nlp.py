@@ -44,6 +44,21 @@ def load(name: str):
     return nlp
 
 
+@cache
+def pipeline_version(name: str) -> str:
+    """The installed version of pipeline ``name`` and of spaCy, without loading either: a new model or spaCy
+    parses differently. "" for a pipeline that is not an installed package (a folder)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for package in (name, "spacy"):
+        try:
+            out.append(version(package))
+        except (PackageNotFoundError, ValueError):
+            out.append("")
+    return " ".join(out)
+
+
 def analysed_text(article: Article) -> str:
     """The article text with everything outside its body replaced by spaces (offsets unchanged)."""
     start, end = article.body

@@ -14,7 +14,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from kg import __version__, nlp, parallel, resources
+from kg import __version__, lexicons, nlp, parallel, resources
 from kg.config import Config
 from kg.extract import extract as extract_doc
 from kg.link import default_linker, link
@@ -33,13 +33,20 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)
 
 
+# The version of the rules that turn a Doc into a graph (kg/extract, kg/link, kg/rdf). Bump it with any change
+# that changes what they output: a build then extracts every article again instead of calling it unchanged.
+# tests/test_rules_version.py fails when the output changed and this did not.
+RULES_VERSION = 1
+
+
 def content_hash(article: Article, config: Config, kb_state: str = "") -> str:
-    """Changes when the article or anything that shapes its graph changes (kg version, pipeline, base IRI,
-    what the knowledge base holds)."""
+    """Changes when the article or anything that shapes its graph changes: the rules and the lexicons, the
+    spaCy pipeline and its version, the base IRI and what the knowledge base holds."""
     h = hashlib.sha256()
-    for part in (__version__, config.pipeline, config.base_iri, kb_state, article.id, article.text,
+    for part in (__version__, str(RULES_VERSION), lexicons.digest(), config.pipeline,
+                 nlp.pipeline_version(config.pipeline), config.base_iri, kb_state, article.id, article.text,
                  article.title or "", article.url or "", article.published or ""):
-        h.update(part.encode("utf-8"))
+        h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x1f")
     return h.hexdigest()
 

@@ -681,10 +681,12 @@ def _label_positions(kb: KnowledgeBase) -> None:
 
 
 def fingerprint() -> str:
-    """A hash of what the default KB is built from (rigour's version, curated.json, wikidata_types.json)."""
+    """A hash of what the default KB is built from (rigour's version, curated.json, wikidata_types.json, and
+    entities.json, whose demonyms become aliases)."""
     from importlib.metadata import version
 
     h = hashlib.sha256(f"{version('rigour')} keys-{KEYS_VERSION}".encode())
     h.update(resources.files(__package__).joinpath("curated.json").read_bytes())
-    h.update(resources.files(lexicons.__name__).joinpath("wikidata_types.json").read_bytes())
+    for name in ("wikidata_types.json", "entities.json"):
+        h.update(resources.files(lexicons.__name__).joinpath(name).read_bytes())
     return h.hexdigest()[:16]

@@ -1,0 +1,67 @@
+"""A build keeps an article whose content hash is unchanged, and the hash covers kg.pipeline.RULES_VERSION, not
+the extraction code itself. So a change to what the rules output must come with a new RULES_VERSION, or every
+store built before it keeps the old extraction. This test holds a digest of the output per version."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from kg.config import Config
+from kg.pipeline import RULES_VERSION, extract_articles
+from kg.rdf import article_graph
+from kg.read import make_article, read
+
+ROOT = Path(__file__).resolve().parents[1]
+RECORD = ROOT / "tests" / "golden" / "rules-output.json"
+TEXTS = {  # beside the seed article: speech of each kind, relations, a pronoun, a title, a date
+    "a": "Publish Date: 3 May 2018 - 10:00\n\nBoris Johnson met Donald Trump in London. \"We will stand firm,\" "
+         "Johnson said. Angela Merkel hosted Emmanuel Macron in Berlin.",
+    "b": "Emmanuel Macron warned that France would not accept the plan. He said on Monday the talks had failed.",
+    "c": "Angela Merkel backed Emmanuel Macron. Donald Trump criticised Emmanuel Macron. \"Macron is wrong about "
+         "the budget plan,\" Trump said, according to the White House. Russia denied the accusations.",
+}
+
+
+def output_digest() -> str:
+    articles = [a for a in read([ROOT / "seeds"])] + [make_article(k, v) for k, v in TEXTS.items()]
+    h = hashlib.sha256()
+    for x in extract_articles(articles, Config()):
+        h.update(json.dumps(x.to_json(), sort_keys=True, ensure_ascii=False).encode())
+        # the graph without a content hash (which covers the versions): the mapping is part of the rules
+        h.update(article_graph(x, base_iri=Config().base_iri, content_hash="").nquads)
+    return h.hexdigest()[:16]
+
+
+def test_the_rules_output_changes_only_with_a_new_rules_version(nlp_ready):
+    record = json.loads(RECORD.read_text(encoding="utf-8"))
+    digest = output_digest()
+    version = str(RULES_VERSION)
+    assert version in record, (f"RULES_VERSION {version} has no recorded output: add \"{version}\": \"{digest}\" "
+                               f"to {RECORD.relative_to(ROOT)}")
+    assert max(map(int, record)) == RULES_VERSION, "RULES_VERSION is older than a recorded one"
+    assert record[version] == digest, (
+        f"what the rules output changed ({record[version]} -> {digest}) but RULES_VERSION ({version}) did not: "
+        f"bump it in kg/pipeline.py and add \"{RULES_VERSION + 1}\": \"{digest}\" to {RECORD.relative_to(ROOT)} "
+        "(keep the old lines), so that builds extract their articles again")
+
+
+def test_a_build_after_new_rules_lexicons_or_model_extracts_again(tmp_path, nlp_ready, monkeypatch):
+    """Once, a build after an upgrade called every article unchanged and kept the old extraction."""
+    import kg.pipeline
+    from kg import lexicons, nlp
+    from kg.pipeline import build
+    from kg.store import EmbeddedStore
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(TEXTS["b"], encoding="utf-8")
+    config = Config(store=str(tmp_path / "store"))
+    with EmbeddedStore(tmp_path / "store") as store:
+        assert build([tmp_path / "in"], store, config).stored == ["a.txt"]
+        assert build([tmp_path / "in"], store, config).unchanged == ["a.txt"]
+        for change in (lambda: monkeypatch.setattr(kg.pipeline, "RULES_VERSION", RULES_VERSION + 1),
+                       lambda: monkeypatch.setattr(lexicons, "digest", lambda: "another word list"),
+                       lambda: monkeypatch.setattr(nlp, "pipeline_version", lambda name: "9.9.9 9.9.9")):
+            change()
+            assert build([tmp_path / "in"], store, config).stored == ["a.txt"]
+            assert build([tmp_path / "in"], store, config).unchanged == ["a.txt"]
