@@ -25,8 +25,10 @@ def export(store, fmt: str = "turtle", output: str | Path | None = None, *, with
     quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
     buf = io.BytesIO()
     if fmt == "turtle":
-        ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), buf, ox.RdfFormat.TURTLE,
-                     prefixes=PREFIXES)
+        # the union of the graphs: a triple that several articles state (an actor's label) is written once
+        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads},
+                         key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        ox.serialize(triples, buf, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     elif fmt == "trig":
         ox.serialize(quads, buf, ox.RdfFormat.TRIG, prefixes=PREFIXES)
     elif fmt == "nquads":

@@ -188,3 +188,18 @@ def test_pages_of_a_store_of_several_articles_put_together_are_the_whole_answer(
     pages = [queries.answer(corpus, name, params, limit=1, offset=i) for i in range(whole.total + 1)]
     assert [p.total for p in pages] == [whole.total] * len(pages)
     assert [r for p in pages for r in p.rows] == whole.rows
+
+
+def test_the_turtle_export_states_each_triple_once(corpus):
+    """Articles that share an actor each state its label: the union of their graphs holds it once."""
+    import pyoxigraph as ox
+
+    from kg.export import export
+
+    data = export(corpus, "turtle")
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+    assert len(triples) == len(set(triples))
+    in_graphs = {ox.Triple(q.subject, q.predicate, q.object) for q in corpus.quads()
+                 if q.graph_name.value.startswith(Config().base_iri + "article/")}
+    assert len(in_graphs) < sum(1 for q in corpus.quads() if q.graph_name.value.startswith(Config().base_iri))
+    assert in_graphs <= set(triples)
