@@ -7,6 +7,7 @@ import hashlib
 
 import pyoxigraph as ox
 
+from kg.link.kb import calendar_date
 from kg.rdf.namespaces import ENRICH_GRAPH, RDFS, SCHEMA, XSD, WD, Namespace
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 P = Namespace("http://www.wikidata.org/prop/")
@@ -34,9 +35,10 @@ def facts(kb_entity, base_iri: str) -> list[ox.Triple]:
         statement = ox.NamedNode(f"{base_iri}kb/position/{digest}")
         out += [ox.Triple(item, WDT.P39, WD[p.qid]), ox.Triple(item, P.P39, statement),
                 ox.Triple(statement, PS.P39, WD[p.qid])]
-        if p.start:
+        # a KB written before kg checked dates may hold one that is no date: it would be an ill-typed literal
+        if calendar_date(p.start):
             out.append(ox.Triple(statement, PQ.P580, _date(p.start)))
-        if p.end:
+        if calendar_date(p.end):
             out.append(ox.Triple(statement, PQ.P582, _date(p.end)))
         if p.label:
             out.append(ox.Triple(WD[p.qid], RDFS.label, ox.Literal(p.label)))

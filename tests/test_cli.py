@@ -485,6 +485,21 @@ def test_an_export_that_cannot_be_written_leaves_the_old_file_and_no_part(built,
     assert [p.name for p in tmp_path.iterdir()] == ["graph.nq"]
 
 
+def test_validate_reports_a_literal_that_does_not_fit_its_datatype_in_one_line_each(built_copy):
+    """A knowledge base of an older kg could hold the end date 2018-02-30; validate once printed rdflib's
+    tracebacks for it and still said "conforms"."""
+    from kg.rdf.namespaces import ENRICH_GRAPH, XSD
+
+    store = ox.Store(str(built_copy / "kg-store"))
+    store.add(ox.Quad(ox.NamedNode("http://www.wikidata.org/entity/statement/x"),
+                      ox.NamedNode("http://www.wikidata.org/prop/qualifier/P582"),
+                      ox.Literal("2018-02-30", datatype=XSD.date), ENRICH_GRAPH))
+    del store
+    run = kg_run(["validate", "--store", "kg-store"], built_copy)
+    assert run.code == 1 and "Traceback" not in run.err and "does not conform" in run.out, (run.out, run.err)
+    assert "2018-02-30 is not a valid http://www.w3.org/2001/XMLSchema#date" in run.out
+
+
 def test_validate_passes_on_a_fresh_build(built):
     run = kg_probe(["validate", "--store", "kg-store"], built.workdir)
     assert run.code == 0, (run.out, run.err)

@@ -202,6 +202,8 @@ def test_add_csv_positions_merge_per_person(tmp_path):
     ("Q5,Somebody,,,Person,Q30,President,2001,", "position 'President'"),
     ("Q5,Somebody,,,Person,Q30,,2001,", "position ''"),
     ("Q5,Somebody,,,Person,Q30,Q11696,20 January 2001,", "start '20 January 2001'"),
+    ("Q5,Somebody,,,Person,Q30,Q11696,2018-13-45,", "start '2018-13-45'"),
+    ("Q5,Somebody,,,Person,Q30,Q11696,2018-01-01,2018-02-30", "end '2018-02-30'"),
 ])
 def test_add_csv_bad_row(tmp_path, row, message):
     f = tmp_path / "bad.csv"
@@ -211,6 +213,16 @@ def test_add_csv_bad_row(tmp_path, row, message):
         with pytest.raises(InputError, match=f"line 3: {re.escape(message)}"):
             K.add_csv(kb, f)
         assert len(kb) == 0  # nothing written from a file with a bad row
+
+
+def test_a_date_that_is_no_date_from_any_source_is_not_kept(tmp_path):
+    """A dump or an endpoint may send 2018-02-30: the KB keeps the position without it, so kg enrich never
+    writes an ill-typed literal."""
+    body = K.KbEntity("Q7", "Some Body", kind="Person",
+                      positions=(K.Position("Q11696", "", "2018-02-30", "2019-13-01"), K.Position("Q1", "", "2018", "")))
+    with KnowledgeBase(tmp_path / "kb.sqlite") as kb:
+        kb.add([body])
+        assert [(p.start, p.end) for p in kb.get("Q7").positions] == [(None, None), ("2018", None)]
 
 
 def test_add_csv_bad_header(tmp_path):

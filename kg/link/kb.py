@@ -43,6 +43,27 @@ QID_PATTERN = re.compile(r"^Q[1-9][0-9]*$")
 EXACT, SURNAME, PARTIAL = "exact", "surname", "partial"
 
 
+_ISO_DATE = re.compile(r"^(-?\d{4,})(?:-(\d\d)(?:-(\d\d))?)?$")
+
+
+def calendar_date(value: str | None) -> str | None:
+    """``value`` if it is a real date written YYYY, YYYY-MM or YYYY-MM-DD (a year before 1 with a minus sign),
+    else None: 2018-13-45 and 2018-02-30 are no dates.
+
+    >>> calendar_date("2018-02-28"), calendar_date("2018-02-30"), calendar_date("2018"), calendar_date("-0044-03-15")
+    ('2018-02-28', None, '2018', '-0044-03-15')
+    """
+    m = _ISO_DATE.match(value or "")
+    if not m:
+        return None
+    year, month, day = int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1)
+    try:  # Python's calendar knows years 1 to 9999; a date outside them is checked for its month and day only
+        date(year, month, day) if 1 <= year <= 9999 else date(2000, month, day)
+    except ValueError:
+        return None
+    return value
+
+
 @dataclass(frozen=True)
 class Position:
     """A position held (Wikidata P39): the office's QID and label, ISO start/end dates, its country's QID."""
@@ -269,8 +290,10 @@ class KnowledgeBase:
         self._db.executemany("INSERT OR IGNORE INTO aliases VALUES (?, ?, ?, ?)",
                              [(k, match, e.qid, k[::-1]) for k, match in rows])
         self._db.execute("DELETE FROM positions WHERE qid = ?", (e.qid,))
+        # whatever the source (a dump, an endpoint), a date that is no date is not kept
         self._db.executemany("INSERT INTO positions VALUES (?, ?, ?, ?, ?, ?)",
-                             [(e.qid, p.qid, p.label, p.start, p.end, p.country) for p in e.positions])
+                             [(e.qid, p.qid, p.label, calendar_date(p.start), calendar_date(p.end), p.country)
+                              for p in e.positions])
 
     # reading
 
@@ -490,7 +513,6 @@ def curated_entities() -> list[KbEntity]:
 # --- user additions: CSV --------------------------------------------------------------------------------------
 
 CSV_COLUMNS = ("qid", "label", "aliases", "description", "kind", "country", "position", "start", "end")
-_CSV_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def add_csv(kb: KnowledgeBase, path: str | os.PathLike) -> int:
@@ -548,8 +570,9 @@ def _csv_entity(row: dict, where: str, name: str) -> KbEntity:
             raise InputError(f"{where}: position {cell('position')!r} is not a Wikidata id; write the QID of the "
                              "office, e.g. Q11696 for President of the United States")
         for column in ("start", "end"):
-            if cell(column) and not _CSV_DATE.match(cell(column)):
-                raise InputError(f"{where}: {column} {cell(column)!r} is not a date; write YYYY-MM-DD or YYYY")
+            if cell(column) and not calendar_date(cell(column)):
+                raise InputError(f"{where}: {column} {cell(column)!r} is not a date; write YYYY-MM-DD, YYYY-MM "
+                                 "or YYYY")
         positions = (Position(cell("position"), "", cell("start") or None, cell("end") or None,
                               countries[0] if countries else None),)
     return KbEntity(qid, label, cell("description"), split("aliases"), kind=kind, countries=countries,
