@@ -461,3 +461,25 @@ def test_type_qids_against_reference(reference):
     wrong = [f"{qid} {v['label']!r}: the reference calls it {sorted(names[qid])}"
              for qid, v in types.items() if qid in names and not _known(qid, [v["label"]], names)]
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_knowledge_base_another_process_is_writing_is_busy_not_broken(tmp_path, monkeypatch):
+    """Once, a KB in the middle of 'kg kb add' was called unusable, with the advice to delete it."""
+    import sqlite3
+
+    from kg.errors import StoreLockedError
+
+    path = tmp_path / "kb.sqlite"
+    KnowledgeBase(path).close()
+    writer = sqlite3.connect(path)
+    writer.execute("BEGIN EXCLUSIVE")  # what a writer holds while it commits
+    monkeypatch.setattr(K, "BUSY_TIMEOUT", 0.2)
+    try:
+        with pytest.raises(StoreLockedError, match="busy.*try again") as info:
+            KnowledgeBase(path)
+        assert "delete" not in str(info.value)
+    finally:
+        writer.rollback()
+        writer.close()
+    with KnowledgeBase(path) as kb:  # and usable once the writer is done
+        assert len(kb) == 0

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from kg import lexicons
-from kg.errors import ConfigError, InputError
+from kg.errors import ConfigError, InputError, StoreLockedError
 from kg.names import normalise
 
 log = logging.getLogger(__name__)
@@ -208,14 +208,24 @@ CREATE INDEX positions_qid ON positions (qid);
 """
 
 
+BUSY_TIMEOUT = 60.0  # seconds to wait for another process that writes the KB (kg kb add) before giving up
+
+
 class KnowledgeBase:
     """One SQLite file of entities and their alias keys. ``with KnowledgeBase(path) as kb: kb.candidates(...)``."""
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
         try:
-            self._db = sqlite3.connect(self.path)
+            self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
             self._check_schema()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise ConfigError(f"{self.path} is not a usable kg knowledge base ({exc}); delete it, or point "
+                                  "KG_KB at another file") from None
+            raise StoreLockedError(f"the knowledge base {self.path} is busy: another kg process (kg kb add, kb "
+                                   f"import or kb build) has been writing it for over {BUSY_TIMEOUT:g} s; try "
+                                   "again when it has finished (its additions are kept)") from None
         except sqlite3.DatabaseError as exc:  # not a database, or a folder, or unreadable
             raise ConfigError(f"{self.path} is not a usable kg knowledge base ({exc}); delete it, or point KG_KB "
                               "at another file") from None
