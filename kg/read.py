@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -119,6 +120,23 @@ def make_article(doc_id: str, text: str, *, source: str = "", title: str | None 
                    source=source or doc_id)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _unicode(text: str, source: str, what: str) -> str:
+    """``text`` with each lone surrogate (a JSON "\\ud800" half of a pair) as U+FFFD: one code point for one, so
+    offsets stay; such a string cannot be written as UTF-8, in the store or anywhere."""
+    text, n = _SURROGATE.subn("\ufffd", text)
+    if n:
+        log.warning("%s: %d lone surrogate(s) in the %s replaced by U+FFFD", source, n, what)
+    return text
+
+
+def _shown(path: Path) -> str:
+    """A path as text that can be written: a file name that is not UTF-8 gets U+FFFD for its bad bytes."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
 def _decode(data: bytes, source: str) -> str:
     if not data.strip():
         raise InputError(f"{source}: the file is empty; give it the article text or remove it")
@@ -132,31 +150,32 @@ def _decode(data: bytes, source: str) -> str:
 
 def _read_txt(path: Path, max_bytes: int) -> Iterator[Article | Problem]:
     size = path.stat().st_size
+    source = _shown(path)
     if size > max_bytes:
-        yield Problem(str(path), f"{size} bytes is over the {max_bytes}-byte limit; raise max_bytes "
-                                 "(kg.toml, KG_MAX_BYTES or --max-bytes) or split the file")
+        yield Problem(source, f"{size} bytes is over the {max_bytes}-byte limit; raise max_bytes "
+                              "(kg.toml, KG_MAX_BYTES or --max-bytes) or split the file")
         return
     try:
-        text = _decode(path.read_bytes(), str(path))
+        text = _decode(path.read_bytes(), source)
     except InputError as exc:
-        yield Problem(str(path), str(exc).split(": ", 1)[1])
+        yield Problem(source, str(exc).split(": ", 1)[1])
         return
-    yield make_article(path.name, text, source=str(path))
+    yield make_article(_shown(Path(path.name)), text, source=source)
 
 
 def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Article | Problem]:
     seen: set[str] = set()
     if path.stat().st_size == 0 or not path.read_bytes()[:65536].strip() and path.stat().st_size < 65536:
-        yield Problem(str(path), "the file is empty; give it one JSON article per line or remove it")
+        yield Problem(_shown(path), "the file is empty; give it one JSON article per line or remove it")
         return
     with path.open("rb") as fh:
         for lineno, raw in enumerate(fh, 1):
-            where = f"{path}:{lineno}"
+            where = f"{_shown(path)}:{lineno}"
             if not raw.strip():
                 continue
-            if len(raw) > max_bytes:
-                yield Problem(where, f"{len(raw)} bytes is over the {max_bytes}-byte limit; raise max_bytes or "
-                                     "split the article")
+            if len(raw) > 6 * max_bytes + 65536:  # past what JSON escapes (\u00e9 is 6 bytes) of a text in the limit
+                yield Problem(where, f"a line of {len(raw)} bytes holds a text over the {max_bytes}-byte limit; "
+                                     "raise max_bytes or split the article")
                 continue
             try:
                 record = json.loads(raw.decode("utf-8"))
@@ -176,12 +195,19 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Article | Problem]:
             if not isinstance(text, str) or not text.strip():
                 yield Problem(where, f'article {doc_id!r} has no "text" (or it is empty); give it the article text')
                 continue
-            doc_id = str(doc_id)
+            size = len(text.encode("utf-8", "surrogatepass"))
+            if size > max_bytes:  # the text, not its JSON escaping
+                yield Problem(where, f"article {doc_id!r}: {size} bytes of text is over the {max_bytes}-byte "
+                                     "limit; raise max_bytes (kg.toml, KG_MAX_BYTES or --max-bytes) or split it")
+                continue
+            doc_id = _unicode(str(doc_id), where, "id")
+            text = _unicode(text, where, "text")
             if doc_id in seen:
                 yield Problem(where, f"id {doc_id!r} is used twice in this file; ids must be unique")
                 continue
             seen.add(doc_id)
-            meta = {k: record.get(k) if isinstance(record.get(k), str) else None for k in ("title", "url", "published")}
+            meta = {k: _unicode(record[k], where, k) if isinstance(record.get(k), str) else None
+                    for k in ("title", "url", "published")}
             yield make_article(doc_id, text, source=where, **meta)
 
 
@@ -189,15 +215,15 @@ def _files(path: Path) -> Iterator[Path | Problem]:
     if path.is_dir():
         found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
         if not found:
-            yield Problem(str(path), "folder holds no .txt or .jsonl files; point kg at the folder of articles")
+            yield Problem(_shown(path), "folder holds no .txt or .jsonl files; point kg at the folder of articles")
         yield from found
     elif path.is_file():
         if path.suffix.lower() in SUFFIXES:
             yield path
         else:
-            yield Problem(str(path), f"unsupported file type {path.suffix or '(none)'}; kg reads .txt and .jsonl")
+            yield Problem(_shown(path), f"unsupported file type {path.suffix or '(none)'}; kg reads .txt and .jsonl")
     else:
-        yield Problem(str(path), "no such file or folder; check the path")
+        yield Problem(_shown(path), "no such file or folder; check the path")
 
 
 def read(paths: Iterable[str | Path], *, max_bytes: int = 2_000_000) -> Iterator[Article | Problem]:

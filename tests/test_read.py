@@ -258,6 +258,40 @@ def test_jsonl_line_over_max_bytes_is_skipped_and_short_lines_are_read(tmp_path)
     assert re.search(r"max.?bytes|split", problem.message, re.IGNORECASE)
 
 
+def test_the_byte_limit_counts_the_text_not_its_json_escaping(tmp_path):
+    text = "é" * 100  # 200 bytes of UTF-8, 600 escaped as \u00e9 by json.dumps
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"id": "e", "text": text}) + "\n" + json.dumps({"id": "f", "text": text * 2}) + "\n",
+                    encoding="utf-8")
+    items = list(read([path], max_bytes=300))
+    assert [a.text for a in articles(items)] == [text]
+    [problem] = problems(items)
+    assert problem.source == f"{path}:2" and "400 bytes of text" in problem.message
+
+
+def test_a_lone_surrogate_in_jsonl_becomes_a_replacement_character_at_the_same_offset(tmp_path):
+    """json.loads gives "\\ud800" as a lone surrogate, which no UTF-8 output can hold: the build once died."""
+    path = tmp_path / "feed.jsonl"
+    path.write_text('{"id": "a\\udc00", "text": "Russia said \\ud800 the talks failed.", "title": "T\\ud800"}\n'
+                    '{"id": "b", "text": "Turkey warned Russia. \\ud83d\\ude00"}\n', encoding="utf-8")
+    a, b = articles(read([path]))
+    assert a.text == "Russia said \ufffd the talks failed." and a.id == "a\ufffd" and a.title == "T\ufffd"
+    assert b.text.endswith("\U0001F600")  # a whole pair is one character, kept
+    for x in (a, b):
+        x.text.encode("utf-8")
+
+
+def test_a_file_name_that_is_not_utf8_gives_an_id_that_is(tmp_path):
+    name = b"caf\xe9.txt"
+    try:
+        (tmp_path / pathlib.Path(name.decode("utf-8", "surrogateescape"))).write_text("Iran backed the plan.")
+    except (UnicodeEncodeError, OSError):
+        pytest.skip("this file system takes only UTF-8 names")
+    [a] = articles(read([tmp_path]))
+    assert a.id == "caf\ufffd.txt" and a.source.endswith("caf\ufffd.txt")
+    a.id.encode("utf-8")
+
+
 @pytest.mark.parametrize("suffix", [".txt", ".jsonl"])
 def test_empty_file_is_reported_whatever_its_type(tmp_path, suffix):
     path = tmp_path / f"empty{suffix}"
