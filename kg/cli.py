@@ -161,6 +161,12 @@ def _params(pairs: list[str]) -> dict[str, str]:
         if "=" not in pair:
             raise QueryError(f"--param {pair!r} is not KEY=VALUE; write e.g. --param actor=Bolton")
         k, v = pair.split("=", 1)
+        try:  # the shell hands over bytes that are not UTF-8 as lone surrogates
+            v.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = v.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            raise QueryError(f"--param {k.strip()}={shown!r} is not UTF-8 text; give the value in UTF-8 (check the "
+                             "terminal's encoding)") from None
         out[k.strip()] = v.strip()
     return out
 
@@ -510,6 +516,14 @@ def main(argv: list[str] | None = None) -> int:
             raise
         error = OutputError(f"cannot write the output: {exc.strerror}; it is incomplete: free space or write "
                             "it elsewhere")
+        _warn(f"error: {error}")
+        return error.exit_code
+    except RuntimeError as exc:
+        if not str(exc).startswith("Corruption"):  # RocksDB's word for a damaged file, met while reading
+            raise
+        from kg.store import damaged
+
+        error = damaged(cfg.store, exc)
         _warn(f"error: {error}")
         return error.exit_code
     except KgError as exc:

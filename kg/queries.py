@@ -345,11 +345,25 @@ def _rows(solutions) -> tuple[list[str], list[list]]:
     return names, [[s[c] for c in names] for s in solutions]
 
 
-def _run(store, query: SavedQuery, text: str, binding: Binding):
+@dataclass(frozen=True)
+class _Solutions:
+    variables: list
+    solutions: list
+
+    def __iter__(self):
+        return iter(self.solutions)
+
+
+def _run(store, query: SavedQuery, text: str, binding: Binding) -> _Solutions:
+    """The query's solutions, read whole here: Oxigraph evaluates as they are read, so that is where it fails
+    (a SERVICE endpoint that cannot be reached, a value that is no number)."""
     try:
-        return store.query(text, binding.substitutions or None)
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise QueryError(f"query {query.name!r} failed: {str(exc).splitlines()[0] if str(exc) else exc}") from None
+        solutions = store.query(text, binding.substitutions or None)
+        return _Solutions(solutions.variables, list(solutions))
+    except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        hint = "; it calls a remote endpoint: check the network" if query.online else ""
+        raise QueryError(f"query {query.name!r} failed: {first}{hint}") from None
 
 
 def _count(store, query: SavedQuery, binding: Binding) -> int:

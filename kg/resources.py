@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kg.errors import ConfigError
+
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -12,7 +14,8 @@ def folder(name: str) -> Path:
     for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError(f"kg's {name}/ folder is missing from the installation; reinstall kg")
+    raise ConfigError(f"kg's {name}/ folder is missing from the installation (looked in {_PACKAGE} and "
+                      f"{_PACKAGE.parent}); reinstall kg")
 
 
 def ontology() -> bytes:

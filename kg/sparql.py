@@ -59,6 +59,14 @@ def run(store, text: str, *, limit: int | None = None, offset: int = 0):
         raise QueryError(f"the query is not valid SPARQL: {first}") from None
     except OSError as exc:
         raise QueryError(f"the query failed: {exc}") from None
+    try:  # Oxigraph evaluates as the answer is read: a SERVICE call or a bad value fails here
+        return _read(result, limit, offset)
+    except (OSError, ValueError, RuntimeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise QueryError(f"the query failed: {first}") from None
+
+
+def _read(result, limit: int | None, offset: int):
     if isinstance(result, ox.QueryBoolean):
         return bool(result)
     if isinstance(result, ox.QueryTriples):

@@ -558,6 +558,8 @@ def test_sparql_reads_a_file_and_answers_ask_and_construct(built):
     ("PREFIX x: <http://x#> INSERT DATA { x:a x:b x:c }", r"update \(INSERT\)"),
     ("SELECT * WHERE { ?s ?p }", r"not valid SPARQL"),
     ("hello", r"not a SPARQL query"),
+    # a SERVICE endpoint nobody listens on (port 1 of this machine): no network needed to fail
+    ("SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }", r"the query failed"),
 ])
 def test_sparql_refuses_updates_and_bad_text_in_one_line(built_copy, query, mentions):
     before = nquads(built_copy)

@@ -106,6 +106,40 @@ def test_bad_gold_file_is_one_clear_error(tmp_path, capsys):
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("doc, mentions", [
+    ({"id": "x", "text": "t", "attributions": [1]}, "'attributions' must be a list of objects"),
+    ({"id": "x", "text": "t", "attributions": [{"source": [], "cue": [[0, 1]]}]}, "needs 'content'"),
+    ({"id": "x", "text": "t", "attributions": [{"source": [], "cue": [], "content": [[5, 2]]}]}, "needs 'content'"),
+    ({"id": "x", "text": "t", "attributions": [{"source": [], "cue": [], "content": [{"start": "0", "end": 1}]}]},
+     "needs 'content'"),
+    ({"doc_id": "x", "text": "t", "statements": [{"speaker": "e1"}]}, "'statements' needs 'content'"),
+    ({"doc_id": "x", "text": "t", "statements": [], "entities": [{"id": "e1"}]}, "'entities' needs 'mentions'"),
+    ({"doc_id": "x", "text": "t", "statements": [], "relations": [{"type": "meets"}]}, "'relations' needs 'subject'"),
+    ({"doc_id": "x", "text": 42, "statements": []}, "'text' must be a string"),
+], ids=["attribution not an object", "no content", "span backwards", "span of text", "statement without content",
+        "entity without mentions", "relation without subject", "text not a string"])
+def test_a_gold_document_the_scorers_cannot_read_is_one_clear_error(tmp_path, capsys, doc, mentions):
+    """Such files once stopped scoring with a TypeError or KeyError traceback."""
+    from kg.cli import main
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(doc) + "\n", encoding="utf-8")
+    with pytest.raises(evaluation.EvalError, match=re.escape(mentions)):
+        evaluation.read_gold(gold)
+    assert main(["eval", str(gold), "--pred", str(gold)]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_an_empty_gold_file_is_an_error_not_a_table_of_zeros(tmp_path, capsys):
+    from kg.cli import main
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n\n", encoding="utf-8")
+    assert main(["eval", str(gold)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no gold document" in err[0]
+
+
 def test_predictions_for_other_documents_are_one_clear_error(tmp_path, capsys):
     from kg.cli import main
 

@@ -1,10 +1,17 @@
-"""A non-editable install carries the ontology, shapes, queries and lexicons inside the package."""
+"""A non-editable install carries the ontology, shapes, queries and lexicons inside the package, and every
+package kg imports is one it declares."""
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
+import tomllib
 import zipfile
+from importlib.metadata import packages_distributions
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,3 +33,45 @@ def test_wheel_ships_its_data_and_works_without_the_source_tree(tmp_path):
                          env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}).stdout.split()
     assert out[0].startswith(str(site)) and out[1].startswith(str(site))
     assert int(out[2]) == len(list((ROOT / "queries").glob("*.rq")))
+
+
+def _imported(folder: Path) -> set[str]:
+    """The top-level modules that the code under ``folder`` imports, outside the standard library and kg."""
+    found = set()
+    for f in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return {m for m in found if m not in sys.stdlib_module_names and m != "kg"}
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[\s<>=!~;\[]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_every_package_kg_imports_is_a_declared_dependency():
+    """rigour was once imported and not declared: the wheel installed without the lock failed at the first
+    country lookup."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {_name(r) for r in project["dependencies"]}
+    owners = packages_distributions()
+    missing = {}
+    for module in _imported(ROOT / "kg"):
+        dists = {d.lower().replace("_", "-") for d in owners.get(module, [module])}
+        if module == "tomli":  # only on Python 3.10, where tomllib is missing
+            continue
+        if not dists & declared:
+            missing[module] = sorted(dists)
+    assert not missing, f"imported but not declared in pyproject.toml: {missing}"
+
+
+@pytest.mark.parametrize("name", ["ontology", "queries"])
+def test_a_missing_data_folder_is_a_one_line_error(tmp_path, monkeypatch, name):
+    import kg.resources
+    from kg.errors import ConfigError
+
+    monkeypatch.setattr(kg.resources, "_PACKAGE", tmp_path / "kg")
+    with pytest.raises(ConfigError, match=f"{name}/ folder is missing.*reinstall"):
+        kg.resources.folder(name)

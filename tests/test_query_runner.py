@@ -203,3 +203,13 @@ def test_the_turtle_export_states_each_triple_once(corpus):
                  if q.graph_name.value.startswith(Config().base_iri + "article/")}
     assert len(in_graphs) < sum(1 for q in corpus.quads() if q.graph_name.value.startswith(Config().base_iri))
     assert in_graphs <= set(triples)
+
+
+def test_a_saved_query_whose_endpoint_cannot_be_reached_is_one_error(store, tmp_path):
+    """Oxigraph calls a SERVICE as the answer is read: wikidata-offices without network once gave a traceback."""
+    path = tmp_path / "remote.rq"
+    path.write_text("# name: remote\n# online: yes\nSELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> "
+                    "{ ?s ?p ?o } }\n", encoding="utf-8")
+    query = queries.parse(path)
+    with pytest.raises(QueryError, match="remote.*failed.*check the network"):
+        queries._run(store, query, query.text, queries.Binding())

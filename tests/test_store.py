@@ -120,6 +120,44 @@ def test_opening_a_locked_store_is_a_store_locked_error(tmp_path):
         del holder
 
 
+def test_a_damaged_store_is_a_store_error_that_says_so(tmp_path):
+    with EmbeddedStore(tmp_path / "kg") as s:
+        s.replace_article(ARTICLE, quads(ARTICLE, 200, tag="a", digest="h"))
+        s._store.optimize()  # into table files, which RocksDB checksums
+    tables = list((tmp_path / "kg").glob("*.sst"))
+    assert tables
+    for f in tables:  # what a disk fault does: bits flipped all over
+        data = bytearray(f.read_bytes())
+        for i in range(100, len(data) - 100, 97):
+            data[i] ^= 0xFF
+        f.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match="is damaged.*build a new one"):
+        EmbeddedStore(tmp_path / "kg", create=False)
+
+
+class _FullDisk:
+    """A store whose writes to disk fail (flush), as on a full disk; everything else is the real store's."""
+
+    def __init__(self, store):
+        self._real = store
+
+    def flush(self):
+        raise OSError(28, "No space left on device")
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+def test_a_failed_flush_at_close_is_a_store_error_and_does_not_hide_the_error_before_it(tmp_path):
+    with pytest.raises(StoreError, match="could not write .* free space"):
+        with EmbeddedStore(tmp_path / "a") as s:
+            s._store = _FullDisk(s._store)
+    with pytest.raises(StoreError, match="the write that failed first"):
+        with EmbeddedStore(tmp_path / "b") as s:
+            s._store = _FullDisk(s._store)
+            raise StoreError("the write that failed first")
+
+
 ONTOLOGY_V1 = b"""@prefix kg: <https://w3id.org/kg-news/ontology#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 kg:Actor a rdfs:Class ; rdfs:label "Actor" .

@@ -6,6 +6,7 @@ test that needs a real wait (a read timeout) uses a 0.3 s timeout.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -132,12 +133,51 @@ def test_fetch_sparql_merges_an_item_split_across_pages(httpserver, http):
     assert len(httpserver.log) == 2
 
 
-def test_fetch_sparql_stops_at_max_pages(httpserver, http):
+def test_an_endpoint_that_ignores_offset_is_an_error_not_an_endless_loop(httpserver, http):
     httpserver.expect_request("/sparql").respond_with_json(results(BOLTON_ROWS))
-    entities = list(fetch_sparql(httpserver.url_for("/sparql"), "SELECT * { ?item ?p ?o }", page_size=2,
-                                 max_pages=3, http=http))
+    with pytest.raises(WikidataError, match="ignores OFFSET"):
+        list(fetch_sparql(httpserver.url_for("/sparql"), "SELECT * { ?item ?p ?o }", page_size=2, http=http))
+    assert len(httpserver.log) == 2
+
+
+def test_more_full_pages_than_max_pages_is_an_error_not_a_silent_cut(httpserver, http):
+    def page(request: Request) -> Response:  # two new items on every page, for ever
+        offset = int(re.search(r"OFFSET (\d+)", request.args["query"]).group(1))
+        rows = [{"item": uri(f"Q{offset + i + 1}"), "itemLabel": lit(f"item {offset + i}")} for i in range(2)]
+        return Response(json.dumps(results(rows)), content_type="application/sparql-results+json")
+
+    httpserver.expect_request("/sparql").respond_with_handler(page)
+    with pytest.raises(WikidataError, match="after 3 pages"):
+        list(fetch_sparql(httpserver.url_for("/sparql"), "SELECT * { ?item ?p ?o }", page_size=2, max_pages=3,
+                          http=http))
     assert len(httpserver.log) == 3
-    assert [e["qid"] for e in entities] == ["Q311269"]
+
+
+def test_an_endpoint_that_trickles_its_answer_meets_the_deadline(httpserver):
+    """One byte at a time never trips a read timeout; the deadline counts the whole request."""
+    def trickle(request: Request) -> Response:
+        def body():
+            for byte in json.dumps(results([CITY_ROW])).encode():
+                time.sleep(0.2)
+                yield bytes([byte])
+        return Response(body(), content_type="application/sparql-results+json")
+
+    httpserver.expect_request("/sparql").respond_with_handler(trickle)
+    started = time.monotonic()
+    with Http(deadline=1.0) as slow, pytest.raises(WikidataError, match="did not finish within 1 s"):
+        list(fetch_sparql(httpserver.url_for("/sparql"), "SELECT * { ?item ?p ?o }", http=slow))
+    assert time.monotonic() - started < 10
+
+
+def test_bindings_that_are_not_objects_and_counts_that_are_not_numbers_are_skipped(httpserver, http):
+    rows = [1, "x", None, [CITY_ROW], {**CITY_ROW, "sitelinks": lit("1e400")},
+            {**BOLTON_ROWS[0], "sitelinks": lit("nan")}, {"item": uri("Q2"), "sitelinks": lit("1e300")}]
+    httpserver.expect_request("/sparql").respond_with_json(results(rows))
+    entities = {e["qid"]: e for e in fetch_sparql(httpserver.url_for("/sparql"), "SELECT * { ?item ?p ?o }",
+                                                  http=http)}
+    assert set(entities) == {"Q1490", "Q311269", "Q2"}
+    assert entities["Q1490"]["popularity"] == entities["Q311269"]["popularity"] == 0
+    assert entities["Q2"]["popularity"] == wikidata.MAX_SITELINKS
 
 
 def test_a_long_query_goes_by_post(httpserver, http):

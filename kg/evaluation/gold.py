@@ -40,16 +40,57 @@ def task(docs: list[dict]) -> str:
     return next(iter(shapes)) if shapes in ({"linking"}, {"ner"}) else "statements"
 
 
+def _span(x) -> bool:
+    """a span {start, end} or [start, end] of whole numbers in order"""
+    pair = (x.get("start"), x.get("end")) if isinstance(x, dict) else tuple(x) if isinstance(x, list) else ()
+    return len(pair) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in pair) \
+        and 0 <= pair[0] <= pair[1]
+
+
+def _spans(x) -> bool:
+    """a list of spans {start, end} or [start, end]"""
+    return isinstance(x, list) and all(map(_span, x))
+
+
+def _objects(doc: dict, key: str, fields: dict, optional: bool = False) -> str | None:
+    """What is wrong with ``doc[key]`` as a list of objects whose ``fields`` pass their checks, or None."""
+    items = doc.get(key, [] if optional else None)
+    if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
+        return f"'{key}' must be a list of objects"
+    for x in items:
+        for name, ok in fields.items():
+            if name not in x or not ok(x[name]):
+                return f"each of '{key}' needs '{name}' ({ok.__doc__})"
+    return None
+
+
+def _any(_x) -> bool:
+    """any value"""
+    return True
+
+
+_CONTENT = {"attributions": [("attributions", {"source": _spans, "cue": _spans, "content": _spans}, False)],
+            "contract": [("entities", {"id": _any, "mentions": _spans}, True),
+                         ("statements", {"content": _span}, False),
+                         ("relations", {"type": _any, "subject": _any, "object": _any}, True)]}
+
+
 def _check(path: Path, n: int, doc) -> str:
     kind = shape(doc)
     if kind is None:
         accepted = "; ".join(SHAPES.values())
         raise EvalError(f"{path}:{n}: not a gold document kg can score; each line must be one of: {accepted}")
+    if "text" in doc and not isinstance(doc["text"], str):
+        raise EvalError(f"{path}:{n}: 'text' must be a string (the article text)")
     if kind in ITEM_KEYS:
         key, needed = ITEM_KEYS[kind]
         items = doc[key]
         if not isinstance(items, list) or not all(isinstance(x, dict) and needed <= x.keys() for x in items):
             raise EvalError(f"{path}:{n}: '{key}' must be a list of objects with {', '.join(sorted(needed))}")
+    for key, fields, optional in _CONTENT.get(kind, ()):
+        wrong = _objects(doc, key, fields, optional)
+        if wrong:
+            raise EvalError(f"{path}:{n}: {wrong}; see {SHAPES[kind]}")
     return kind
 
 
@@ -71,6 +112,8 @@ def read_gold(path: str | Path, texts_dir: str | Path | None = None) -> tuple[li
                 except json.JSONDecodeError as exc:
                     raise EvalError(f"{path}:{n}: not JSON ({exc.msg}); gold files hold one JSON document per "
                                     "line") from None
+    if not docs:
+        raise EvalError(f"{path} holds no gold document; give a JSONL file with one document per line")
     kinds = {_check(path, n, d) for n, d in enumerate(docs, 1)}
     if len(kinds) > 1 and kinds & {"linking", "ner"}:
         raise EvalError(f"{path}: mixes gold shapes ({', '.join(sorted(kinds))}); give one file per shape")

@@ -49,6 +49,7 @@ SPARQL_JSON = "application/sparql-results+json"
 POST_ABOVE = 1500  # queries longer than this (in characters) go by POST
 MAX_IDS = 50  # wbgetentities accepts at most 50 ids per request (for non-bot accounts)
 MAX_SEARCH_LIMIT = 50
+MAX_SITELINKS = 1_000_000  # Wikidata's most linked item has a few hundred; more is not a count
 
 _ENTITY_IRI = re.compile(r"^https?://www\.wikidata\.org/entity/(Q[1-9][0-9]*)$")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
@@ -113,7 +114,10 @@ class Http:
     def __init__(self, *, connect_timeout: float = 5.0, read_timeout: float = 60.0, max_tries: int = 4,
                  backoff: float = 1.0, min_interval: float = 1.0, max_retry_after: float = 120.0,
                  user_agent: str = USER_AGENT, sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic, session: requests.Session | None = None):
+                 clock: Callable[[], float] = time.monotonic, session: requests.Session | None = None,
+                 deadline: float | None = None):
+        """``deadline``: seconds for all the requests of this client together, bodies included (an endpoint
+        that trickles a byte at a time never trips the read timeout)."""
         if max_tries < 1:
             raise ValueError("max_tries must be at least 1")
         self.connect_timeout = connect_timeout
@@ -127,6 +131,29 @@ class Http:
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = user_agent
         self._not_before: float | None = None
+        self.deadline = deadline
+        self._ends = None if deadline is None else clock() + deadline
+
+    def _in_time(self, where: str) -> None:
+        if self._ends is not None and self.clock() > self._ends:
+            raise WikidataError(f"Wikidata endpoint {where} did not finish within {self.deadline:g} s; try again "
+                                "later, or narrow the query")
+
+    def _read_body(self, response: requests.Response, where: str) -> None:
+        """Read the body in pieces as they come, minding the deadline; requests then serves it from memory."""
+        chunks = []
+        try:
+            while True:
+                self._in_time(where)
+                chunk = response.raw.read1(1 << 16, decode_content=True)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        except WikidataError:
+            response.close()
+            raise
+        response._content = b"".join(chunks)  # what response.content would have read whole
+        response._content_consumed = True
 
     def close(self) -> None:
         self.session.close()
@@ -158,9 +185,11 @@ class Http:
         problem = ""
         for attempt in range(1, self.max_tries + 1):
             self._pause(delay)
+            self._in_time(where)
             try:
                 response = self.session.request(method, url, params=params, data=data, headers=headers,
-                                                timeout=(self.connect_timeout, self.read_timeout))
+                                                timeout=(self.connect_timeout, self.read_timeout), stream=True)
+                self._read_body(response, where)
             except (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
                     requests.exceptions.InvalidURL) as exc:
                 raise WikidataError(f"Wikidata endpoint {where!r} is not a usable URL ({exc}); "
@@ -311,9 +340,9 @@ def _merge_row(entity: dict, row: dict) -> None:
         entity["description"] = _value(row, "itemDescription") or None
     sitelinks = _value(row, "sitelinks")
     if sitelinks is not None:
-        try:
-            entity["popularity"] = max(entity["popularity"], int(float(sitelinks)))
-        except ValueError:
+        try:  # a count of sitelinks: "1e400" or "nan" is none
+            entity["popularity"] = max(entity["popularity"], min(int(float(sitelinks)), MAX_SITELINKS))
+        except (ValueError, OverflowError):
             pass
     _add(entity["aliases"], _value(row, "alias"))
     _add(entity["types"], qid_of(_value(row, "type")))
@@ -348,36 +377,46 @@ def _sparql_page(http: Http, endpoint: str, query: str) -> list[dict]:
     return bindings
 
 
-def fetch_sparql(endpoint: str, query: str, *, page_size: int = 10000,
-                 max_pages: int | None = None, http: Http | None = None) -> Iterator[dict]:
+def fetch_sparql(endpoint: str, query: str, *, page_size: int = 10000, max_pages: int = 1000,
+                 deadline: float = 3600.0, http: Http | None = None) -> Iterator[dict]:
     """Run a SELECT query page by page at ``endpoint`` (e.g. :data:`DEFAULT_SPARQL_ENDPOINT`) and yield one
     entity dict per ``?item`` (see the module docstring). A LIMIT/OFFSET in the query raises at the call.
 
     Each page is the query with ``LIMIT page_size OFFSET n`` appended; paging stops at the first page with fewer
-    than ``page_size`` rows (or after ``max_pages``). Rows are grouped by ``?item``: when the query is
+    than ``page_size`` rows. More than ``max_pages`` pages, a page that repeats the one before (an endpoint that
+    ignores OFFSET) or more than ``deadline`` seconds in all raise :class:`WikidataError`. Rows are grouped by ``?item``: when the query is
     ``ORDER BY ?item`` the entities stream out as soon as the next item starts; otherwise they are all collected
     first and yielded in the order they were first seen. The variables read are ?item ?itemLabel ?itemDescription
     ?alias ?type ?country ?position ?positionLabel ?start ?end ?positionCountry ?sitelinks; others are ignored.
     """
-    if page_size < 1:
-        raise ValueError("page_size must be at least 1")
+    if page_size < 1 or max_pages < 1:
+        raise WikidataError(f"the page size and the number of pages must be at least 1, not {page_size} and "
+                            f"{max_pages}; give --page-size 1 or more")
     if not query.strip():
         raise WikidataError("the SPARQL query is empty; pass the text of a SELECT query file")
     check_no_limit(query, source="the SPARQL query file")  # checked now, not at the first next()
-    return _pages(endpoint, query, page_size, max_pages, http)
+    return _pages(endpoint, query, page_size, max_pages, http or Http(deadline=deadline), own=http is None)
 
 
-def _pages(endpoint: str, query: str, page_size: int, max_pages: int | None, http: Http | None) -> Iterator[dict]:
+def _pages(endpoint: str, query: str, page_size: int, max_pages: int, http: Http, *, own: bool) -> Iterator[dict]:
     streaming = _ordered_by_item(query)
-    own = http is None
-    http = http or Http()
     base = query.rstrip() + "\n"  # a trailing comment line must not swallow the LIMIT
     entities: dict[str, dict] = {}
     try:
-        page = 0
-        while max_pages is None or page < max_pages:
+        page, previous = 0, None
+        while True:
+            if page == max_pages:
+                raise WikidataError(f"Wikidata endpoint {_bare(endpoint)} still sent full pages after {max_pages} "
+                                    f"pages of {page_size} rows; nothing was added: narrow the query or raise "
+                                    "the page size")
             rows = _sparql_page(http, endpoint, f"{base}LIMIT {page_size} OFFSET {page * page_size}")
+            if rows and rows == previous:
+                raise WikidataError(f"Wikidata endpoint {_bare(endpoint)} sent page {page + 1} the same as page "
+                                    f"{page}: it ignores OFFSET; nothing was added: use an endpoint that pages")
+            previous = rows
             for row in rows:
+                if not isinstance(row, dict):  # a binding must be an object of variables; skip anything else
+                    continue
                 qid = qid_of(_value(row, "item"))
                 if qid is None:
                     continue

@@ -13,7 +13,7 @@ from typing import IO, Iterable, Protocol, Sequence
 
 import pyoxigraph as ox
 
-from kg.errors import StoreError, StoreLockedError
+from kg.errors import KgError, StoreError, StoreLockedError
 from kg.rdf import ArticleGraph
 from kg.rdf.namespaces import KG, ONTOLOGY_GRAPH, PREFIXES, RDF, SPECIAL_GRAPHS, SUMMARY_GRAPH
 from kg.rdf.parts import ArticlePart, article_part
@@ -53,6 +53,14 @@ def _graph_data(graph: ArticleGraph) -> str:
     return f"GRAPH {name} {{\n{body}}}"
 
 
+def damaged(path, exc: Exception) -> StoreError:
+    """The error for a store whose files RocksDB finds damaged (a disk fault, a copy cut short)."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    first = first if len(first) <= 240 else first[:239] + "…"
+    return StoreError(f"store {path} is damaged ({first}); build a new one from the articles (kg build PATH "
+                      "--store NEW) or restore a copy")
+
+
 class EmbeddedStore:
     """An on-disk Oxigraph store. Each article is one named graph, replaced in a single transaction together
     with the summary rows it changes.
@@ -81,6 +89,8 @@ class EmbeddedStore:
                 raise StoreLockedError(f"store {self.path} is in use by another kg process; wait for it to finish "
                                        "or use another --store") from None
             raise StoreError(f"cannot open store {self.path}: {exc}; check the path and its permissions") from None
+        except RuntimeError as exc:  # RocksDB found a damaged file
+            raise damaged(self.path, exc) from None
         self._bulk = False  # a first build is streaming in: the summary is written when it ends
         self._tally: summary.Tally | None = None  # that summary, folded as the articles come
         self._wrote = False  # close() then lets RocksDB drop the write-ahead log it no longer needs
@@ -280,7 +290,11 @@ class EmbeddedStore:
         try:
             self.finish()
             if not self.read_only:
-                self._store.flush()
+                try:
+                    self._store.flush()
+                except (OSError, RuntimeError) as exc:  # a full disk, most likely
+                    raise StoreError(f"could not write {self.path} to disk ({exc}); free space and run the "
+                                     "command again: what was not written is written again then") from None
         finally:
             del self._store, self._reader  # the last references: RocksDB lets go of the store (and its lock)
         if self._wrote:
@@ -295,8 +309,14 @@ class EmbeddedStore:
     def __enter__(self) -> "EmbeddedStore":
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is None:
+            self.close()
+            return
+        try:  # the error that stopped the work says what went wrong, not a second one from closing
+            self.close()
+        except KgError:
+            pass
 
 
 class _Reader(summary.Reader):
