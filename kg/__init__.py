@@ -27,12 +27,14 @@ import kg.extract as _extract_stage  # noqa: E402,F401
 import kg.validate as _validate_stage  # noqa: E402,F401
 
 
-def open_store(store=None, config: Config | None = None, *, create: bool = True):
-    """An :class:`kg.store.EmbeddedStore` for a path (default: the configured store), or ``store`` itself."""
-    from kg.store import EmbeddedStore
+def open_store(store=None, config: Config | None = None, *, create: bool = True, reader: bool = False):
+    """An :class:`kg.store.EmbeddedStore` for a path (default: the configured store), or ``store`` itself.
+    ``reader``: opened to be read only, beside a build that may be writing it (:func:`kg.store.open_reader`)."""
+    from kg.store import EmbeddedStore, open_reader
 
     if store is None or isinstance(store, (str, Path)):
-        return EmbeddedStore(store or (config or load_config()).store, create=create)
+        path = store or (config or load_config()).store
+        return open_reader(path) if reader else EmbeddedStore(path, create=create)
     return store
 
 
@@ -62,7 +64,7 @@ def query(name: str, params: dict[str, str] | None = None, *, store=None, config
     """``(columns, rows)`` of a saved query."""
     from kg import queries
 
-    s = open_store(store, config, create=False)
+    s = open_store(store, config, reader=True)
     try:
         return queries.run(s, name, params)
     finally:
@@ -74,7 +76,7 @@ def export(fmt: str = "turtle", *, output=None, store=None, config: Config | Non
     """Serialise the store (turtle, trig, nquads, jsonld)."""
     from kg.export import export as run_export
 
-    s = open_store(store, config, create=False)
+    s = open_store(store, config, reader=True)
     try:
         return run_export(s, fmt, output)
     finally:
@@ -86,7 +88,7 @@ def validate(*, store=None, config: Config | None = None):
     """SHACL report (:class:`kg.validate.Report`) for the store."""
     from kg.validate import validate as run_validate
 
-    s = open_store(store, config, create=False)
+    s = open_store(store, config, reader=True)
     try:
         return run_validate(s)
     finally:

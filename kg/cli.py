@@ -243,7 +243,7 @@ def cmd_query(args, cfg: Config) -> int:
     def work():
         from kg import open_store
 
-        with open_store(None, cfg, create=False) as store:
+        with open_store(None, cfg, reader=True) as store:
             a = queries.answer(store, args.name, params, limit=_limit(args), offset=args.offset,
                                base_iri=cfg.base_iri)
         return _answer_output(a, args)
@@ -265,10 +265,9 @@ def cmd_sparql(args, cfg: Config) -> int:
         text = args.query
 
     def work():
-        from kg import sparql
-        from kg.store import EmbeddedStore
+        from kg import open_store, sparql
 
-        with EmbeddedStore(cfg.store, read_only=True) as store:
+        with open_store(None, cfg, reader=True) as store:
             result = sparql.run(store, text, limit=_limit(args), offset=args.offset)
         if isinstance(result, bool):
             value = "true" if result else "false"
@@ -341,7 +340,7 @@ def _all_queries(args, cfg: Config) -> tuple[bytes, str]:
     from kg import open_store, queries
 
     out = []
-    with open_store(None, cfg, create=False) as store:
+    with open_store(None, cfg, reader=True) as store:
         for q in queries.saved_queries().values():
             params = _example_params(q.example)
             if q.online or any(not p.optional and p.name not in params for p in q.params):
@@ -361,7 +360,7 @@ def cmd_export(args, cfg: Config) -> int:
 
     if args.format not in FORMATS:  # say so before anything else is opened
         raise ExportError(f"unknown export format {args.format!r}; use one of {', '.join(FORMATS)}")
-    with open_store(None, cfg, create=False) as store:
+    with open_store(None, cfg, reader=True) as store:
         data = export(store, args.format, args.output)
     if args.output:
         print(f"wrote {len(data)} bytes to {args.output}", file=sys.stderr)
@@ -374,7 +373,7 @@ def cmd_validate(args, cfg: Config) -> int:
     from kg import open_store
     from kg.validate import validate
 
-    with open_store(None, cfg, create=False) as store:
+    with open_store(None, cfg, reader=True) as store:
         report = validate(store)
     for line in report.problems:
         print(line)
@@ -385,7 +384,7 @@ def cmd_validate(args, cfg: Config) -> int:
 def cmd_stats(args, cfg: Config) -> int:
     from kg import open_store
 
-    with open_store(None, cfg, create=False) as store:
+    with open_store(None, cfg, reader=True) as store:
         stats = store.stats()  # the summary's running totals: no counting at all
     for name, value in stats.items():
         print(f"{name:<11} {value}")

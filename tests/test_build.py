@@ -317,3 +317,81 @@ def test_workers_default_to_the_usable_cores_and_can_be_set(tmp_path, monkeypatc
     assert load_config().workers == 3
     monkeypatch.setenv("KG_WORKERS", "5")
     assert load_config().workers == 5
+
+
+# --- reading while a build writes ---------------------------------------------------------------------------
+
+BUILD_IN_CHILD = textwrap.dedent("""
+    import sys
+    from kg.config import Config
+    from kg.pipeline import build
+    from kg.store import EmbeddedStore
+    with EmbeddedStore(sys.argv[1]) as store:  # one article per batch: many writes for a reader to meet
+        build(sys.argv[2:], store, Config(store=sys.argv[1], batch_size=1, workers=1))
+""")
+
+
+def _articles(store) -> set[str]:
+    from kg import queries
+
+    columns, rows = queries.run(store, "articles")
+    return {queries.plain(r[columns.index("id")]) for r in rows}
+
+
+def test_queries_answer_from_a_whole_snapshot_while_a_build_writes(inputs, tmp_path, nlp_ready):
+    """Readers once got [E031] for as long as any build ran. They now read the store as it was when they
+    opened it: the articles of an earlier build, and of the running one only whole batches."""
+    from kg.store import open_reader
+
+    path = tmp_path / "store"
+    with EmbeddedStore(path) as s:
+        build([inputs[0]], s, Config(store=str(path)))  # the seed article
+    with open_reader(path) as s:
+        before, statements = _articles(s), s.stats()["statements"]
+    assert len(before) == 1 and statements > 10
+    child = subprocess.Popen([sys.executable, "-c", BUILD_IN_CHILD, str(path), str(inputs[1])], cwd=tmp_path,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    reads, seen = 0, []
+    try:
+        while child.poll() is None:
+            with open_reader(path) as s:
+                articles = _articles(s)
+                stats = s.stats()
+            # the articles the query lists are the ones the summary counts: one snapshot, not two moments
+            assert before <= articles and len(articles) == stats["articles"], articles
+            assert stats["statements"] >= statements
+            seen.append(len(articles))
+            reads += 1
+            cli = kg.cli.main(["stats", "--store", str(path)])  # the command, beside the build
+            assert cli == 0
+            time.sleep(0.1)
+    finally:
+        out, err = child.communicate(timeout=300)
+    assert child.returncode == 0, err
+    assert reads >= 3 and seen == sorted(seen), seen  # it read while the build ran, and saw the store only grow
+    with open_reader(path) as s:
+        assert s.stats()["articles"] == 1 + len(TEXTS)
+
+
+def test_during_a_first_build_a_reader_gets_the_whole_answer_or_one_clear_error(inputs, tmp_path):
+    """A first build writes its summary at its end: before then a reader is told so, never given part of it."""
+    path = tmp_path / "store"
+    child = subprocess.Popen([sys.executable, "-c", BUILD_IN_CHILD, str(path), *map(str, inputs)], cwd=tmp_path,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    outcomes = set()
+    try:
+        while child.poll() is None:
+            run = subprocess.run([sys.executable, "-m", "kg", "stats", "--store", str(path)], cwd=tmp_path,
+                                 capture_output=True, text=True, timeout=120)
+            if run.returncode == 0:
+                outcomes.add("whole" if f"articles    {1 + len(TEXTS)}" in run.stdout
+                             else "empty" if "articles    0\n" in run.stdout else run.stdout)
+            else:
+                assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr, run.stderr
+                outcomes.add("being built" if "being built for the first time" in run.stderr
+                             else "no store yet" if "no store at" in run.stderr else run.stderr)
+    finally:
+        child.communicate(timeout=300)
+    assert child.returncode == 0
+    # before its first batch, the build has made an empty store: that is a whole snapshot too
+    assert outcomes <= {"whole", "being built", "no store yet", "empty"}, outcomes

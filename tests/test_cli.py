@@ -315,13 +315,15 @@ def test_read_commands_do_not_turn_a_plain_folder_into_a_store(tmp_path):
     assert_one_line_error(run, 2, mentions=r"articles")
 
 
-def test_a_store_locked_by_another_process_is_a_one_line_error(empty_store):
+def test_a_store_another_process_writes_is_a_one_line_error_for_a_writer_and_readable_for_a_reader(empty_store):
     holder = ox.Store(str(empty_store))
     try:
-        run = kg_run(["stats", "--store", empty_store.name], empty_store.parent)
+        write = kg_run(["remove", "a.txt", "--store", empty_store.name], empty_store.parent)
+        read = kg_run(["stats", "--store", empty_store.name], empty_store.parent)
     finally:
         del holder
-    assert_one_line_error(run, 2, mentions=r"another\b.*\bprocess")
+    assert_one_line_error(write, 2, mentions=r"another\b.*\bprocess")
+    assert read.code == 0 and "articles    0" in read.out, (read.out, read.err)
 
 
 @pytest.mark.parametrize("toml, mentions", [

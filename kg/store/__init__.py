@@ -7,6 +7,7 @@ them: one row per actor and per article, which the saved queries start from.
 from __future__ import annotations
 
 import hashlib
+import time
 from itertools import islice
 from pathlib import Path
 from typing import IO, Iterable, Protocol, Sequence
@@ -53,6 +54,39 @@ def _graph_data(graph: ArticleGraph) -> str:
     return f"GRAPH {name} {{\n{body}}}"
 
 
+def _open_read_only(path: Path) -> ox.Store:
+    """The store as it is now, beside a process that may be writing it. RocksDB reads the list of its files and
+    then opens them; a writer that compacts meanwhile deletes some: then the list is read again."""
+    for attempt in range(20):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:
+            if "No such file" not in str(exc) or attempt == 19:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def open_reader(path: str | Path) -> "EmbeddedStore":
+    """The store opened to be read while a build may write it (query, sparql, export, stats, validate): a
+    consistent snapshot that holds no lock. A store a killed build left to repair is repaired first; one whose
+    first build is still running is an error, since its summary is written at the end of that build."""
+    store = EmbeddedStore(path, read_only=True)
+    if not store.needs_repair():
+        return store
+    summary_current = store.summary_current()
+    store.close()
+    try:
+        EmbeddedStore(path, create=False).close()  # opened for writing, it repairs itself
+    except StoreLockedError:
+        if summary_current:  # a build is adding articles: the snapshot may hold its batch in flight, no more
+            return EmbeddedStore(path, read_only=True)
+        raise StoreLockedError(f"store {path} is being built for the first time: its summary is written when that "
+                               "build ends; query it then (a store that already holds a build can be queried "
+                               "while the next one runs)") from None
+    return EmbeddedStore(path, read_only=True)
+
+
 def damaged(path, exc: Exception) -> StoreError:
     """The error for a store whose files RocksDB finds damaged (a disk fault, a copy cut short)."""
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -83,7 +117,7 @@ class EmbeddedStore:
             what = f"{self.path} is not a kg store" if self.path.exists() else f"no store at {self.path}"
             raise StoreError(f"{what}; build one first with 'kg build PATH' or pass --store")
         try:
-            self._store = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
+            self._store = _open_read_only(self.path) if read_only else ox.Store(str(self.path))
         except OSError as exc:
             if "lock" in str(exc).lower():
                 raise StoreLockedError(f"store {self.path} is in use by another kg process; wait for it to finish "
@@ -98,6 +132,17 @@ class EmbeddedStore:
         self.read_only = read_only
         if not read_only:
             self._recover()
+
+    def needs_repair(self) -> bool:
+        """Whether a killed build left articles in flight, or the summary or keys are missing or old: what
+        opening for writing repairs (:meth:`_recover`)."""
+        pending = next(self._store.quads_for_pattern(STATE, KG.pendingArticle, None, SUMMARY_GRAPH), None)
+        return pending is not None or not self.summary_current()
+
+    def summary_current(self) -> bool:
+        """Whether the summary and the fact keys are there, written by this version of kg."""
+        state = {q.predicate: q.object.value for q in self._store.quads_for_pattern(STATE, None, None, SUMMARY_GRAPH)}
+        return state.get(KG.keysVersion) == summary.KEYS_VERSION and state.get(KG.summaryVersion) == summary.VERSION
 
     def _recover(self) -> None:
         """Drop the articles a killed write left in flight, and rebuild a summary that is missing or old."""
