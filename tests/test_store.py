@@ -135,6 +135,34 @@ def test_a_damaged_store_is_a_store_error_that_says_so(tmp_path):
         EmbeddedStore(tmp_path / "kg", create=False)
 
 
+def test_opening_a_store_many_times_leaves_no_pile_of_logs(tmp_path):
+    for i in range(5):
+        with EmbeddedStore(tmp_path / "kg") as s:
+            s.replace_article(ARTICLE, quads(ARTICLE, 3, tag=str(i), digest=str(i)))
+    assert not list((tmp_path / "kg").glob("LOG.old.*"))
+
+
+@pytest.mark.parametrize("make", ["folder", "file"])
+def test_a_folder_or_file_of_the_users_is_not_turned_into_a_store(tmp_path, make):
+    target = tmp_path / "mine"
+    if make == "folder":
+        target.mkdir()
+        (target / "LOG").write_text("my notes")  # RocksDB would have renamed it
+    else:
+        target.write_text("my notes")
+    with pytest.raises(StoreError, match="not a kg store; give --store a new or empty folder"):
+        EmbeddedStore(target)
+    assert (target / "LOG" if make == "folder" else target).read_text() == "my notes"
+    if make == "folder":
+        assert [p.name for p in target.iterdir()] == ["LOG"]
+
+
+def test_an_empty_folder_becomes_a_store(tmp_path):
+    (tmp_path / "new").mkdir()
+    with EmbeddedStore(tmp_path / "new") as s:
+        assert s.stats()["articles"] == 0
+
+
 class _FullDisk:
     """A store whose writes to disk fail (flush), as on a full disk; everything else is the real store's."""
 

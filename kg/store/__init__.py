@@ -116,6 +116,11 @@ class EmbeddedStore:
         if (not create or read_only) and not (self.path / "CURRENT").is_file():  # RocksDB's marker file
             what = f"{self.path} is not a kg store" if self.path.exists() else f"no store at {self.path}"
             raise StoreError(f"{what}; build one first with 'kg build PATH' or pass --store")
+        if self.path.exists() and not (self.path / "CURRENT").is_file() and \
+                (not self.path.is_dir() or any(self.path.iterdir())):
+            # RocksDB would make a store among the user's files, and rename one called LOG
+            raise StoreError(f"{self.path} is a {'folder' if self.path.is_dir() else 'file'} that is not a kg "
+                             "store; give --store a new or empty folder")
         try:
             self._store = _open_read_only(self.path) if read_only else ox.Store(str(self.path))
         except OSError as exc:
@@ -350,6 +355,10 @@ class EmbeddedStore:
                 del del_me
             except OSError:
                 pass  # another process opened it meanwhile: it will drop the log
+        if not self.read_only:
+            # RocksDB keeps the info log of every past opening (LOG.old.*, ~140 kB each): only the last is kept
+            for old in self.path.glob("LOG.old.*"):
+                old.unlink(missing_ok=True)
 
     def __enter__(self) -> "EmbeddedStore":
         return self
