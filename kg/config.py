@@ -38,6 +38,7 @@ class Config:
     kb: str = ""  # knowledge base file; "" = $KG_KB or ~/.cache/kg/kb-<schema>.sqlite, built on first use
     online: bool = False  # look names the knowledge base lacks up on Wikidata (network; answers cached)
     workers: int = field(default_factory=usable_cores)  # processes that parse and extract during a build
+    id_from: str = "name"  # a .txt article's id: its file "name", or its "path" inside the folder given
 
     def __post_init__(self):
         # Checked here, so that kg.toml, KG_* variables, flags and the library all get the same one-line error:
@@ -51,7 +52,7 @@ class Config:
 
 _HOW = {"store": "--store, KG_STORE", "pipeline": "--pipeline, KG_PIPELINE", "base_iri": "KG_BASE_IRI",
         "max_bytes": "--max-bytes, KG_MAX_BYTES", "kb": "--kb, KG_KB", "online": "--online",
-        "workers": "--workers, KG_WORKERS"}
+        "workers": "--workers, KG_WORKERS", "id_from": "--id-from"}
 _TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
 _IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
 
@@ -83,6 +84,8 @@ def _checked(name: str, kind: str, value):
         raise refuse("an absolute IRI ending in / or # (such as https://example.org/kg/), with no spaces or <>\"{}|^`\\")
     if name in ("store", "pipeline") and not value.strip():
         raise refuse("a name that is not empty")
+    if name == "id_from" and value not in ("name", "path"):
+        raise refuse("name or path")
     return value
 
 

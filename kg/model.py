@@ -29,7 +29,8 @@ class Article:
     title: str | None = None
     url: str | None = None
     published: str | None = None  # ISO 8601 date or date-time
-    source: str = ""  # file (and line) it came from
+    source: str = ""  # file (and line) it came from, as given
+    origin: str = ""  # the absolute path of that file: two articles with one id from two files are two articles
 
     @property
     def published_date(self) -> str | None:

@@ -31,6 +31,7 @@ class BuildReport:
     stored: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    replaced: list[tuple[str, str]] = field(default_factory=list)  # (id, file it was read from) of another file
 
 
 # The version of the rules that turn a Doc into a graph (kg/extract, kg/link, kg/rdf). Bump it with any change
@@ -53,7 +54,7 @@ def content_hash(article: Article, config: Config, kb_state: str = "") -> str:
 
 def read_articles(paths: Iterable[str | Path], config: Config) -> Iterator[Article | Problem]:
     """Articles (and problems) under ``paths``; a second article with an id already read is a problem."""
-    return _unique(read(paths, max_bytes=config.max_bytes))
+    return _unique(read(paths, max_bytes=config.max_bytes, id_from=config.id_from))
 
 
 def _unique(items: Iterable[Article | Problem]) -> Iterator[Article | Problem]:
@@ -143,10 +144,17 @@ def _pending(paths, store, config: Config, kb_state: str, force: bool, report: B
             yield item
             continue
         digest = content_hash(item, config, kb_state)
-        if not force and store.article_hash(iris.article_iri(config.base_iri, item.id)) == digest:
+        iri = iris.article_iri(config.base_iri, item.id)
+        stored = store.article_hash(iri)
+        if not force and stored == digest:
             report.unchanged.append(item.id)
-        else:
-            yield item, digest
+            continue
+        origin = store.article_source(iri) if stored is not None and item.origin else None
+        if origin and origin != item.origin:  # maybe an edit of a moved file, maybe another file with the same id
+            log.warning("%s replaces article %r, which was read from %s; to keep both, give .txt articles ids "
+                        "from their paths (--id-from path)", item.source, item.id, origin)
+            report.replaced.append((item.id, origin))
+        yield item, digest
 
 
 def _batches(items: Iterable, size: int) -> Iterator[_Batch]:

@@ -108,7 +108,7 @@ def split_boilerplate(text: str) -> tuple[tuple[int, int], str | None]:
 
 
 def make_article(doc_id: str, text: str, *, source: str = "", title: str | None = None, url: str | None = None,
-                 published: str | None = None) -> Article:
+                 published: str | None = None, origin: str = "") -> Article:
     """An article from raw text: boilerplate split off, publish date taken from the header when not given."""
     body, header_date = split_boilerplate(text)
     if published:
@@ -117,7 +117,7 @@ def make_article(doc_id: str, text: str, *, source: str = "", title: str | None 
             log.warning("%s: publish date %r not understood (use ISO 8601, e.g. 2018-09-11); stored without it",
                         source or doc_id, given)
     return Article(id=doc_id, text=text, body=body, title=title, url=url, published=published or header_date,
-                   source=source or doc_id)
+                   source=source or doc_id, origin=origin)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -148,7 +148,7 @@ def _decode(data: bytes, source: str) -> str:
         raise InputError(f"{source}: not UTF-8 (byte {exc.start}); convert it, e.g. iconv -f latin1 -t utf-8") from None
 
 
-def _read_txt(path: Path, max_bytes: int) -> Iterator[Article | Problem]:
+def _read_txt(path: Path, max_bytes: int, doc_id: str) -> Iterator[Article | Problem]:
     size = path.stat().st_size
     source = _shown(path)
     if size > max_bytes:
@@ -160,7 +160,7 @@ def _read_txt(path: Path, max_bytes: int) -> Iterator[Article | Problem]:
     except InputError as exc:
         yield Problem(source, str(exc).split(": ", 1)[1])
         return
-    yield make_article(_shown(Path(path.name)), text, source=source)
+    yield make_article(doc_id, text, source=source, origin=_shown(path.resolve()))
 
 
 def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Article | Problem]:
@@ -208,7 +208,7 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Article | Problem]:
             seen.add(doc_id)
             meta = {k: _unicode(record[k], where, k) if isinstance(record.get(k), str) else None
                     for k in ("title", "url", "published")}
-            yield make_article(doc_id, text, source=where, **meta)
+            yield make_article(doc_id, text, source=where, origin=_shown(path.resolve()), **meta)
 
 
 def _files(path: Path) -> Iterator[Path | Problem]:
@@ -226,19 +226,26 @@ def _files(path: Path) -> Iterator[Path | Problem]:
         yield Problem(_shown(path), "no such file or folder; check the path")
 
 
-def read(paths: Iterable[str | Path], *, max_bytes: int = 2_000_000) -> Iterator[Article | Problem]:
-    """Articles (and problems) from files and folders, in a stable order.
+ID_FROM = ("name", "path")
+
+
+def read(paths: Iterable[str | Path], *, max_bytes: int = 2_000_000, id_from: str = "name"
+         ) -> Iterator[Article | Problem]:
+    """Articles (and problems) from files and folders, in a stable order. A .txt article's id is its file name,
+    or with ``id_from="path"`` its path inside the folder given (the path as given, for a file); a JSONL
+    article's id is its "id".
 
     >>> import tempfile, pathlib
-    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "a.txt").write_text("Iran said so.")
-    >>> [a.id for a in read([d])]
-    ['a.txt']
+    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "b").mkdir(); _ = (d / "b" / "a.txt").write_text("Iran said so.")
+    >>> [a.id for a in read([d])], [a.id for a in read([d], id_from="path")]
+    (['a.txt'], ['b/a.txt'])
     """
-    for given in paths:
-        for item in _files(Path(given)):
+    for given in map(Path, paths):
+        for item in _files(given):
             if isinstance(item, Problem):
                 yield item
             elif item.suffix.lower() == ".jsonl":
                 yield from _read_jsonl(item, max_bytes)
             else:
-                yield from _read_txt(item, max_bytes)
+                name = item.relative_to(given) if given.is_dir() else item
+                yield from _read_txt(item, max_bytes, _shown(Path(item.name) if id_from == "name" else name))

@@ -395,3 +395,39 @@ def test_during_a_first_build_a_reader_gets_the_whole_answer_or_one_clear_error(
     assert child.returncode == 0
     # before its first batch, the build has made an empty store: that is a whole snapshot too
     assert outcomes <= {"whole", "being built", "no store yet", "empty"}, outcomes
+
+
+# --- article ids across builds --------------------------------------------------------------------------------
+
+def _text_of(store, article_id: str) -> str:
+    from kg.rdf.iris import article_iri
+
+    rows = list(store.query(f"SELECT ?t WHERE {{ GRAPH <{article_iri(Config().base_iri, article_id)}> "
+                            "{ ?a <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#isString> ?t } }"))
+    return rows[0]["t"].value if rows else ""
+
+
+def test_another_file_with_a_stored_articles_id_replaces_it_and_says_where_the_old_one_came_from(
+        tmp_path, nlp_ready, caplog):
+    """'kg build a/report.txt' and later 'kg build b/report.txt' once replaced the first article in silence."""
+    for folder, text in (("a", TEXTS["a1"]), ("b", TEXTS["a2"])):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.txt").write_text(text, encoding="utf-8")
+    config = Config(store=str(tmp_path / "store"), workers=1)
+    with EmbeddedStore(tmp_path / "store") as store:
+        build([tmp_path / "a" / "report.txt"], store, config)
+        caplog.clear()
+        report = build([tmp_path / "b" / "report.txt"], store, config)
+        assert report.stored == ["report.txt"] and report.replaced == [("report.txt", str(tmp_path / "a" / "report.txt"))]
+        [line] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+        assert str(tmp_path / "a" / "report.txt") in line and "--id-from path" in line
+        assert _text_of(store, "report.txt") == TEXTS["a2"]
+        # an edit of the same file is an edit, and says nothing
+        (tmp_path / "b" / "report.txt").write_text(TEXTS["a3"], encoding="utf-8")
+        caplog.clear()
+        report = build([tmp_path / "b" / "report.txt"], store, config)
+        assert report.stored == ["report.txt"] and not report.replaced
+        assert not [r for r in caplog.records if r.levelname == "WARNING"]
+        # ids from paths tell them apart
+        report = build([tmp_path], store, config.replace(id_from="path"))
+        assert sorted(report.stored) == ["a/report.txt", "b/report.txt"] and not report.problems

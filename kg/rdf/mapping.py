@@ -72,6 +72,8 @@ def to_quads(extraction: Extraction, *, base_iri: str, content_hash: str) -> lis
     add(article, DCTERMS.identifier, Literal(a.id))
     add(article, NIF.isString, Literal(a.text))
     add(article, KG.contentHash, Literal(content_hash))
+    if a.origin:
+        add(article, KG.sourceFile, Literal(a.origin))
     if a.title:
         add(article, DCTERMS.title, Literal(a.title))
     if a.url and "://" in a.url and not any(c in a.url for c in ' <>"{}|\\^`'):

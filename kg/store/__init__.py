@@ -26,6 +26,7 @@ class Store(Protocol):
     """What the pipeline, queries, export and validation need of a store."""
 
     def article_hash(self, graph: str) -> str | None: ...
+    def article_source(self, graph: str) -> str | None: ...
     def replace_article(self, graph: str, quads: Iterable[ox.Quad]) -> None: ...
     def write_articles(self, graphs: Sequence[ArticleGraph]) -> None: ...
     def remove_article(self, graph: str) -> bool: ...
@@ -199,8 +200,14 @@ class EmbeddedStore:
         return article_part(graph, self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
     def article_hash(self, graph: str) -> str | None:
-        g = ox.NamedNode(graph)
-        for q in self._store.quads_for_pattern(None, KG.contentHash, None, g):
+        return self._article_value(graph, KG.contentHash)
+
+    def article_source(self, graph: str) -> str | None:
+        """The file the stored article was read from (kg:sourceFile), if kg knows."""
+        return self._article_value(graph, KG.sourceFile)
+
+    def _article_value(self, graph: str, predicate: ox.NamedNode) -> str | None:
+        for q in self._store.quads_for_pattern(None, predicate, None, ox.NamedNode(graph)):
             return q.object.value
         return None
 
