@@ -44,6 +44,23 @@ def test_direct_quote_before_the_attribution():
     assert doc[found.speaker_tokens[0]].text == "Bolton"
 
 
+def test_a_quote_claimed_by_the_sentence_before_and_by_its_own_attribution_is_its_own_attributions():
+    """'Burke said. "We win," Burke said.': the first 'said' once claimed the quote too, and the graph got one
+    statement node with two cues and two speaker mentions, which broke the shapes."""
+    rows = [("Burke", "Burke", "PROPN", 1, "nsubj"), ("said", "say", "VERB", 1, "ROOT"), (".", ".", "PUNCT", 1, "punct"),
+            ('"', '"', "PUNCT", 9, "punct"), ("We", "we", "PRON", 5, "nsubj"), ("win", "win", "VERB", 9, "ccomp"),
+            (",", ",", "PUNCT", 9, "punct"), ('"', '"', "PUNCT", 9, "punct"), ("Burke", "Burke", "PROPN", 9, "nsubj"),
+            ("said", "say", "VERB", 9, "ROOT"), (".", ".", "PUNCT", 9, "punct")]
+    doc = Doc(VOCAB, words=[r[0] for r in rows],
+              spaces=[True, False, True, False, True, False, False, True, True, False, False],
+              lemmas=[r[1] for r in rows], pos=[r[2] for r in rows], heads=[r[3] for r in rows],
+              deps=[r[4] for r in rows], sent_starts=[i in (0, 3) for i in range(len(rows))])
+    assert doc.text == 'Burke said. "We win," Burke said.'
+    (found,) = statements.find_statements(doc)
+    assert doc.text[slice(*found.content)] == "We win,"
+    assert found.cue == (doc[9].idx, doc[9].idx + 4)
+
+
 def test_a_question_put_to_someone_is_not_their_statement():
     # "Asked whether Iran agreed, he left." -- 'Asked' has no subject of its own
     doc = make_doc([("Asked", "ask", "VERB", 5, "advcl"), ("whether", "whether", "SCONJ", 3, "mark"),

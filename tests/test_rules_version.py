@@ -21,6 +21,8 @@ TEXTS = {  # beside the seed article: speech of each kind, relations, a pronoun,
     "b": "Emmanuel Macron warned that France would not accept the plan. He said on Monday the talks had failed.",
     "c": "Angela Merkel backed Emmanuel Macron. Donald Trump criticised Emmanuel Macron. \"Macron is wrong about "
          "the budget plan,\" Trump said, according to the White House. Russia denied the accusations.",
+    "d": "Some sell faux-crocodile, fashion consultant Robert Burke said.\n\n\"There's a sensitivity in the luxury "
+         "market,\" Burke said.",
 }
 
 

@@ -143,6 +143,10 @@ def extract(article: Article, doc) -> Extraction:
               for s, e in statements.find_quotes(text, start, end)]
     for c, i in coref.pronoun_mentions(doc, ents.clusters, start, end, taken=speaker_pronouns, quoted=quoted):
         extra_mentions.setdefault(ents.id_of(c), set()).add((doc[i].idx, doc[i].idx + len(doc[i]), "pronoun"))
+    # one statement per content and speaker: two speaker phrases of one actor ('fashion consultant Robert
+    # Burke', 'Burke') may both claim a quote; the graph has one node for it
+    out_statements = list({(s.content.start, s.content.end, s.speaker): s for s in reversed(out_statements)}
+                          .values())[::-1]
     # Bolton's earlier statements take the date of his later, dated speech
     out_statements = [s if s.date or not s.speaker else _with_date(s, last_date.get(s.speaker))
                       for s in out_statements]

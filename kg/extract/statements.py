@@ -376,7 +376,21 @@ def find_statements(doc, start: int = 0, end: int | None = None) -> list[Found]:
     unique: dict[tuple[int, int, tuple[int, ...]], Found] = {}
     for f in found:
         unique.setdefault((f.content, f.speaker_tokens), f)
-    return sorted(unique.values(), key=lambda f: f.content)
+    # a quote that two cues claim ('X said.' before its paragraph, and its own '"...," Burke said') is the
+    # nearer cue's: one in a sentence the quote is part of before one in another sentence
+    nearest: dict[tuple[int, int], tuple[int, int]] = {}
+    for f in unique.values():
+        nearest[f.content] = min(nearest.get(f.content, _distance(f)), _distance(f))
+    return sorted((f for f in unique.values() if _distance(f) == nearest[f.content]), key=lambda f: f.content)
+
+
+def _distance(f: Found) -> tuple[int, int]:
+    """How far a statement's cue is from its content: (0 if the cue's sentence takes part of the content,
+    else 1; then the characters between them). (0, 0) without a cue."""
+    if not f.cue:
+        return 0, 0
+    (s, e), (ss, se) = f.content, f.sentence
+    return int(not (ss < e and s < se)), max(0, s - f.cue[1], f.cue[0] - e)
 
 
 def _continuations(text: str, quotes, found: list[Found]) -> list[Found]:
