@@ -55,17 +55,35 @@ def _graph_data(graph: ArticleGraph) -> str:
     return f"GRAPH {name} {{\n{body}}}"
 
 
+def _files(path: Path) -> tuple:
+    """What RocksDB reads to open a store: its manifest (named in CURRENT, appended as files come and go) and
+    its write-ahead logs."""
+    try:
+        manifest = (path / "CURRENT").read_text().strip()
+        return manifest, (path / manifest).stat().st_size, sorted(p.name for p in path.glob("*.log"))
+    except OSError:
+        return ()
+
+
 def _open_read_only(path: Path) -> ox.Store:
-    """The store as it is now, beside a process that may be writing it. RocksDB reads the list of its files and
-    then opens them; a writer that compacts meanwhile deletes some: then the list is read again."""
-    for attempt in range(20):
+    """The store as it is now, beside a process that may be writing it. RocksDB reads the manifest, then the
+    write-ahead logs, then opens the files: a writer that changes the manifest meanwhile (a bulk load, a
+    flush, a compaction) can leave it a view that is no moment of the store, or files that are gone. Then it
+    opens again: a view is kept only when the manifest and the logs were the same before and after."""
+    for attempt in range(50):
+        before = _files(path)
         try:
-            return ox.Store.read_only(str(path))
+            store = ox.Store.read_only(str(path))
         except (OSError, RuntimeError) as exc:
-            if "No such file" not in str(exc) or attempt == 19:
+            if "No such file" not in str(exc) or attempt == 49:
                 raise
-            time.sleep(0.05 * (attempt + 1))
-    raise AssertionError("unreachable")
+        else:
+            if _files(path) == before:
+                return store
+            del store
+        time.sleep(0.02 * (attempt + 1))
+    raise StoreError(f"store {path} changed under every attempt to read it (a build is writing it fast); "
+                     "try again")
 
 
 def open_reader(path: str | Path) -> "EmbeddedStore":
