@@ -1,7 +1,7 @@
 """The frozen records that flow between stages: read -> parse -> extract -> link -> map."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 ENTITY_TYPES = ("Person", "Organization", "Country", "Place", "Group", "Other")
 KINDS = ("direct", "indirect", "mixed")
@@ -124,3 +124,15 @@ class Extraction:
                 for r in self.relations
             ],
         }
+
+    def renamed(self, new_ids: dict[str, str], entities: tuple[Entity, ...] | None = None) -> "Extraction":
+        """This extraction with ``entities`` (default: its own) and with its statements and relations pointing at
+        ``new_ids`` of the entities that were renamed or merged. A relation whose subject and object became one
+        entity is dropped, and an entity a statement is about is listed once."""
+        r = lambda eid: new_ids.get(eid, eid)  # noqa: E731
+        statements = tuple(replace(s, speaker=r(s.speaker) if s.speaker else None,
+                                   about=tuple(dict.fromkeys(r(a) for a in s.about))) for s in self.statements)
+        relations = tuple(x for x in (replace(rel, subject=r(rel.subject), object=r(rel.object) if rel.object else None)
+                                      for rel in self.relations) if x.subject != x.object)
+        return replace(self, entities=self.entities if entities is None else entities, statements=statements,
+                       relations=relations)

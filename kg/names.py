@@ -12,6 +12,22 @@ TITLES = frozenset(lexicons.load("entities")["person_titles"])
 _DELETED = frozenset(".'’`")  # U.S. -> us, O'Brien -> obrien: no word break
 
 
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?(?:>|$)|&(?:nbsp|amp|quot|#\d+);")
+
+
+def clean(name: str) -> str:
+    """A name as a label: without HTML tags, zero-width and other invisible characters, emoji and other
+    symbols, and with its spaces collapsed. Mentions keep the text as it stands; labels and keys take this.
+
+    >>> clean("Rus\u200bsia"), clean("<b>Russia</b"), clean("Russia 🇷🇺"), clean("  Vladimir\u00a0 Putin ")
+    ('Russia', 'Russia', 'Russia', 'Vladimir Putin')
+    """
+    text = _TAG.sub(" ", name)
+    text = "".join("" if unicodedata.category(c) in ("Cf", "Cs", "So", "Co", "Cn") or 0xFE00 <= ord(c) <= 0xFE0F
+                   else c for c in text)
+    return " ".join(text.split())
+
+
 def normalise(name: str) -> str:
     """The alias key of a name: case, accents, possessive, a leading 'the' and punctuation do not count.
 
@@ -26,7 +42,7 @@ def normalise(name: str) -> str:
     >>> normalise("  Washington,   D.C. ")
     'washington dc'
     """
-    text = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+    text = "".join(c for c in unicodedata.normalize("NFKD", clean(name)) if not unicodedata.combining(c)).casefold()
     text = re.sub(r"['’]s\b", "", text)
     text = "".join("" if c in _DELETED else " " if unicodedata.category(c)[0] in "PSZC" else c for c in text)
     text = " ".join(text.split())

@@ -4,6 +4,7 @@ from __future__ import annotations
 import tempfile
 
 import pyoxigraph as ox
+import pytest
 import rdflib
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -73,3 +74,33 @@ def test_an_article_title_and_url_are_written():
     quads = to_quads(extraction, base_iri=BASE, content_hash="0" * 64)
     assert {(q.predicate, q.object) for q in quads} >= {(DCTERMS.title, ox.Literal("Talks in Geneva")),
                                                         (SCHEMA.url, ox.NamedNode("https://example.org/geneva"))}
+
+
+@pytest.mark.parametrize("text, label", [
+    ("Rus\u200bsia backed the campaign in Idlib. Vladimir Putin said the plan would work.", "Russia"),
+    ("Russia \U0001F1F7\U0001F1FA backed the campaign in Idlib. Vladimir Putin said the plan would work.", "Russia"),
+    ("John Bolton\u200b said the response would be much stronger.", "John Bolton"),
+    ("Turkey warned against the attack on Id\u200dlib, Erdogan said.", "Idlib"),
+])
+def test_labels_carry_no_invisible_characters_emoji_or_tags_and_mentions_keep_the_text(nlp_ready, text, label):
+    """'Rus\\u200bsia' and '<b>Russia</b' once became actor labels."""
+    import unicodedata
+
+    from kg.names import clean
+
+    from kg import extract
+
+    x = extract(text)
+    assert label in {e.name for e in x.entities}
+    quads = to_quads(x, base_iri=BASE, content_hash="0" * 64)
+    labels = [q.object.value for q in quads if q.predicate.value.endswith(("#label", "#altLabel"))]
+    assert labels and all(clean(v) == v and not any(unicodedata.category(c) in ("Cf", "So") for c in v) for v in labels)
+    for e in x.entities:  # the mentions still slice the text exactly
+        assert all(text[m.span.start:m.span.end] == m.span.text for m in e.mentions)
+
+
+def test_clean_takes_tags_out_of_a_name():
+    from kg.names import clean, normalise
+
+    assert clean("<b>Russia</b") == clean("<span class='x'>Russia</span>") == "Russia"
+    assert normalise("Rus\u200bsia") == normalise("<b>Russia</b>") == "russia"

@@ -23,6 +23,7 @@ TEXTS = {  # beside the seed article: speech of each kind, relations, a pronoun,
          "the budget plan,\" Trump said, according to the White House. Russia denied the accusations.",
     "d": "Some sell faux-crocodile, fashion consultant Robert Burke said.\n\n\"There's a sensitivity in the luxury "
          "market,\" Burke said.",
+    "e": "John Bolton\u200b said the response would be much stronger.",
 }
 
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from kg.extract import coref, dates, entities, relations, statements
 from kg.model import Article, Entity, Extraction, Mention, Relation, Span, Statement
+from kg.nlp import Pieces
 
 __all__ = ["extract", "sentences"]
 
@@ -94,7 +95,10 @@ class _Entities:
 
 
 def extract(article: Article, doc) -> Extraction:
-    """Everything kg extracts from one article and its Doc (parsed from :func:`kg.nlp.analysed_text`)."""
+    """Everything kg extracts from one article and its Doc (parsed from :func:`kg.nlp.analysed_text`), or its
+    :class:`kg.nlp.Pieces`."""
+    if isinstance(doc, Pieces):
+        return _in_pieces(article, doc)
     text = article.text
     start, end = article.body
     sent_spans = sentences(doc, start, end)
@@ -205,15 +209,38 @@ def extract(article: Article, doc) -> Extraction:
         claimed.update({sp: eid for sp in mine})
         mentions = tuple(Mention(Span(s, e, text[s:e]), sent_of(s), form) for (s, e), form in sorted(mine.items()))
         ents.append(Entity(id=eid, name=c.name, type=c.type, mentions=mentions))
-    if same:
-        r = lambda eid: same.get(eid, eid)  # noqa: E731
-        out_statements = [replace(st, speaker=r(st.speaker) if st.speaker else None,
-                                  about=tuple(dict.fromkeys(r(a) for a in st.about))) for st in out_statements]
-        out_relations = {k: replace(rel, subject=r(rel.subject), object=r(rel.object) if rel.object else None)
-                         for k, rel in out_relations.items()}
-    return Extraction(article=article, sentences=tuple(Span(s, e, text[s:e]) for s, e in sent_spans),
-                      entities=tuple(ents), statements=tuple(out_statements),
-                      relations=tuple(out_relations.values()))
+    out = Extraction(article=article, sentences=tuple(Span(s, e, text[s:e]) for s, e in sent_spans),
+                     entities=tuple(ents), statements=tuple(out_statements), relations=tuple(out_relations.values()))
+    return out.renamed(same) if same else out
+
+
+def _in_pieces(article: Article, pieces: Pieces) -> Extraction:
+    """One extraction from the extractions of a long article's pieces: their offsets moved to the article's,
+    and the entities of the same type and name in several pieces made one (the linker joins the others that
+    share a Wikidata item)."""
+    ids: dict[tuple[str, str], str] = {}
+    found: dict[str, Entity] = {}
+    sentences, statements, relations = [], [], []
+    for offset, piece, doc in pieces:
+        x = extract(piece, doc)
+        new = {e.id: ids.setdefault((e.type, e.name), f"e{len(ids) + 1}") for e in x.entities}
+        for e in x.entities:
+            mentions = tuple(Mention(_at(m.span, offset), _at(m.sentence, offset), m.form) for m in e.mentions)
+            old = found.get(new[e.id])
+            found[new[e.id]] = replace(e, id=new[e.id], mentions=mentions) if old is None else \
+                replace(old, mentions=old.mentions + mentions)
+        x = x.renamed(new)
+        sentences += [_at(s, offset) for s in x.sentences]
+        statements += [replace(s, content=_at(s.content, offset), sentence=_at(s.sentence, offset),
+                               speaker_mention=_at(s.speaker_mention, offset), cue=_at(s.cue, offset))
+                       for s in x.statements]
+        relations += [replace(r, evidence=_at(r.evidence, offset), sentence=_at(r.sentence, offset))
+                      for r in x.relations]
+    return Extraction(article, tuple(sentences), tuple(found.values()), tuple(statements), tuple(relations))
+
+
+def _at(span: Span | None, offset: int) -> Span | None:
+    return Span(span.start + offset, span.end + offset, span.text) if span is not None else None
 
 
 def _with_date(s: Statement, date: str | None) -> Statement:

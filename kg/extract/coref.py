@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from kg import lexicons
 from kg.extract.entities import RawMention, country_name
+from kg.names import clean
 
 _LEX = lexicons.load("entities")
 PERSON_PRONOUNS = frozenset(_LEX["person_pronouns"])
@@ -62,7 +63,7 @@ class Cluster:
                 return f"{nominal.head.capitalize()} of {COUNTRY_DISPLAY.get(nominal.country, nominal.country)}"
         names = self.names or self.mentions
         best = max(names, key=lambda m: (len(m.key.split()), len(m.text), -m.start))
-        text = best.canonical or best.text
+        text = clean(best.canonical or best.text) or best.text  # no tag, invisible character or emoji in a label
         if text.lower().startswith("the "):
             text = text[4:]
         return text.rstrip("’'s") if text.endswith(("'s", "’s")) else text

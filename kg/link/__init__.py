@@ -48,12 +48,7 @@ def link(extraction: Extraction, linker: Linker) -> Extraction:
         merged.append(e)
     if not renamed:
         return replace(extraction, entities=tuple(merged))
-    r = lambda eid: renamed.get(eid, eid)  # noqa: E731
-    statements = tuple(replace(s, speaker=r(s.speaker) if s.speaker else None,
-                               about=tuple(dict.fromkeys(r(a) for a in s.about))) for s in extraction.statements)
-    relations = tuple(x for x in (replace(rel, subject=r(rel.subject), object=r(rel.object) if rel.object else None)
-                                  for rel in extraction.relations) if x.subject != x.object)
-    return replace(extraction, entities=tuple(merged), statements=statements, relations=relations)
+    return extraction.renamed(renamed, tuple(merged))
 
 
 def default_linker(kb_path: str | None = None, *, online: bool = False):

@@ -7,6 +7,7 @@ from functools import cache
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from kg.model import Entity, Extraction, Span
+from kg.names import clean
 from kg.rdf import iris
 from kg.rdf.keys import sort_key, time_key, topic_key, topic_words
 from kg.rdf.namespaces import (DCTERMS, KG, KGREL, KGST, NIF, OWL, PROV, RDF, RDFS, RELATION_TYPES, SCHEMA, SKOS,
@@ -32,6 +33,7 @@ def _date(value: str) -> Literal:
 
 
 def _alt_label(text: str) -> str:
+    text = clean(text) or text
     return text[4:] if text[:4].lower() == "the " else text
 
 
