@@ -60,8 +60,8 @@ _IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
 def _checked(name: str, kind: str, value):
     """``value`` as the setting ``name`` of type ``kind`` ('str', 'int' or 'bool'), else a ConfigError."""
     def refuse(what: str):
-        return ConfigError(f"{name} must be {what}, not {value!r}; set it with {_HOW.get(name, name)} "
-                           f"or '{name}' in kg.toml")
+        where = f"{_HOW[name]} or " if name in _HOW else ""
+        return ConfigError(f"{name} must be {what}, not {value!r}; set it with {where}'{name}' in kg.toml")
 
     if kind == "bool":
         if isinstance(value, bool):
