@@ -3,10 +3,14 @@
 The library mirrors the CLI::
 
     import kg
-    extraction = kg.extract("Russia said on Tuesday that ...", published="2018-09-11")
+    extraction = kg.extract_text("Russia said on Tuesday that ...", published="2018-09-11")
     kg.build(["seeds/"], store="kg-store")
     columns, rows = kg.query("positions", {"actor": "Bolton"}, store="kg-store")
-    kg.export("turtle", output="out/graph.ttl", store="kg-store")
+    kg.export_graph("turtle", output="out/graph.ttl", store="kg-store")
+    report = kg.validate_store(store="kg-store")
+
+The functions are named apart from the stage modules (``kg.extract``, ``kg.export``, ``kg.validate``), so
+``import kg`` loads no stage and ``kg.extract.coref`` is always the module.
 """
 from __future__ import annotations
 
@@ -18,13 +22,8 @@ from typing import Iterable  # noqa: E402
 from kg.config import Config, load_config  # noqa: E402
 from kg.errors import KgError  # noqa: E402
 
-__all__ = ["Config", "KgError", "build", "export", "extract", "load_config", "open_store", "query", "validate"]
-
-# The extract, export and validate stages are modules named like the API functions below. Importing them here,
-# before the functions are defined, keeps ``kg.extract`` & co. the functions however the stages are imported later.
-import kg.export as _export_stage  # noqa: E402,F401
-import kg.extract as _extract_stage  # noqa: E402,F401
-import kg.validate as _validate_stage  # noqa: E402,F401
+__all__ = ["Config", "KgError", "build", "export_graph", "extract_text", "load_config", "open_store", "query",
+           "validate_store"]
 
 
 def open_store(store=None, config: Config | None = None, *, create: bool = True, reader: bool = False):
@@ -38,7 +37,7 @@ def open_store(store=None, config: Config | None = None, *, create: bool = True,
     return store
 
 
-def extract(text: str, *, doc_id: str = "text", published: str | None = None, title: str | None = None,
+def extract_text(text: str, *, doc_id: str = "text", published: str | None = None, title: str | None = None,
             config: Config | None = None):
     """Entities, statements and relations of one text (:class:`kg.model.Extraction`)."""
     from kg.pipeline import extract_text
@@ -72,7 +71,7 @@ def query(name: str, params: dict[str, str] | None = None, *, store=None, config
             s.close()
 
 
-def export(fmt: str = "turtle", *, output=None, store=None, config: Config | None = None) -> bytes:
+def export_graph(fmt: str = "turtle", *, output=None, store=None, config: Config | None = None) -> bytes:
     """Serialise the store (turtle, trig, nquads, jsonld)."""
     from kg.export import export as run_export
 
@@ -84,7 +83,7 @@ def export(fmt: str = "turtle", *, output=None, store=None, config: Config | Non
             s.close()
 
 
-def validate(*, store=None, config: Config | None = None):
+def validate_store(*, store=None, config: Config | None = None):
     """SHACL report (:class:`kg.validate.Report`) for the store."""
     from kg.validate import validate as run_validate
 
