@@ -16,6 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.rdf.namespaces import SPECIAL_GRAPHS, SUMMARY_GRAPH
+from kg.rdf import parts
 from kg.store import summary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -135,7 +136,7 @@ def add_trig(store: ox.Store, trig: str) -> None:
     added = ox.Dataset(ox.parse(prefixes + trig, format=ox.RdfFormat.TRIG))
     store.extend(added)
     for g in {q.graph_name.value for q in added} - SPECIAL_GRAPHS:
-        store.extend(summary.fact_keys(g, store.quads_for_pattern(None, None, None, ox.NamedNode(g))))
+        store.extend(parts.fact_keys(g, store.quads_for_pattern(None, None, None, ox.NamedNode(g))))
     store.clear_graph(SUMMARY_GRAPH)
     store.extend(summary.rebuild(store))
 

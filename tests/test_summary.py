@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kg import resources
 from kg.model import Article, Entity, Extraction, Mention, Relation, Span, Statement
-from kg.rdf import article_graph, to_quads
+from kg.rdf import article_graph, parts, to_quads
 from kg.rdf.mapping import KEY_PREDICATES
 from kg.rdf.namespaces import KG, SUMMARY_GRAPH
 from kg.store import EmbeddedStore, summary
@@ -214,7 +214,7 @@ def test_graphs_of_an_older_kg_get_their_keys_and_a_summary_on_open(tmp_path):
     del raw
     with EmbeddedStore(path) as s:
         assert s.stats()["statements"] == 2
-        keys = summary.fact_keys(quads[0].graph_name.value, quads)
+        keys = parts.fact_keys(quads[0].graph_name.value, quads)
         assert keys and all(q in set(s.quads(quads[0].graph_name)) for q in keys)
 
 
@@ -224,7 +224,7 @@ def test_the_mapping_writes_the_keys_a_graph_gives_back():
     x = extraction("a", [(0, 0, 2, 2), (2, 1, 3, 1)])
     quads = to_quads(x, base_iri=BASE, content_hash="h")
     written = {q for q in quads if q.predicate.value in KEY_PREDICATES}
-    assert written and written == set(summary.fact_keys(quads[0].graph_name.value, quads))
+    assert written and written == set(parts.fact_keys(quads[0].graph_name.value, quads))
 
 
 def test_the_generated_part_of_mini_trig_is_what_kg_computes():

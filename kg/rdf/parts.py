@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from kg import resources
 from kg.rdf import keys
-from kg.rdf.namespaces import DCTERMS, KG, RDF, RDFS, SCHEMA, SKOS
+from kg.rdf.namespaces import DCTERMS, KG, NIF, RDF, RDFS, SCHEMA, SKOS
 
 _TYPE, _LABEL, _ALT, _QID = RDF.type.value, RDFS.label.value, SKOS.altLabel.value, KG.wikidataId.value
 _DENOTES, _SPEAKER, _STANCE = KG.denotes.value, KG.speaker.value, KG.stance.value
@@ -40,17 +40,63 @@ def actor_classes() -> dict[str, tuple[str, ...]]:
     return {c: tuple(sorted(ancestors(c))) for c in list(parents) + [root] if c == root or root in ancestors(c)}
 
 
+def fact_keys(iri: str, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The keys and index triples of an article graph's statements and relations, computed from the graph
+    itself: what the mapping writes (kg.rdf.mapping.key_quads), for graphs written without them."""
+    from kg.rdf.mapping import QUOTE_KINDS, key_quads
+
+    by_subject: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for q in quads:
+        by_subject[q.subject.value][q.predicate.value].append(q.object)
+    article = by_subject.get(iri, {})
+    ident = article[_ID][0].value if article.get(_ID) else iri
+    published = article[_PUBLISHED][0].value if article.get(_PUBLISHED) else None
+    one = lambda props, p: props[p.value][0] if props.get(p.value) else None  # noqa: E731
+    out = []
+    for s, props in sorted(by_subject.items()):
+        kinds = {o.value for o in props.get(_TYPE, ())}
+        if not kinds & {_STATEMENT, _RELATION}:
+            continue
+        statement = _STATEMENT in kinds
+        span = one(props, KG.content if statement else KG.evidence)
+        begin = one(by_subject.get(span.value, {}), NIF.beginIndex) if span is not None else None
+        common = dict(article_id=ident, published=published, begin=int(begin.value) if begin else 0)
+        if statement:
+            date_ = one(props, KG.date)
+            kind = one(props, KG.kind)
+            out += key_quads(ox.NamedNode(iri), ox.NamedNode(s), statement=True, **common,
+                             date_=date_.value if date_ else None,
+                             topics=[t.value for t in props.get(KG.topic.value, [])],
+                             quote=kind is not None and kind.value in QUOTE_KINDS,
+                             speaker=one(props, KG.speaker), about=props.get(KG.about.value, []),
+                             stance=one(props, KG.stance))
+        else:
+            topic = one(props, KG.objectTopic)
+            flag = lambda p: any(o.value in ("true", "1") for o in props.get(p.value, []))  # noqa: E731
+            out += key_quads(ox.NamedNode(iri), ox.NamedNode(s), statement=False, **common,
+                             topics=[topic.value] if topic else [], relation_type=one(props, KG.relationType),
+                             subject=one(props, KG.subject), obj=one(props, KG.object),
+                             negated=flag(KG.negated), hypothetical=flag(KG.hypothetical))
+    return list(dict.fromkeys(out))  # facts that take the same position write its node once
+
+
 # --- what one article graph says --------------------------------------------------------------------------------
 
 @dataclass
-class ActorPart:
+class ActorFacts:
+    """What the summary keeps of an actor: in one article (:class:`ActorPart`) or over all (ActorRow)."""
+
     labels: set[str] = field(default_factory=set)
     alts: set[str] = field(default_factory=set)
     types: set[str] = field(default_factory=set)
     qids: set[str] = field(default_factory=set)
     mentions: int = 0
-    active: bool = False  # mentioned, or speaker, subject, object or topic of a fact
     stances: Counter = field(default_factory=Counter)  # stance IRI ("" for none) -> statements spoken
+
+
+@dataclass
+class ActorPart(ActorFacts):
+    active: bool = False  # mentioned, or speaker, subject, object or topic of a fact
 
 
 @dataclass(frozen=True)
@@ -122,7 +168,8 @@ def article_part(iri: str, quads: Iterable[ox.Quad]) -> ArticlePart:
             holdings.add((s, o.value))
         elif p in (_POSITION_TYPE, _TARGET, _TARGET_TOPIC):
             position[s][p] = o.value
-    actors = {a: ActorPart(labels[a], alts[a], t, qids[a], len(mentions.get(a, ())), a in mentions or a in roles)
+    actors = {a: ActorPart(labels[a], alts[a], t, qids[a], len(mentions.get(a, ())),
+                           active=a in mentions or a in roles)
               for a, t in types.items()}
     for st, a in speaker.items():
         if a in actors:

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from kg.errors import KgError, StoreError, StoreLockedError
 from kg.rdf import ArticleGraph
 from kg.rdf.namespaces import KG, ONTOLOGY_GRAPH, PREFIXES, RDF, SPECIAL_GRAPHS, SUMMARY_GRAPH
+from kg.rdf import parts
 from kg.rdf.parts import ArticlePart, article_part
 from kg.store import summary
 from kg.store.summary import STATE
@@ -191,11 +192,11 @@ class EmbeddedStore:
                 continue
             quads = list(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
             old = [q for q in quads if q.predicate.value in KEY_PREDICATES]
-            new = summary.fact_keys(graph, [q for q in quads if q.predicate.value not in KEY_PREDICATES])
+            new = parts.fact_keys(graph, [q for q in quads if q.predicate.value not in KEY_PREDICATES])
             if set(old) != set(new):
-                parts = ([f"DELETE DATA {{ {_terms(old)} }}"] if old else []) + \
-                        ([f"INSERT DATA {{ {_terms(new)} }}"] if new else [])
-                self._update(" ;\n".join(parts), f"update the keys of {graph}")
+                updates = ([f"DELETE DATA {{ {_terms(old)} }}"] if old else []) + \
+                          ([f"INSERT DATA {{ {_terms(new)} }}"] if new else [])
+                self._update(" ;\n".join(updates), f"update the keys of {graph}")
 
     def rebuild_summary(self) -> None:
         """Compute the summary from every article graph and write it in place of the old one."""

@@ -35,8 +35,8 @@ import pyoxigraph as ox
 
 from kg.names import normalise
 from kg.rdf import keys, mapping
-from kg.rdf.namespaces import KG, NIF, RDF, RDFS, SKOS, SPECIAL_GRAPHS, SUMMARY_GRAPH, XSD
-from kg.rdf.parts import _ID, _PUBLISHED, _RELATION, _STATEMENT, _TYPE, ArticlePart, Position, actor_classes
+from kg.rdf.namespaces import DCTERMS, KG, RDF, RDFS, SCHEMA, SKOS, SPECIAL_GRAPHS, SUMMARY_GRAPH, XSD
+from kg.rdf.parts import ActorFacts, ArticlePart, Position, actor_classes
 
 VERSION = "7"  # bump when what a row holds changes: stores rebuild their summary on open
 KEYS_VERSION = "3"  # bump when the keys and index triples of kg.rdf.mapping.key_quads change: stores rewrite them
@@ -52,58 +52,12 @@ def type_name(types: Iterable[str]) -> str:
     return ", ".join(sorted(t.rsplit("#", 1)[1] for t in types - below))
 
 
-def fact_keys(iri: str, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """The keys and index triples of an article graph's statements and relations, computed from the graph
-    itself: what the mapping writes (kg.rdf.mapping.key_quads), for graphs written without them."""
-    from kg.rdf.mapping import QUOTE_KINDS, key_quads
-
-    by_subject: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for q in quads:
-        by_subject[q.subject.value][q.predicate.value].append(q.object)
-    article = by_subject.get(iri, {})
-    ident = article[_ID][0].value if article.get(_ID) else iri
-    published = article[_PUBLISHED][0].value if article.get(_PUBLISHED) else None
-    one = lambda props, p: props[p.value][0] if props.get(p.value) else None  # noqa: E731
-    out = []
-    for s, props in sorted(by_subject.items()):
-        kinds = {o.value for o in props.get(_TYPE, ())}
-        if not kinds & {_STATEMENT, _RELATION}:
-            continue
-        statement = _STATEMENT in kinds
-        span = one(props, KG.content if statement else KG.evidence)
-        begin = one(by_subject.get(span.value, {}), NIF.beginIndex) if span is not None else None
-        common = dict(article_id=ident, published=published, begin=int(begin.value) if begin else 0)
-        if statement:
-            date_ = one(props, KG.date)
-            kind = one(props, KG.kind)
-            out += key_quads(ox.NamedNode(iri), ox.NamedNode(s), statement=True, **common,
-                             date_=date_.value if date_ else None,
-                             topics=[t.value for t in props.get(KG.topic.value, [])],
-                             quote=kind is not None and kind.value in QUOTE_KINDS,
-                             speaker=one(props, KG.speaker), about=props.get(KG.about.value, []),
-                             stance=one(props, KG.stance))
-        else:
-            topic = one(props, KG.objectTopic)
-            flag = lambda p: any(o.value in ("true", "1") for o in props.get(p.value, []))  # noqa: E731
-            out += key_quads(ox.NamedNode(iri), ox.NamedNode(s), statement=False, **common,
-                             topics=[topic.value] if topic else [], relation_type=one(props, KG.relationType),
-                             subject=one(props, KG.subject), obj=one(props, KG.object),
-                             negated=flag(KG.negated), hypothetical=flag(KG.hypothetical))
-    return list(dict.fromkeys(out))  # facts that take the same position write its node once
-
-
 # --- one actor's row --------------------------------------------------------------------------------------------
 
 @dataclass
-class ActorRow:
-    labels: set[str] = field(default_factory=set)
-    alts: set[str] = field(default_factory=set)
-    types: set[str] = field(default_factory=set)
-    qids: set[str] = field(default_factory=set)
-    mentions: int = 0
+class ActorRow(ActorFacts):
     articles: int = 0
     examples: set[str] = field(default_factory=set)
-    stances: Counter = field(default_factory=Counter)
     name_keys: set[str] = field(default_factory=set)  # the keys that pick this actor (see select_names)
 
     def form_keys(self) -> set[str]:
@@ -554,8 +508,8 @@ def _position_rows(select) -> list[ox.Quad]:
 
 def _article_parts(select) -> list[ArticlePart]:
     parts: dict[str, ArticlePart] = {}
-    for r in select(f"""SELECT ?g ?id ?p WHERE {{ GRAPH ?g {{ ?g a kg:Article . OPTIONAL {{ ?g <{_ID}> ?id }}
-                          OPTIONAL {{ ?g <{_PUBLISHED}> ?p }} }} }}"""):
+    for r in select(f"""SELECT ?g ?id ?p WHERE {{ GRAPH ?g {{ ?g a kg:Article . OPTIONAL {{ ?g <{DCTERMS.identifier.value}> ?id }}
+                          OPTIONAL {{ ?g <{SCHEMA.datePublished.value}> ?p }} }} }}"""):
         g = r["g"].value
         parts[g] = ArticlePart(g, {}, sort_key=keys.article_sort_key(
             published=r["p"].value if r["p"] is not None else None,

@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from kg import resources  # noqa: E402
 from kg.rdf.namespaces import ONTOLOGY_GRAPH, PREFIXES, SPECIAL_GRAPHS  # noqa: E402
+from kg.rdf import parts  # noqa: E402
 from kg.store import summary  # noqa: E402
 
 MINI = ROOT / "tests" / "data" / "mini.trig"
@@ -37,7 +38,7 @@ def generated(trig: str) -> list[ox.Quad]:
     store.load(resources.ontology(), format=ox.RdfFormat.TURTLE, to_graph=ONTOLOGY_GRAPH)
     out = []
     for g in sorted(g.value for g in store.named_graphs() if g.value not in SPECIAL_GRAPHS):
-        keys = summary.fact_keys(g, store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+        keys = parts.fact_keys(g, store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
         store.extend(keys)
         out += keys
     return out + summary.rebuild(store)
