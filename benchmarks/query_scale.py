@@ -85,7 +85,7 @@ def build_store(base: list, n: int, path: Path, reference: bool) -> dict:
     from kg import resources
     from kg.config import Config
     from kg.enrich import enrich
-    from kg.link.kb import open_default
+    from kg.link.default_kb import open_default
     from kg.rdf import article_graph
     from kg.store import EmbeddedStore
 

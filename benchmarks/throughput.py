@@ -97,7 +97,7 @@ def _phase(phase: str, data: str, pipeline: str) -> dict:
     else:
         from kg import nlp as kg_nlp
         from kg.config import Config
-        from kg.link.kb import open_default
+        from kg.link.default_kb import open_default
         from kg.pipeline import build, warm
         from kg.store import EmbeddedStore
 

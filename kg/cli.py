@@ -416,7 +416,7 @@ def cmd_eval(args, cfg: Config) -> int:
         predictions = {x.article.id: x.to_json() for x in extract_articles(articles, cfg)}
     kb = None
     if evaluation.task(gold) == "linking":  # InKB accuracy: against the knowledge base kg links with
-        from kg.link.kb import open_default
+        from kg.link.default_kb import open_default
 
         with open_default(cfg.kb or None) as base:
             kb = set(base.qids())
@@ -426,38 +426,38 @@ def cmd_eval(args, cfg: Config) -> int:
 
 def cmd_kb(args, cfg: Config) -> int:
     from kg.errors import InputError
-    from kg.link import kb as kbm
+    from kg.link import imports
+    from kg.link.default_kb import open_default
 
     needs_file = {"add": "a CSV file", "import": "a Wikidata JSON dump"}
     if args.action in needs_file and not args.file:
         raise InputError(f"'kg kb {args.action}' needs {needs_file[args.action]}: kg kb {args.action} FILE")
-    with kbm.open_default(args.kb or cfg.kb or None) as kb:
+    with open_default(args.kb or cfg.kb or None) as kb:
         if args.action == "qids":
             sys.stdout.writelines(f"{qid}\n" for qid in kb.qids())
             return 0
         if args.action == "add":
-            n = kbm.add_csv(kb, args.file)
+            n = imports.add_csv(kb, args.file)
             print(f"added {n} entities from {args.file}")
         elif args.action == "import":
             types = set(t.strip() for t in args.types.split(",")) if args.types else None
-            n = kbm.import_dump(kb, args.file, types=types)
+            n = imports.import_dump(kb, args.file, types=types)
             print(f"imported {n} entities from {args.file}")
         elif args.action == "build":
             if not args.sparql:
                 raise InputError("'kg kb build' needs --sparql (the default knowledge base builds itself on first use)")
             from kg import resources
-            from kg.link import wikidata
-            from kg.link.linker import to_kb_entity
+            from kg.link.sparql_pages import DEFAULT_SPARQL_ENDPOINT, fetch_sparql
+            from kg.link.wikibase import to_kb_entity
 
             query_file = Path(args.query) if args.query else resources.folder("queries") / "kb" / "default.rq"
             try:
                 query = query_file.read_text(encoding="utf-8")
             except OSError as exc:
                 raise InputError(f"cannot read query file {query_file}: {exc.strerror}") from None
-            rows = wikidata.fetch_sparql(args.endpoint or wikidata.DEFAULT_SPARQL_ENDPOINT, query,
-                                         page_size=args.page_size)
+            rows = fetch_sparql(args.endpoint or DEFAULT_SPARQL_ENDPOINT, query, page_size=args.page_size)
             n = kb.add(to_kb_entity(d, source="wikidata-sparql") for d in rows)
-            print(f"added {n} entities from {args.endpoint or wikidata.DEFAULT_SPARQL_ENDPOINT}")
+            print(f"added {n} entities from {args.endpoint or DEFAULT_SPARQL_ENDPOINT}")
         print(f"knowledge base {kb.path}: {len(kb)} entities (" +
               ", ".join(f"{k} {v}" for k, v in sorted(kb.kinds().items())) + ")")
     return 0
@@ -466,7 +466,7 @@ def cmd_kb(args, cfg: Config) -> int:
 def cmd_enrich(args, cfg: Config) -> int:
     from kg import open_store
     from kg.enrich import enrich
-    from kg.link.kb import open_default
+    from kg.link.default_kb import open_default
 
     with open_store(None, cfg, create=False) as store, open_default(cfg.kb or None) as kb:
         n_actors, n_quads = enrich(store, kb, base_iri=cfg.base_iri)

@@ -71,6 +71,12 @@ class EvalError(KgError):
     code = "E070"
 
 
+class WikidataError(KgError):
+    """Wikidata (the query service or the API) cannot be reached, refuses a request or answers nonsense."""
+
+    code = "E080"
+
+
 class WorkerError(KgError):
     """A process extracting articles for a build stopped unexpectedly."""
 

@@ -18,7 +18,7 @@ from kg import __version__, lexicons, nlp, parallel, resources
 from kg.config import Config
 from kg.extract import extract as extract_doc
 from kg.link import default_linker, link
-from kg.link.kb import open_default
+from kg.link.default_kb import open_default
 from kg.model import Article, Extraction
 from kg.rdf import ArticleGraph, article_graph, iris
 from kg.read import Problem, make_article, read

@@ -263,7 +263,7 @@ def _write_predictions(path, preds):
 
 
 def _kb_qids(path) -> set[str]:
-    from kg.link.kb import open_default
+    from kg.link.default_kb import open_default
 
     with open_default() as kb:
         qids = set(kb.qids())

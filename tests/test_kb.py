@@ -16,8 +16,11 @@ import pytest
 
 from kg import lexicons
 from kg.errors import ConfigError, InputError
+from kg.link import default_kb as defaults
+from kg.link import imports, wikibase
 from kg.link import kb as K
-from kg.link.kb import KbEntity, KnowledgeBase, Position, normalise
+from kg.link.kb import KbEntity, KnowledgeBase, Position
+from kg.names import normalise
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REFERENCE = SHARED / "reference" / "wikidata"
@@ -34,7 +37,7 @@ def built(tmp_path_factory):
     """The default KB, built once for the module: (path, seconds it took)."""
     path = tmp_path_factory.mktemp("kb") / "kb.sqlite"
     start = time.perf_counter()
-    K.open_default(path).close()
+    defaults.open_default(path).close()
     return path, time.perf_counter() - start
 
 
@@ -52,6 +55,7 @@ def matches(kb: KnowledgeBase, name: str) -> list[tuple[str, str]]:
 
 def test_doctests():
     assert doctest.testmod(K).failed == 0
+    assert doctest.testmod(wikibase).failed == 0
 
 
 @pytest.mark.parametrize("name, qid, how", [
@@ -169,7 +173,7 @@ def test_add_csv(tmp_path):
                  "Q1,Hussein Jaberi Ansari,Jaberi Ansari|Hossein Jaberi Ansari,Iranian diplomat,person,Q794\n"
                  "Q2,White Helmets,Syria Civil Defence,,Organization,Q858|Q43\n", encoding="utf-8")
     with KnowledgeBase(tmp_path / "kb.sqlite") as kb:
-        assert K.add_csv(kb, f) == 2
+        assert imports.add_csv(kb, f) == 2
         ansari = kb.get("Q1")
         assert ansari.kind == "Person" and ansari.countries == ("Q794",) and "Jaberi Ansari" in ansari.aliases
         assert kb.get("Q2").countries == ("Q858", "Q43") and kb.get("Q2").description == ""
@@ -184,7 +188,7 @@ def test_add_csv_positions_merge_per_person(tmp_path):
                  "Q7,Some Body,Person,Q30,Q11696,2001-01-20,2009\n"
                  "Q7,Some Body,Person,Q30,Q11699,1993,\n", encoding="utf-8")
     with KnowledgeBase(tmp_path / "kb.sqlite") as kb:
-        K.add_csv(kb, f)
+        imports.add_csv(kb, f)
         body = kb.get("Q7")
         assert len(kb) == 2
         assert sorted((p.qid, p.start, p.end, p.country) for p in body.positions) == [
@@ -211,7 +215,7 @@ def test_add_csv_bad_row(tmp_path, row, message):
                  encoding="utf-8")
     with KnowledgeBase(tmp_path / "kb.sqlite") as kb:
         with pytest.raises(InputError, match=f"line 3: {re.escape(message)}"):
-            K.add_csv(kb, f)
+            imports.add_csv(kb, f)
         assert len(kb) == 0  # nothing written from a file with a bad row
 
 
@@ -229,7 +233,7 @@ def test_add_csv_bad_header(tmp_path):
     f = tmp_path / "bad.csv"
     f.write_text("id,name\nQ1,x\n", encoding="utf-8")
     with KnowledgeBase(tmp_path / "kb.sqlite") as kb, pytest.raises(InputError, match="columns"):
-        K.add_csv(kb, f)
+        imports.add_csv(kb, f)
 
 
 # --- Wikidata dump --------------------------------------------------------------------------------------------
@@ -278,14 +282,14 @@ def _write_dump(path: Path, opener=gzip.open) -> Path:
 def test_import_dump(tmp_path, name, opener):
     dump = _write_dump(tmp_path / name, opener)
     with KnowledgeBase(tmp_path / "kb.sqlite") as kb:
-        assert K.import_dump(kb, dump) == 2
+        assert imports.import_dump(kb, dump) == 2
         assert sorted(kb.qids()) == ["Q311269", "Q71"]
         bolton = kb.get("Q311269")
         assert (bolton.kind, bolton.types, bolton.countries) == ("Person", ("Q5",), ("Q30",))
         assert bolton.description == "American diplomat" and bolton.aliases == ("John R. Bolton",)
         assert bolton.popularity == 3
         assert bolton.positions == (Position("Q1414246", "", "2018-04-09", "2019-09-10"),
-                                    Position("Q1785225", "", "2005", None))
+                                    Position("Q1785225", "", "2005-01-01", None))  # a year, as online
         assert kb.get("Q71").kind == "Place" and kb.get("Q71").countries == ("Q39",)
         assert kb.loaded()[f"wikidata:{name}"]["malformed"] == 1
         assert ("Q311269", "surname") in matches(kb, "Bolton")
@@ -294,7 +298,7 @@ def test_import_dump(tmp_path, name, opener):
 def test_import_dump_types_and_position_labels(tmp_path):
     dump = _write_dump(tmp_path / "dump.json.gz")
     with KnowledgeBase(tmp_path / "kb.sqlite") as kb:
-        assert K.import_dump(kb, dump, types={"Q5", "Q4164871"}) == 2
+        assert imports.import_dump(kb, dump, types={"Q5", "Q4164871"}) == 2
         assert kb.get("Q71") is None
         assert kb.get("Q311269").positions[0].label == "National Security Advisor"  # named after its entity
 
@@ -302,24 +306,24 @@ def test_import_dump_types_and_position_labels(tmp_path):
 def test_import_dump_unusable(tmp_path):
     with KnowledgeBase(tmp_path / "kb.sqlite") as kb:
         with pytest.raises(InputError, match="missing.json.gz"):
-            K.import_dump(kb, tmp_path / "missing.json.gz")
+            imports.import_dump(kb, tmp_path / "missing.json.gz")
         text = tmp_path / "notes.txt"
         text.write_text("hello\nworld\n")
         with pytest.raises(InputError, match="no Wikidata entity"):
-            K.import_dump(kb, text)
+            imports.import_dump(kb, text)
         truncated = tmp_path / "cut.json.gz"
         truncated.write_bytes(gzip.compress(b"[\n" + b'{"id": "Q1"},\n' * 1000)[:-12])  # no trailer
         with pytest.raises(InputError, match="cut.json.gz"):
-            K.import_dump(kb, truncated)
+            imports.import_dump(kb, truncated)
 
 
 # --- the default KB -------------------------------------------------------------------------------------------
 
 def test_default_path(tmp_path, monkeypatch):
-    assert K.default_path() == tmp_path / "default-kb.sqlite"
+    assert defaults.default_path() == tmp_path / "default-kb.sqlite"
     monkeypatch.delenv("KG_KB")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    assert K.default_path() == tmp_path / "cache" / "kg" / f"kb-{K.SCHEMA_VERSION}.sqlite"
+    assert defaults.default_path() == tmp_path / "cache" / "kg" / f"kb-{K.SCHEMA_VERSION}.sqlite"
 
 
 def test_build_default(default_kb, built):
@@ -338,28 +342,27 @@ def test_build_default(default_kb, built):
 
 
 def test_open_default_builds_once(tmp_path):
-    path = K.default_path()
+    path = defaults.default_path()
     assert not path.exists()
-    with K.open_default() as kb:
+    with defaults.open_default() as kb:
         assert len(kb) > 600
     stamp = path.stat().st_mtime_ns
     time.sleep(0.01)
-    with K.open_default() as kb:
+    with defaults.open_default() as kb:
         assert len(kb) > 600
     assert path.stat().st_mtime_ns == stamp
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left behind
 
 
 def test_open_default_rebuilds_a_stale_default_only(tmp_path):
-    path = K.default_path()
-    with K.open_default() as kb, kb._db:
-        kb._set_meta("fingerprint", "built-from-an-older-rigour")
-    with K.open_default() as kb:
-        assert kb._meta("fingerprint") == K.fingerprint()  # rebuilt
+    path = defaults.default_path()
+    with defaults.open_default() as kb:
+        kb.set_fingerprint("built-from-an-older-rigour")
+    with defaults.open_default() as kb:
+        assert kb.fingerprint() == defaults.fingerprint()  # rebuilt
         kb.add([KbEntity("Q1", "Mine", source="csv:mine.csv")])
-        with kb._db:
-            kb._set_meta("fingerprint", "built-from-an-older-rigour")
-    with K.open_default(path) as kb:
+        kb.set_fingerprint("built-from-an-older-rigour")
+    with defaults.open_default(path) as kb:
         assert "Q1" in kb  # a KB with the user's own additions is never thrown away
 
 
@@ -402,7 +405,7 @@ def _reference_names() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
             note(code.group(1), block.split("\n", 1)[0].rstrip(":"), *(m.group(1).strip("'\" ") for m in fields if m))
     # The installed rigour territories carry Wikidata ids too (the project's own source for countries).
     from rigour.territories import get_territories
-    strong = K._rigour_names()
+    strong = defaults._rigour_names()
     for t in get_territories():
         for qid in t.qids:
             note(qid, t.name, t.full_name, *strong.get(t.code, ()))

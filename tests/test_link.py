@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from kg.link import link
+from kg.link.http import Http
 from kg.link.kb import KbEntity, KnowledgeBase, Position
 from kg.link.linker import KbLinker, OnlineKbLinker, strip_titles
-from kg.link.wikidata import Http, OnlineWikidata
+from kg.link.wikidata import OnlineWikidata
 from kg.model import Article, Entity, Extraction, Mention, Span
 
 from test_wikidata import BOLTON_ENTITY, SEARCH_BOLTON, FakeTime
@@ -132,7 +133,7 @@ def test_enrich_lets_queries_join_statements_to_offices(tmp_path, nlp_ready):
     from kg import queries
     from kg.config import Config
     from kg.enrich import ENRICH_GRAPH, enrich
-    from kg.link.kb import open_default
+    from kg.link.default_kb import open_default
     from kg.pipeline import build
     from kg.store import EmbeddedStore
 

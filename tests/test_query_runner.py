@@ -23,7 +23,7 @@ OFFLINE = sorted(n for n, q in queries.saved_queries().items() if not q.online)
 @pytest.fixture(scope="module")
 def store(tmp_path_factory, nlp_ready):
     from kg.enrich import enrich
-    from kg.link.kb import open_default
+    from kg.link.default_kb import open_default
 
     path = tmp_path_factory.mktemp("runner") / "store"
     with EmbeddedStore(path) as s:

@@ -191,7 +191,7 @@ def test_extract_output_has_the_contract_shape():
 def enriched(tmp_path_factory):
     """The seed graph plus the knowledge base's facts about its linked actors ('kg enrich')."""
     from kg.enrich import enrich
-    from kg.link.kb import open_default
+    from kg.link.default_kb import open_default
 
     path = tmp_path_factory.mktemp("enriched") / "store"
     with EmbeddedStore(path) as s, open_default() as kb:

@@ -1,15 +1,20 @@
-"""kg.link.wikidata against real HTTP servers on loopback (pytest-httpserver); nothing here leaves the machine.
+"""kg.link.http, kg.link.sparql_pages, kg.link.wikidata and kg.link.wikibase against real HTTP servers on loopback
+(pytest-httpserver); nothing here leaves the machine.
 
 Time is faked (injected sleep and clock), so retries, backoff and rate limits are checked without waiting; the one
 test that needs a real wait (a read timeout) uses a 0.3 s timeout.
 """
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import socket
+import subprocess
+import sys
 import threading
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
@@ -19,8 +24,14 @@ import pytest
 from werkzeug import Request, Response
 
 import kg
-from kg.link import wikidata
-from kg.link.wikidata import Http, OnlineWikidata, WikidataError, fetch_sparql
+from kg.errors import WikidataError
+from kg.link import http as web
+from kg.link import sparql_pages, wikibase, wikidata
+from kg.link.http import Http
+from kg.link.imports import import_dump
+from kg.link.kb import KnowledgeBase, Position
+from kg.link.sparql_pages import fetch_sparql
+from kg.link.wikidata import OnlineWikidata
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_RQ = ROOT / "queries" / "kb" / "default.rq"
@@ -134,7 +145,8 @@ def test_fetch_sparql_merges_an_item_split_across_pages(httpserver, http):
 
 
 def test_an_endpoint_that_ignores_offset_is_an_error_not_an_endless_loop(httpserver, http):
-    httpserver.expect_request("/sparql").respond_with_json(results(BOLTON_ROWS))
+    rows = [{**row, "item": uri("Q9000050"), "itemLabel": lit("Jane Example", "en")} for row in BOLTON_ROWS]
+    httpserver.expect_request("/sparql").respond_with_json(results(rows))
     with pytest.raises(WikidataError, match="ignores OFFSET"):
         list(fetch_sparql(httpserver.url_for("/sparql"), "SELECT * { ?item ?p ?o }", page_size=2, http=http))
     assert len(httpserver.log) == 2
@@ -177,7 +189,7 @@ def test_bindings_that_are_not_objects_and_counts_that_are_not_numbers_are_skipp
                                                   http=http)}
     assert set(entities) == {"Q1490", "Q311269", "Q2"}
     assert entities["Q1490"]["popularity"] == entities["Q311269"]["popularity"] == 0
-    assert entities["Q2"]["popularity"] == wikidata.MAX_SITELINKS
+    assert entities["Q2"]["popularity"] == sparql_pages.MAX_SITELINKS
 
 
 def test_a_long_query_goes_by_post(httpserver, http):
@@ -330,9 +342,9 @@ def test_default_query_parses_and_has_no_limit():
     assert [v.value for v in result.variables] == [
         "item", "itemLabel", "itemDescription", "sitelinks", "alias", "type", "country",
         "position", "positionLabel", "start", "end", "positionCountry"]
-    wikidata.check_no_limit(text)
-    assert wikidata._ordered_by_item(text)
-    assert "SERVICE" not in wikidata._strip_sparql(text).upper()
+    sparql_pages.check_no_limit(text)
+    assert sparql_pages._ordered_by_item(text)
+    assert "SERVICE" not in sparql_pages._strip_sparql(text).upper()
 
 
 # A few items in the Wikidata RDF model, as the query service holds them (synthetic where noted).
@@ -543,7 +555,7 @@ def test_search_parses_wbsearchentities_and_caches_on_disk(httpserver, http, tmp
         {"qid": "Q6220876", "label": "John Bolton", "description": "Scottish footballer",
          "aliases": ["Johnny Bolton"], "match_type": "alias", "match_text": "Johnny Bolton"},
     ]
-    assert httpserver.log[0][0].headers["User-Agent"] == wikidata.USER_AGENT
+    assert httpserver.log[0][0].headers["User-Agent"] == web.USER_AGENT
     assert online.search("John Bolton") == hits
     assert len(httpserver.log) == 1
     again = OnlineWikidata(httpserver.url_for("/w/api.php"), cache_path=tmp_path / "cache.sqlite", http=http)
@@ -690,11 +702,125 @@ def test_an_unwritable_cache_is_a_wikidata_error(tmp_path):
 
 
 def test_dates_and_ids():
-    assert wikidata.date_of("+2018-04-09T00:00:00Z") == "2018-04-09"
-    assert wikidata.date_of("+1999-00-00T00:00:00Z") == "1999-01-01"
-    assert wikidata.date_of("-0044-03-15T00:00:00Z") == "-0044-03-15"
-    assert wikidata.date_of("t1234") is None
-    assert wikidata.qid_of("http://www.wikidata.org/entity/Q42") == "Q42"
-    assert wikidata.qid_of("http://www.wikidata.org/entity/P31") is None
-    assert wikidata.parse_retry_after("soon") is None
-    assert wikidata.USER_AGENT.startswith(f"kg/{kg.__version__} (")
+    assert wikibase.date_of("+2018-04-09T00:00:00Z") == "2018-04-09"
+    assert wikibase.date_of("+1999-00-00T00:00:00Z") == "1999-01-01"
+    assert wikibase.date_of("-0044-03-15T00:00:00Z") == "-0044-03-15"
+    assert wikibase.date_of("t1234") is None
+    assert sparql_pages.qid_of("http://www.wikidata.org/entity/Q42") == "Q42"
+    assert sparql_pages.qid_of("http://www.wikidata.org/entity/P31") is None
+    assert web.parse_retry_after("soon") is None
+    assert web.USER_AGENT.startswith(f"kg/{kg.__version__} (")
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# One parser (kg.link.wikibase) for a dump line and an API answer
+
+RANKED_ENTITY = {
+    **BOLTON_ENTITY,
+    "aliases": {**BOLTON_ENTITY["aliases"], "mul": [{"language": "mul", "value": "J. R. Bolton"}]},
+    "claims": {
+        "P31": [statement("P31", "Q5")],
+        # preferred hides normal, deprecated never counts: only Q30, as wdt:P27 has it
+        "P27": [statement("P27", "Q145"), statement("P27", "Q30", rank="preferred"),
+                statement("P27", "Q16", rank="deprecated")],
+        "P39": [
+            statement("P39", "Q1414246", qualifiers={
+                "P580": [time_snak("P580", "+2018-04-09T00:00:00Z")],
+                "P582": [time_snak("P582", "+2019-09-10T00:00:00Z")]}),
+            statement("P39", "Q1413788", rank="preferred", qualifiers={  # known to the year only
+                "P580": [time_snak("P580", "+2005-00-00T00:00:00Z", precision=9)]}),
+            statement("P39", "Q9000001", rank="deprecated", qualifiers={
+                "P580": [time_snak("P580", "+1999-00-00T00:00:00Z", precision=9)]}),
+        ],
+    },
+}
+
+
+def test_a_dump_line_and_an_api_answer_give_the_same_entity(httpserver, online, tmp_path):
+    """Once, a dump gave '2005' where the API gave '2005-01-01', and only the API honoured preferred ranks."""
+    dump = tmp_path / "dump.json.gz"
+    with gzip.open(dump, "wt", encoding="utf-8") as f:
+        f.write(f"[\n{json.dumps(RANKED_ENTITY)}\n]\n")
+    with KnowledgeBase(tmp_path / "dump.sqlite") as kb:
+        assert import_dump(kb, dump) == 1
+        from_dump = kb.get("Q311269")
+
+    httpserver.expect_request("/w/api.php").respond_with_json({"entities": {"Q311269": RANKED_ENTITY}})
+    fetched = online.entities(["Q311269"], position_details=False)
+    with KnowledgeBase(tmp_path / "online.sqlite") as kb:
+        kb.add([wikibase.to_kb_entity(fetched["Q311269"], source="wikidata-online")])
+        from_api = kb.get("Q311269")
+
+    assert replace(from_dump, source="") == replace(from_api, source="")
+    assert from_api.countries == ("Q30",) and from_api.kind == "Person" and from_api.popularity == 5
+    assert from_api.aliases == ("John Robert Bolton", "Bolton", "J. R. Bolton")
+    assert from_api.positions == (Position("Q1414246", "", "2018-04-09", "2019-09-10"),
+                                  Position("Q1413788", "", "2005-01-01", None))  # every non-deprecated office
+
+
+def test_time_precision_and_ranks():
+    def born(time: str, precision) -> str | None:
+        snak = time_snak("P580", time)
+        snak["datavalue"]["value"]["precision"] = precision
+        return wikibase.time_of(snak)
+
+    assert born("+2018-04-09T00:00:00Z", 11) == "2018-04-09"
+    assert born("+2018-04-09T00:00:00Z", 10) == born("+2018-04-00T00:00:00Z", 10) == "2018-04-01"
+    assert born("+2018-04-09T00:00:00Z", 9) == born("+2018-00-00T00:00:00Z", 9) == "2018-01-01"
+    assert born("+1900-00-00T00:00:00Z", 7) == "1900-01-01"  # a century: its first year, as wdt: gives it
+    assert born("+00000002018-04-09T00:00:00Z", 11) == "2018-04-09"  # the old 11-digit years of the dumps
+    assert born("-0044-03-15T00:00:00Z", 11) == "-0044-03-15"
+    assert born("+2018-04-09T00:00:00Z", "eleven") == "2018-04-09"
+    for bad in ("+2018-02-30T00:00:00Z", "+2018-13-01T00:00:00Z", "2018", "", None, 2018):
+        assert born(bad, 11) is None, bad
+    assert wikibase.time_of({"snaktype": "somevalue", "property": "P580"}) is None
+    assert wikibase.time_of(None) is None
+
+    claims = {"P31": [statement("P31", "Q5", rank="deprecated"), statement("P31", "Q515")],
+              "P17": [statement("P17", "Q30", rank="deprecated")]}
+    assert wikibase.truthy_items(claims, "P31") == ["Q515"] and wikibase.truthy_items(claims, "P17") == []
+
+
+@pytest.mark.parametrize("item", [
+    {"id": "Q1", "claims": []},
+    {"id": "Q1", "labels": [], "aliases": {"en": "x"}, "claims": {"P39": {"a": 1}, "P31": [None, 3]}},
+    {"id": "Q1", "claims": {"P39": [{"mainsnak": {"datavalue": {"value": "Q5"}}, "qualifiers": {"P580": [7]}}]}},
+    {"id": "Q1", "claims": {"P27": [{"mainsnak": {"datavalue": {"value": {"numeric-id": "x"}}}}]},
+     "sitelinks": []},
+])
+def test_malformed_entity_parts_are_left_out_not_a_crash(item):
+    assert wikibase.entity(item) == wikibase.empty("Q1")
+
+
+@pytest.mark.parametrize("item", [None, [], "Q1", {"claims": {}}, {"id": 42}])
+def test_no_entity_object_is_a_value_error(item):
+    with pytest.raises(ValueError):
+        wikibase.entity(item)
+
+
+def test_kb_build_with_a_page_size_of_zero_is_a_one_line_error(httpserver, tmp_path):
+    run = subprocess.run([sys.executable, "-m", "kg", "kb", "build", "--sparql", "--endpoint",
+                          httpserver.url_for("/"), "--page-size", "0", "--kb", str(tmp_path / "kb.sqlite")],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
+    assert len(lines) == 1 and re.match(r"kg: .*\[E080\] .*--page-size 1 or more", lines[0]), lines
+    assert len(httpserver.log) == 0  # refused before any request
+
+
+def test_kb_build_adds_what_the_endpoint_sends(httpserver, tmp_path):
+    rows = [{**row, "item": uri("Q9000050"), "itemLabel": lit("Jane Example", "en")} for row in BOLTON_ROWS]
+    httpserver.expect_request("/sparql").respond_with_json(results(rows))
+    query = tmp_path / "q.rq"
+    query.write_text("SELECT * { ?item ?p ?o }", encoding="utf-8")
+    kb = tmp_path / "kb.sqlite"
+    run = subprocess.run([sys.executable, "-m", "kg", "kb", "build", "--sparql", "--endpoint",
+                          httpserver.url_for("/sparql"), "--query", str(query), "--kb", str(kb)],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert f"added 1 entities from {httpserver.url_for('/sparql')}" in run.stdout
+    with KnowledgeBase(kb) as opened:
+        jane = opened.get("Q9000050")
+    assert (jane.label, jane.aliases, jane.source) == ("Jane Example", ("John Robert Bolton",), "wikidata-sparql")
+    assert jane.positions == (Position("Q1414246", "United States National Security Advisor", "2018-04-09",
+                                       "2019-09-10", "Q30"),)

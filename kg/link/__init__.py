@@ -1,10 +1,13 @@
 """Stage 4, link: attach Wikidata ids to extracted entities.
 
-The default is offline: a knowledge base (:mod:`kg.link.kb`, an SQLite file built on first use from the
-installed ``rigour`` territory tables and a hand-checked list, and grown with ``kg kb``) and a conservative
-scorer (:mod:`kg.link.linker`). A wrong id is worse than none, so an entity the linker is not sure of stays
-unlinked and shows up in the ``unlinked`` query. ``online=True`` first looks unresolved names up on Wikidata
-(:mod:`kg.link.wikidata`, answers cached on disk) and adds what it finds to the knowledge base.
+The default is offline: a knowledge base (:mod:`kg.link.kb`, an SQLite file built on first use by
+:mod:`kg.link.default_kb` from the installed ``rigour`` territory tables and a hand-checked list, and grown with
+``kg kb`` through :mod:`kg.link.imports` and :mod:`kg.link.sparql_pages`) and a conservative scorer
+(:mod:`kg.link.linker`). A wrong id is worse than none, so an entity the linker is not sure of stays unlinked and
+shows up in the ``unlinked`` query. ``online=True`` first looks unresolved names up on Wikidata
+(:mod:`kg.link.wikidata`, answers cached on disk) and adds what it finds to the knowledge base. Wikidata's entity
+JSON, from a dump or the API, is read by one parser, :mod:`kg.link.wikibase`; :mod:`kg.link.http` carries all
+the traffic.
 """
 from __future__ import annotations
 
@@ -53,7 +56,7 @@ def link(extraction: Extraction, linker: Linker) -> Extraction:
 
 def default_linker(kb_path: str | None = None, *, online: bool = False):
     """A :class:`kg.link.linker.KbLinker` over the default (or given) knowledge base; close it when done."""
-    from kg.link.kb import open_default
+    from kg.link.default_kb import open_default
     from kg.link.linker import KbLinker, OnlineKbLinker
 
     kb = open_default(kb_path or None)

@@ -1,38 +1,28 @@
 """An offline Wikidata knowledge base (KB): names in, candidate entities out, from one SQLite file.
 
-The KB only stores and finds; deciding which candidate an article means is the linker's job. The default KB
-(``open_default``) is built on first use from the installed ``rigour`` territories (countries, subdivisions,
-the UN and the EU) and from ``curated.json`` (hand-checked organisations, office holders and places). Users can
-add their own entities from a CSV file (``add_csv``) or a Wikidata JSON dump (``import_dump``).
+The KB only stores and finds; deciding which candidate an article means is the linker's job. What fills it
+lives beside it: :mod:`kg.link.default_kb` (the default KB, built on first use), :mod:`kg.link.imports` (a
+user's CSV file, a Wikidata JSON dump) and :mod:`kg.link.sparql_pages` (a SPARQL endpoint).
 
 Names are matched through alias keys (``normalise``), so that "Bashar Assad", "Bashar al-Assad" and
 "BASHAR AL ASSAD" meet. One writer at a time; any number of processes may read the same file.
 """
 from __future__ import annotations
 
-import bz2
-import csv
-import gzip
-import hashlib
 import json
-import logging
 import os
 import re
 import sqlite3
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from kg import lexicons
-from kg.errors import ConfigError, InputError, StoreLockedError
+from kg.errors import ConfigError, StoreLockedError
 from kg.names import normalise
-
-log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 KEYS_VERSION = 4  # bump when name_keys or surname_keys change, so that the default KB is rebuilt with the new keys
@@ -101,6 +91,8 @@ class KbEntity:
 _PARTICLES = frozenset({"al", "el"})
 _GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _PATRONYMIC = frozenset({"bin", "ibn", "bint", "ben"})
+
+
 def name_keys(name: str) -> list[str]:
     """The keys a name is stored and looked up under: its key, and the key without inner al-/el- particles.
 
@@ -258,7 +250,15 @@ class KnowledgeBase:
         """What the KB holds, for content hashes: its default build's fingerprint and what was loaded from which
         source, without the dates (a KB built from the same sources on another day links the same)."""
         loaded = {src: {k: v for k, v in entry.items() if k != "date"} for src, entry in self.loaded().items()}
-        return json.dumps({"fingerprint": self._meta("fingerprint"), "loaded": loaded}, sort_keys=True)
+        return json.dumps({"fingerprint": self.fingerprint(), "loaded": loaded}, sort_keys=True)
+
+    def fingerprint(self) -> str | None:
+        """The fingerprint of the sources a default KB was built from (:func:`kg.link.default_kb.fingerprint`)."""
+        return self._meta("fingerprint")
+
+    def set_fingerprint(self, value: str) -> None:
+        with self._db:
+            self._set_meta("fingerprint", value)
 
     def note(self, source: str, **values) -> None:
         """Record extra facts about a load (e.g. ``malformed=3``) in the meta table."""
@@ -304,6 +304,13 @@ class KnowledgeBase:
         self._db.executemany("INSERT INTO positions VALUES (?, ?, ?, ?, ?, ?)",
                              [(e.qid, p.qid, p.label, calendar_date(p.start), calendar_date(p.end), p.country)
                               for p in e.positions])
+
+    def label_positions(self) -> None:
+        """Name the positions that carry only their office's QID (from a dump line or a CSV row) after the
+        office's entity, when the KB has it."""
+        with self._db:
+            self._db.execute("UPDATE positions SET label = (SELECT label FROM entities WHERE qid = "
+                             "positions.position_qid) WHERE label = '' AND position_qid IN (SELECT qid FROM entities)")
 
     # reading
 
@@ -392,334 +399,3 @@ def _merge(old: KbEntity, new: KbEntity) -> KbEntity:
     return KbEntity(old.qid, label, new.description or old.description, aliases, union(old.types, new.types),
                     new.kind or old.kind, union(old.countries, new.countries), union(old.positions, new.positions),
                     max(old.popularity, new.popularity), "+".join(sources))
-
-
-# --- the default KB -------------------------------------------------------------------------------------------
-
-# Built-in entities carry no sitelink counts; these fixed priors only order candidates of the same name
-# (Geneva the city before the canton, the District of Columbia's Washington before the state).
-POPULARITY_COUNTRY = 100  # countries and supranational bodies
-POPULARITY_CURATED = 50
-POPULARITY_SUBDIVISION = 10
-_NOT_ACTORS = frozenset({"ip", "zz"})  # rigour's "Cyberspace" and "Global"
-
-
-def default_path() -> Path:
-    """``$KG_KB``, else ``$XDG_CACHE_HOME/kg/kb-<schema>.sqlite`` (``~/.cache`` when XDG_CACHE_HOME is unset)."""
-    if os.environ.get("KG_KB"):
-        return Path(os.environ["KG_KB"]).expanduser()
-    cache_home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache_home / "kg" / f"kb-{SCHEMA_VERSION}.sqlite"
-
-
-def open_default(path: str | os.PathLike | None = None) -> KnowledgeBase:
-    """The default KB, opened; built on first use into a temporary file that is then renamed into place, so a
-    reader never sees half a KB and an interrupted build leaves nothing behind."""
-    path = Path(path) if path else default_path()
-    if not path.exists() or _stale(path):
-        tmp = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            os.close(fd)
-            with KnowledgeBase(tmp) as kb:
-                n = build_default(kb)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would keep other readers out of a shared cache
-            os.replace(tmp, path)
-            log.info("built the default knowledge base: %d entities in %s", n, path)
-        except OSError as exc:
-            raise ConfigError(f"cannot write the knowledge base {path} ({exc}); set KG_KB to a writable file") \
-                from None
-        finally:
-            if tmp and os.path.exists(tmp):
-                os.unlink(tmp)
-    return KnowledgeBase(path)
-
-
-def build_default(kb: KnowledgeBase) -> int:
-    """Load the rigour territories and ``curated.json`` into ``kb``; the number of entities it then holds."""
-    kb.add(territory_entities())
-    kb.add(curated_entities())
-    with kb._db:
-        kb._set_meta("fingerprint", fingerprint())
-    return len(kb)
-
-
-def _stale(path: Path) -> bool:
-    # A default KB built from an older rigour or curated.json is rebuilt; one with user additions never is.
-    with KnowledgeBase(path) as kb:
-        return set(kb.loaded()) <= {"rigour", "curated"} and kb._meta("fingerprint") != fingerprint()
-
-
-def _rigour_names() -> dict[str, list[str]]:
-    """Territory code -> rigour's strong (unambiguous) names. rigour exposes them only through internals, so
-    if those move this returns nothing and the territories keep their name and full name."""
-    try:
-        from rigour._core import territories_jsonl
-        from rigour.data import iter_jsonl_text
-
-        return {d["code"]: d.get("names_strong") or [] for d in iter_jsonl_text(territories_jsonl())}
-    except Exception as exc:  # noqa: BLE001 - any change in rigour's internals
-        log.warning("rigour's territory names are not readable (%s); using names and full names only", exc)
-        return {}
-
-
-def _latin(name: str) -> bool:
-    # The KB serves English news: names in other scripts only bloat the alias table.
-    key = normalise(name)
-    return bool(key) and key.isascii()
-
-
-def territory_entities() -> list[KbEntity]:
-    """Every rigour territory with a QID: countries, subdivisions (Place) and supranational bodies (UN, EU)."""
-    from rigour.territories import get_territories
-
-    strong = _rigour_names()
-    out = []
-    for t in get_territories():
-        if not t.qid or t.code in _NOT_ACTORS:
-            continue
-        top = t
-        while top.parent is not None:
-            top = top.parent
-        if t.region == "Supranational":
-            kind, countries, popularity, description = "Organization", (), POPULARITY_COUNTRY, "supranational body"
-        elif t.is_country or (t.parent is None and t.is_jurisdiction):
-            kind, countries, popularity = "Country", (t.qid,), POPULARITY_COUNTRY
-            description = "historical country" if t.is_historical else "country"
-        else:
-            kind, countries, popularity = "Place", (top.qid,) if top is not t else (), POPULARITY_SUBDIVISION
-            description = f"part of {t.parent.name}" if t.parent else "region"
-        # "Geneva (Switzerland)" is a display form, not a name anyone writes.
-        names = [n for n in (t.full_name, *strong.get(t.code, ())) if n != t.name and "(" not in n and _latin(n)]
-        out.append(KbEntity(t.qid, t.name, description, tuple(dict.fromkeys(names)),
-                            ("Q3024240",) if t.is_historical and kind == "Country" else (), kind, countries,
-                            popularity=popularity, source="rigour"))
-    # Demonyms ("the British", "Syrian") name their country in news text.
-    by_key = {k: e.qid for e in out if e.kind in ("Country", "Organization") for n in e.names for k in name_keys(n)}
-    extra: dict[str, list[str]] = {}
-    for demonym, country in lexicons.load("entities").get("demonyms", {}).items():
-        qid = by_key.get(normalise(country))
-        if qid:
-            extra.setdefault(qid, []).append(demonym)
-    return [KbEntity(e.qid, e.label, e.description, e.aliases + tuple(extra.get(e.qid, ())), e.types, e.kind,
-                     e.countries, e.positions, e.popularity, e.source) for e in out]
-
-
-def curated_entities() -> list[KbEntity]:
-    """The hand-checked entities of ``kg/link/curated.json``."""
-    raw = json.loads(resources.files(__package__).joinpath("curated.json").read_text(encoding="utf-8"))
-    return [KbEntity(qid=d["qid"], label=d["label"], description=d.get("description", ""),
-                     aliases=tuple(d.get("aliases", ())), types=tuple(d.get("types", ())), kind=d.get("kind"),
-                     countries=tuple(d.get("countries", ())),
-                     positions=tuple(Position(p["qid"], p["label"], p.get("start"), p.get("end"), p.get("country"))
-                                     for p in d.get("positions", ())),
-                     popularity=d.get("popularity", POPULARITY_CURATED), source="curated")
-            for d in raw["entities"]]
-
-
-# --- user additions: CSV --------------------------------------------------------------------------------------
-
-CSV_COLUMNS = ("qid", "label", "aliases", "description", "kind", "country", "position", "start", "end")
-
-
-def add_csv(kb: KnowledgeBase, path: str | os.PathLike) -> int:
-    """Add the entities of a CSV file (columns qid,label,aliases,description,kind,country,position,start,end;
-    aliases and country QIDs separated by ``|``). ``position`` is the QID of a position held from ``start``
-    to ``end`` (ISO dates or years); a person who held several is given one row each, and rows of the same
-    QID merge. The whole file is checked before anything is written."""
-    path = Path(path)
-    entities = []
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            reader = csv.DictReader(f)
-            header = [c.strip() for c in reader.fieldnames or ()]
-            unknown = [c for c in header if c not in CSV_COLUMNS]
-            if "qid" not in header or "label" not in header or unknown:
-                raise InputError(f"{path}: the first line must name the columns {','.join(CSV_COLUMNS)} (qid and "
-                                 f"label are required){'; unknown: ' + ','.join(unknown) if unknown else ''}")
-            reader.fieldnames = header
-            for row in reader:
-                entities.append(_csv_entity(row, f"{path}, line {reader.line_num}", path.name))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"cannot read {path} as UTF-8 CSV ({exc}); give a CSV file with the columns "
-                         f"{','.join(CSV_COLUMNS)}") from None
-    added = kb.add(entities)
-    _label_positions(kb)
-    return added
-
-
-def _csv_entity(row: dict, where: str, name: str) -> KbEntity:
-    def cell(column: str) -> str:
-        return (row.get(column) or "").strip()
-
-    def split(column: str) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(v.strip() for v in cell(column).split("|") if v.strip()))
-
-    qid, label = cell("qid"), cell("label")
-    if not QID_PATTERN.match(qid):
-        raise InputError(f"{where}: qid {qid!r} is not a Wikidata id; write Q followed by digits, e.g. Q311269")
-    if not label:
-        raise InputError(f"{where}: the label of {qid} is empty; give the entity's name")
-    kind = None
-    if cell("kind"):
-        kind = next((k for k in KINDS if k.lower() == cell("kind").lower()), None)
-        if kind is None:
-            raise InputError(f"{where}: kind {cell('kind')!r} is not one of {', '.join(KINDS)}; use one or leave "
-                             "it empty")
-    countries = split("country")
-    bad = [c for c in countries if not QID_PATTERN.match(c)]
-    if bad:
-        raise InputError(f"{where}: country {bad[0]!r} is not a Wikidata id; write country QIDs like Q30, "
-                         "separated by |")
-    positions = ()
-    if cell("position") or cell("start") or cell("end"):
-        if not QID_PATTERN.match(cell("position")):
-            raise InputError(f"{where}: position {cell('position')!r} is not a Wikidata id; write the QID of the "
-                             "office, e.g. Q11696 for President of the United States")
-        for column in ("start", "end"):
-            if cell(column) and not calendar_date(cell(column)):
-                raise InputError(f"{where}: {column} {cell(column)!r} is not a date; write YYYY-MM-DD, YYYY-MM "
-                                 "or YYYY")
-        positions = (Position(cell("position"), "", cell("start") or None, cell("end") or None,
-                              countries[0] if countries else None),)
-    return KbEntity(qid, label, cell("description"), split("aliases"), kind=kind, countries=countries,
-                    positions=positions, source=f"csv:{name}")
-
-
-# --- user additions: a Wikidata JSON dump ---------------------------------------------------------------------
-
-BATCH = 1000
-
-
-def _open_text(path: Path):
-    """Open a plain, gzip or bzip2 file as text, recognised by its first bytes rather than its name."""
-    with path.open("rb") as f:
-        magic = f.read(3)
-    if magic[:2] == b"\x1f\x8b":
-        return gzip.open(path, "rt", encoding="utf-8")
-    if magic == b"BZh":
-        return bz2.open(path, "rt", encoding="utf-8")
-    return path.open(encoding="utf-8")
-
-
-def import_dump(kb: KnowledgeBase, path: str | os.PathLike, *, types: set[str] | None = None,
-                languages: tuple[str, ...] = ("en",)) -> int:
-    """Stream a Wikidata JSON dump (``latest-all.json.gz``: one entity per line) into ``kb``, in constant memory.
-
-    Keeps the items that are an instance (P31) of one of ``types`` (default: the classes of
-    ``wikidata_types.json``). Returns the number of entities added; lines that are not JSON entities are skipped,
-    counted, logged and recorded as ``kb.loaded()[source]["malformed"]``.
-    """
-    path = Path(path)
-    types = set(types) if types is not None else set(type_kinds())
-    source = f"wikidata:{path.name}"
-    added = malformed = parsed = 0
-    batch: list[KbEntity] = []
-    try:
-        with _open_text(path) as lines:
-            for line in lines:
-                line = line.strip().rstrip(",")
-                if not line or line in ("[", "]"):
-                    continue
-                try:
-                    item = json.loads(line)
-                    entity = _dump_entity(item, types, languages, source)
-                except (ValueError, TypeError, KeyError, AttributeError):
-                    malformed += 1
-                    continue
-                parsed += 1
-                if entity:
-                    batch.append(entity)
-                if len(batch) >= BATCH:
-                    added += kb.add(batch)
-                    batch.clear()
-    except (OSError, EOFError, UnicodeDecodeError) as exc:  # missing, truncated or not really compressed
-        raise InputError(f"cannot read {path} ({exc}); give a complete Wikidata JSON dump (.json, .json.gz or "
-                         ".json.bz2)") from None
-    added += kb.add(batch)
-    if malformed and not parsed:
-        raise InputError(f"{path} has no Wikidata entity lines; give a Wikidata JSON dump such as latest-all.json.gz")
-    _label_positions(kb)
-    kb.note(source, malformed=malformed)
-    if malformed:
-        log.warning("%s: skipped %d malformed line(s)", path, malformed)
-    return added
-
-
-def _dump_entity(item: dict, types: set[str], languages: tuple[str, ...], source: str) -> KbEntity | None:
-    if not isinstance(item, dict):
-        raise ValueError("not an entity object")
-    qid = item["id"]
-    claims = item.get("claims") or {}
-    p31 = _claim_ids(claims, "P31")
-    if item.get("type", "item") != "item" or not QID_PATTERN.match(qid) or not types.intersection(p31):
-        return None
-
-    def text(field: str) -> str:
-        values = item.get(field) or {}
-        return next((values[lang]["value"] for lang in languages if lang in values), "")
-
-    aliases = [a["value"] for lang in languages for a in (item.get("aliases") or {}).get(lang, ())]
-    label = text("labels") or (aliases[0] if aliases else qid)
-    positions = []
-    for claim in claims.get("P39", ()):
-        value = _claim_id(claim)
-        if value:
-            qualifiers = claim.get("qualifiers") or {}
-            start, end = _qualifier_date(qualifiers, "P580"), _qualifier_date(qualifiers, "P582")
-            positions.append(Position(value, "", start, end))
-    return KbEntity(qid, label, text("descriptions"), tuple(dict.fromkeys(a for a in aliases if a != label)), p31,
-                    kind_of(p31), tuple(dict.fromkeys(_claim_ids(claims, "P17") + _claim_ids(claims, "P27"))),
-                    tuple(positions), len(item.get("sitelinks") or {}), source)
-
-
-def _claim_id(claim: dict) -> str | None:
-    if claim.get("rank") == "deprecated":
-        return None
-    value = ((claim.get("mainsnak") or {}).get("datavalue") or {}).get("value")
-    return value.get("id") if isinstance(value, dict) else None
-
-
-def _claim_ids(claims: dict, prop: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(filter(None, map(_claim_id, claims.get(prop, ())))))
-
-
-def _qualifier_date(qualifiers: dict, prop: str) -> str | None:
-    """'+2018-04-09T00:00:00Z' -> '2018-04-09'; a year or month precision (or 00 parts) gives '2018' or '2018-04'."""
-    for snak in qualifiers.get(prop, ()):
-        value = (snak.get("datavalue") or {}).get("value")
-        if not isinstance(value, dict):
-            continue
-        m = re.match(r"^\+?(-?\d{4,})-(\d\d)-(\d\d)", value.get("time", ""))
-        if not m:
-            continue
-        year, month, day = m.groups()
-        precision = value.get("precision", 11)
-        if precision <= 9 or month == "00":
-            return year
-        if precision == 10 or day == "00":
-            return f"{year}-{month}"
-        return f"{year}-{month}-{day}"
-    return None
-
-
-def _label_positions(kb: KnowledgeBase) -> None:
-    # A dump line or a CSV row carries only the office's QID: name it after the office's entity when the KB has it.
-    with kb._db:
-        kb._db.execute("UPDATE positions SET label = (SELECT label FROM entities WHERE qid = positions.position_qid) "
-                       "WHERE label = '' AND position_qid IN (SELECT qid FROM entities)")
-
-
-def fingerprint() -> str:
-    """A hash of what the default KB is built from (rigour's version, curated.json, wikidata_types.json, and
-    entities.json, whose demonyms become aliases)."""
-    from importlib.metadata import version
-
-    h = hashlib.sha256(f"{version('rigour')} keys-{KEYS_VERSION}".encode())
-    h.update(resources.files(__package__).joinpath("curated.json").read_bytes())
-    for name in ("wikidata_types.json", "entities.json"):
-        h.update(resources.files(lexicons.__name__).joinpath(name).read_bytes())
-    return h.hexdigest()[:16]

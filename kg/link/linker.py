@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 
 from kg import lexicons
+from kg.errors import WikidataError
+from kg.link.wikibase import to_kb_entity
 from kg.model import Entity, Extraction
 from kg.names import strip_titles
 
@@ -191,8 +193,6 @@ class OnlineKbLinker(KbLinker):
         self.client = client or OnlineWikidata()
 
     def candidates(self, entity: Entity) -> dict[str, tuple[object, str]]:
-        from kg.link.wikidata import WikidataError
-
         found = super().candidates(entity)
         if found or entity.type == "Other" or self.client is None:
             return found
@@ -213,16 +213,3 @@ class OnlineKbLinker(KbLinker):
         if self.client is not None:
             self.client.close()
         super().close()
-
-
-def to_kb_entity(d: dict, *, source: str):
-    """A Wikidata client dict (:mod:`kg.link.wikidata`) as a :class:`kg.link.kb.KbEntity`."""
-    from kg.link.kb import KbEntity, Position, kind_of
-
-    return KbEntity(
-        qid=d["qid"], label=d.get("label") or d["qid"], description=d.get("description") or "",
-        aliases=tuple(d.get("aliases") or ()), types=tuple(d.get("types") or ()), kind=kind_of(d.get("types") or ()),
-        countries=tuple(d.get("countries") or ()),
-        positions=tuple(Position(p["qid"], p.get("label") or "", p.get("start"), p.get("end"), p.get("country"))
-                        for p in d.get("positions") or ()),
-        popularity=int(d.get("popularity") or 0), source=source)
