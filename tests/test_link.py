@@ -150,6 +150,8 @@ def test_enrich_lets_queries_join_statements_to_offices(tmp_path, nlp_ready):
         offices = {(queries.plain(r[columns.index("office")]), queries.plain(r[columns.index("start")])[:4])
                    for r in rows}
         assert len(offices) == 1 and "Security" in next(iter(offices))[0] and next(iter(offices))[1] == "2018"
+        # the country by name, as documented, is the same country, not every country's office holders
+        assert queries.run(store, "office-holders", {"country": "United States"}) == (columns, rows)
         columns, rows = queries.run(store, "positions-by-country", {})
         by_country = {(queries.plain(r[0]), queries.plain(r[1])) for r in rows}
         assert ("United States", "warn") in by_country and ("Syria", "deny") in by_country
