@@ -88,7 +88,7 @@ def test_labels_carry_no_invisible_characters_emoji_or_tags_and_mentions_keep_th
 
     from kg.names import clean
 
-    from kg import extract
+    from kg import extract_text as extract
 
     x = extract(text)
     assert label in {e.name for e in x.entities}
