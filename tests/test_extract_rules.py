@@ -436,3 +436,112 @@ def test_a_subject_inside_the_quote_is_not_the_speaker():
     assert doc.text == '"It will fail," said Acton.'
     found = statements.find_statements(doc)
     assert [(doc.text[slice(*f.content)], doc[f.speaker_tokens[0]].text) for f in found] == [("It will fail,", "Acton")]
+
+
+def _found(doc: Doc) -> list[tuple[str, str, str]]:
+    """(content, first speaker word, rule) of each statement in the Doc."""
+    return [(doc.text[slice(*f.content)], doc[f.speaker_tokens[0]].text, f.rule) for f in statements.find_statements(doc)]
+
+
+def test_a_transcripts_speaker_label_gives_its_line_to_the_speaker():
+    rows = [("PENCE", "PENCE", "PROPN", 0, "ROOT"), (":", ":", "PUNCT", 0, "punct"), ("We", "we", "PRON", 4, "nsubj"),
+            ("will", "will", "AUX", 4, "aux"), ("win", "win", "VERB", 0, "appos"), (".", ".", "PUNCT", 4, "punct")]
+    doc = make_doc(rows)
+    assert doc.text == "PENCE: We will win."
+    assert _found(doc) == [("We will win.", "PENCE", "speaker-label")]
+    # a label that names no speaker ('Update: ...') gives nothing
+    doc = make_doc([("Update", "update", "NOUN", 0, "ROOT")] + rows[1:])
+    assert _found(doc) == []
+
+
+def test_a_quote_signed_after_a_dash_is_the_signers():
+    words = ["“", "We", "will", "win", ".", "”", "—", "Sonya", "Herridge"]
+    doc = Doc(VOCAB, words=words, spaces=[False, True, True, False, False, True, True, True, False],
+              pos=["PUNCT", "PRON", "AUX", "VERB", "PUNCT", "PUNCT", "PUNCT", "PROPN", "PROPN"],
+              heads=[3, 3, 3, 3, 3, 3, 3, 8, 3], deps=["punct", "nsubj", "aux", "ROOT", "punct", "punct", "punct",
+                                                        "compound", "npadvmod"],
+              sent_starts=[i == 0 for i in range(len(words))])
+    assert doc.text == "“We will win.” — Sonya Herridge"
+    assert _found(doc) == [("We will win.", "Herridge", "dash-signature")]
+
+
+@pytest.mark.parametrize("rows, content", [
+    # 'According to officials, the talks failed.'
+    ([("According", "accord", "VERB", 6, "prep"), ("to", "to", "ADP", 0, "prep"), ("officials", "official", "NOUN", 1, "pobj"),
+      (",", ",", "PUNCT", 6, "punct"), ("the", "the", "DET", 5, "det"), ("talks", "talk", "NOUN", 6, "nsubj"),
+      ("failed", "fail", "VERB", 6, "ROOT"), (".", ".", "PUNCT", 6, "punct")], "the talks failed"),
+    # 'The talks failed, according to officials.'
+    ([("The", "the", "DET", 1, "det"), ("talks", "talk", "NOUN", 2, "nsubj"), ("failed", "fail", "VERB", 2, "ROOT"),
+      (",", ",", "PUNCT", 2, "punct"), ("according", "accord", "VERB", 2, "prep"), ("to", "to", "ADP", 4, "prep"),
+      ("officials", "official", "NOUN", 5, "pobj"), (".", ".", "PUNCT", 2, "punct")], "The talks failed"),
+])
+def test_according_to_credits_the_rest_of_the_sentence_to_its_object(rows, content):
+    doc = make_doc(rows)
+    ((found, cue),) = [(f, doc.text[slice(*f.cue)]) for f in statements.find_statements(doc)]
+    assert (doc.text[slice(*found.content)], doc[found.speaker_tokens[0]].text, found.rule) == (
+        content, "officials", "according-to")
+    assert cue.lower() == "according to" and found.kind == "indirect"
+
+
+def _per(words: list[str], pos: list[str], heads: list[int], deps: list[str], ents: list[tuple[str, str]] = ()) -> Doc:
+    doc = Doc(VOCAB, words=words, spaces=[i + 1 < len(words) and pos[i + 1] != "PUNCT" for i in range(len(words))],
+              lemmas=[w.lower() for w in words], pos=pos, heads=heads, deps=deps,
+              sent_starts=[i == 0 for i in range(len(words))])
+    doc.ents = [doc.char_span(doc.text.index(name), doc.text.index(name) + len(name), label=label)
+                for name, label in ents]
+    return doc
+
+
+def test_per_a_speaker_attributes_like_according_to():
+    # 'Per the minister, the talks failed.'
+    doc = _per(["Per", "the", "minister", ",", "the", "talks", "failed", "."],
+               ["ADP", "DET", "NOUN", "PUNCT", "DET", "NOUN", "VERB", "PUNCT"], [6, 2, 0, 6, 5, 6, 6, 6],
+               ["prep", "det", "pobj", "punct", "det", "nsubj", "ROOT", "punct"])
+    assert _found(doc) == [("the talks failed", "minister", "according-to")]
+    # 'The talks failed, per Reuters.'
+    doc = _per(["The", "talks", "failed", ",", "per", "Reuters", "."], ["DET", "NOUN", "VERB", "PUNCT", "ADP", "PROPN", "PUNCT"],
+               [1, 2, 2, 2, 2, 4, 2], ["det", "nsubj", "ROOT", "punct", "prep", "pobj", "punct"], [("Reuters", "ORG")])
+    assert _found(doc) == [("The talks failed", "Reuters", "according-to")]
+    assert statements.find_statements(doc)[0].cue_lemma == "per"
+
+
+@pytest.mark.parametrize("words, pos, heads, deps", [
+    # 'Prices rose 5 per cent.': a measure
+    (["Prices", "rose", "5", "per", "cent", "."], ["NOUN", "VERB", "NUM", "ADP", "NOUN", "PUNCT"], [1, 1, 1, 2, 3, 1],
+     ["nsubj", "ROOT", "dobj", "prep", "pobj", "punct"]),
+    # 'The deal, per the agreement, ends.': no speaker
+    (["The", "deal", ",", "per", "the", "agreement", ",", "ends", "."],
+     ["DET", "NOUN", "PUNCT", "ADP", "DET", "NOUN", "PUNCT", "VERB", "PUNCT"], [1, 7, 7, 7, 5, 3, 7, 7, 7],
+     ["det", "nsubj", "punct", "prep", "det", "pobj", "punct", "ROOT", "punct"]),
+    # 'It costs $5 per official a day.': a human noun, but no punctuation sets 'per' off
+    (["It", "costs", "$", "5", "per", "official", "a", "day", "."],
+     ["PRON", "VERB", "SYM", "NUM", "ADP", "NOUN", "DET", "NOUN", "PUNCT"], [1, 1, 3, 1, 3, 4, 7, 1, 1],
+     ["nsubj", "ROOT", "nmod", "dobj", "prep", "pobj", "det", "npadvmod", "punct"]),
+])
+def test_per_as_a_measure_or_without_a_speaker_attributes_nothing(words, pos, heads, deps):
+    assert _found(_per(words, pos, heads, deps)) == []
+
+
+def test_a_parenthetical_attribution_gives_the_whole_sentence():
+    # 'Lenox was strong, Clarke said, until it failed.': the parser hangs 'said' on the sentence's verb
+    rows = [("Lenox", "Lenox", "PROPN", 1, "nsubj"), ("was", "be", "AUX", 1, "ROOT"), ("strong", "strong", "ADJ", 1, "acomp"),
+            (",", ",", "PUNCT", 5, "punct"), ("Clarke", "Clarke", "PROPN", 5, "nsubj"), ("said", "say", "VERB", 1, "parataxis"),
+            (",", ",", "PUNCT", 5, "punct"), ("until", "until", "SCONJ", 9, "mark"), ("it", "it", "PRON", 9, "nsubj"),
+            ("failed", "fail", "VERB", 1, "advcl"), (".", ".", "PUNCT", 1, "punct")]
+    doc = make_doc(rows)
+    assert _found(doc) == [("Lenox was strong, Clarke said, until it failed", "Clarke", "reported-parenthetical")]
+
+
+def test_a_quote_split_around_its_attribution_is_one_statement():
+    words = ['"', "We", "will", "win", ",", '"', "he", "said", ",", '"', "and", "soon", ".", '"']
+    doc = Doc(VOCAB, words=words,
+              spaces=[False, True, True, False, False, True, True, False, True, False, True, False, False, False],
+              lemmas=[w.lower() if w != "said" else "say" for w in words],
+              pos=["PUNCT", "PRON", "AUX", "VERB", "PUNCT", "PUNCT", "PRON", "VERB", "PUNCT", "PUNCT", "CCONJ", "ADV",
+                   "PUNCT", "PUNCT"],
+              heads=[7, 3, 3, 7, 7, 7, 7, 7, 7, 7, 11, 7, 7, 7],
+              deps=["punct", "nsubj", "aux", "ccomp", "punct", "punct", "nsubj", "ROOT", "punct", "punct", "cc",
+                    "advmod", "punct", "punct"],
+              sent_starts=[i == 0 for i in range(len(words))])
+    assert doc.text == '"We will win," he said, "and soon."'
+    assert _found(doc) == [('We will win," he said, "and soon.', "he", "direct-quote-split")]

@@ -23,7 +23,7 @@ def test_wheel_ships_its_data_and_works_without_the_source_tree(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for rq in (ROOT / "queries").glob("*.rq"):
         assert f"kg/queries/{rq.name}" in names
-    assert {"kg/ontology/kg.ttl", "kg/ontology/shapes.ttl", "kg/lexicons/reporting.json"} <= names
+    assert {"kg/ontology/kg.ttl", "kg/ontology/shapes.ttl", "kg/lexicons/en/reporting.json"} <= names
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(wheel)],
                    check=True, capture_output=True)

@@ -24,6 +24,7 @@ TEXTS = {  # beside the seed article: speech of each kind, relations, a pronoun,
     "d": "Some sell faux-crocodile, fashion consultant Robert Burke said.\n\n\"There's a sensitivity in the luxury "
          "market,\" Burke said.",
     "e": "John Bolton\u200b said the response would be much stronger.",
+    "f": "The talks failed on Monday, per officials. Prices rose 5 per cent.",
 }
 
 

@@ -4,16 +4,19 @@ pronouns, of speakers and wherever the reading is clear."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Sequence
 
 from kg import lexicons
 from kg.extract.entities import RawMention, country_name
-from kg.names import clean
+from kg.names import TITLES, clean
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 _LEX = lexicons.load("entities")
 PERSON_PRONOUNS = frozenset(_LEX["person_pronouns"])
 THING_PRONOUNS = frozenset(_LEX["thing_pronouns"])
 PLURAL_PRONOUNS = frozenset(_LEX["plural_pronouns"])
-TITLES = frozenset(_LEX["person_titles"])
 COUNTRY_DISPLAY = _LEX["country_display"]
 MENTION_PRONOUNS = {k: v for k, v in _LEX["mention_pronouns"].items() if not k.startswith("_")}
 PLEONASTIC_HEADS = frozenset(_LEX["pleonastic_heads"])
@@ -29,7 +32,8 @@ class Cluster:
 
     mentions: list[RawMention] = field(default_factory=list)
     titles: set[str] = field(default_factory=set)
-    _type: tuple = field(default=(None, -1, ""), repr=False, compare=False)  # (mentions list, its length, type)
+    # (the mentions list, its length, the type voted for it): the type is voted again only when they changed
+    _type: tuple[list[RawMention] | None, int, str] = field(default=(None, -1, ""), repr=False, compare=False)
 
     @property
     def names(self) -> list[RawMention]:
@@ -99,7 +103,7 @@ def _partial_name(short: list[str], long: list[str]) -> bool:
     return 0 < len(short) < len(long) and long[-len(short):] == short
 
 
-def _titles(doc, m: RawMention) -> set[str]:
+def _titles(doc: Doc, m: RawMention) -> set[str]:
     """Lower-cased words of the title before a person's name and of an appositive role after it."""
     words = set()
     k = m.i - 1
@@ -115,7 +119,7 @@ def _titles(doc, m: RawMention) -> set[str]:
     return words
 
 
-def cluster(doc, mentions: list[RawMention]) -> list[Cluster]:
+def cluster(doc: Doc, mentions: list[RawMention]) -> list[Cluster]:
     """Entities in order of first mention. Role phrases and nominals that match no named entity are dropped,
     except nominal organisations modified by a country ("the Syrian government") and groups."""
     clusters: list[Cluster] = []
@@ -180,7 +184,7 @@ def cluster(doc, mentions: list[RawMention]) -> list[Cluster]:
     return clusters
 
 
-def _antecedent(doc, clusters: list[Cluster], m: RawMention) -> Cluster | None:
+def _antecedent(doc: Doc, clusters: list[Cluster], m: RawMention) -> Cluster | None:
     """'the ministry', 'the defense ministry': the nearest preceding organisation whose name has that head;
     'the country': the one country named in this sentence or the one before, or else the only country named
     so far ('Iran, Russia and Turkey ... the country's constitution' is left alone)."""
@@ -190,14 +194,13 @@ def _antecedent(doc, clusters: list[Cluster], m: RawMention) -> Cluster | None:
     for c in clusters:
         if c.type != "Organization":
             continue
-        fits = lambda n: m.head and m.head in n.key.split()  # noqa: E731
         for n in c.mentions:
-            if n.start < m.start and fits(n) and n.start > best_pos:
+            if n.start < m.start and m.head and m.head in n.key.split() and n.start > best_pos:
                 best, best_pos = c, n.start
     return best
 
 
-def _country_antecedent(doc, clusters: list[Cluster], m: RawMention) -> Cluster | None:
+def _country_antecedent(doc: Doc, clusters: list[Cluster], m: RawMention) -> Cluster | None:
     sent = doc[m.i].sent
     window = doc[sent.start - 1].sent.start if sent.start > 0 else 0
     before = [c for c in clusters if c.type == "Country" and any(n.form == "name" and n.j <= m.i for n in c.mentions)]
@@ -207,7 +210,7 @@ def _country_antecedent(doc, clusters: list[Cluster], m: RawMention) -> Cluster 
     return None
 
 
-def _role_match(doc, clusters: list[Cluster], m: RawMention) -> Cluster | None:
+def _role_match(doc: Doc, clusters: list[Cluster], m: RawMention) -> Cluster | None:
     """The person whose title shares the role phrase's head and a modifier ('national security adviser')."""
     span = doc[m.i:m.j]
     words = {t.lower_ for t in span if t.pos_ in ("NOUN", "PROPN", "ADJ") and t.ent_type_ != "PERSON"}
@@ -226,7 +229,7 @@ def _role_match(doc, clusters: list[Cluster], m: RawMention) -> Cluster | None:
     return best
 
 
-def _cataphor(doc, clusters: list[Cluster], m: RawMention) -> Cluster | None:
+def _cataphor(doc: Doc, clusters: list[Cluster], m: RawMention) -> Cluster | None:
     """A lede's 'The UN envoy for Syria hosted ...' names its person in the next sentence or two: the first
     person named after a definite role phrase that no title matched, if that person has no other title."""
     if doc[m.i].lower_ != "the":
@@ -245,7 +248,7 @@ def _cataphor(doc, clusters: list[Cluster], m: RawMention) -> Cluster | None:
     return best
 
 
-def resolve_pronoun(token, clusters: list[Cluster], speakers: list[tuple[int, Cluster]]) -> Cluster | None:
+def resolve_pronoun(token: Token, clusters: list[Cluster], speakers: Sequence[tuple[int, Cluster]]) -> Cluster | None:
     """The entity a speaker pronoun refers to: the nearest preceding speaker of a compatible kind,
     else the nearest preceding mention of one."""
     word = token.lower_
@@ -273,7 +276,7 @@ def resolve_pronoun(token, clusters: list[Cluster], speakers: list[tuple[int, Cl
     return best
 
 
-def gender(doc, c: Cluster) -> str | None:
+def gender(doc: Doc, c: Cluster) -> str | None:
     """'m' or 'f' from a title before a name ('Mrs May') or a common given name ('Donald Trump'), else None."""
     for m in c.names:
         g = GENDERED_TITLES.get(doc[m.i - 1].lower_.rstrip(".")) if m.i > 0 else None
@@ -286,8 +289,8 @@ def gender(doc, c: Cluster) -> str | None:
     return None
 
 
-def pronoun_mentions(doc, clusters: list[Cluster], start: int, end: int, *, taken: set[int],
-                     quoted: list[tuple[int, int, frozenset[int]]]) -> list[tuple[Cluster, int]]:
+def pronoun_mentions(doc: Doc, clusters: list[Cluster], start: int, end: int, *, taken: set[int],
+                     quoted: Sequence[tuple[int, int, frozenset[int]]]) -> list[tuple[Cluster, int]]:
     """Pronouns that refer to an entity, as (entity, token index), resolved only when the reading is clear:
 
     - 'he', 'his', 'she', 'her': the person last mentioned, when no other person was mentioned since the
@@ -308,7 +311,7 @@ def pronoun_mentions(doc, clusters: list[Cluster], start: int, end: int, *, take
                 owner.setdefault(t, c)
     genders = {id(c): gender(doc, c) for c in clusters if c.type == "Person"}
     sents = list(doc.sents)
-    sent_no = {}
+    sent_no: dict[int, int] = {}
     for n, sent in enumerate(sents):
         for t in range(sent.start, sent.end):
             sent_no[t] = n
@@ -330,7 +333,10 @@ def pronoun_mentions(doc, clusters: list[Cluster], start: int, end: int, *, take
     return out
 
 
-def _person_antecedent(tok, owner, sents, sent_no, skip: frozenset[int]) -> Cluster | None:
+def _person_antecedent(tok: Token, owner: dict[int, Cluster], sents: list[Span], sent_no: dict[int, int],
+                       skip: frozenset[int]) -> Cluster | None:
+    """The person last mentioned at most three sentences before ``tok``, when no other person (outside ``skip``)
+    is mentioned from the sentence before that mention on."""
     def person(t: int) -> bool:
         return t in owner and owner[t].type == "Person" and id(owner[t]) not in skip
 
@@ -347,7 +353,8 @@ def _person_antecedent(tok, owner, sents, sent_no, skip: frozenset[int]) -> Clus
     return c
 
 
-def _thing_antecedent(doc, tok, owner) -> Cluster | None:
+def _thing_antecedent(doc: Doc, tok: Token, owner: dict[int, Cluster]) -> Cluster | None:
+    """The country or organisation that is the nearest singular noun before 'it'/'its' in its sentence."""
     if tok.lower_ == "it":
         head = tok.head
         if head.lemma_ in PLEONASTIC_HEADS or tok.dep_ == "dobj" and head.lemma_ in ("make", "take") or \

@@ -7,8 +7,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from kg import lexicons
+from kg.names import TITLES
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 _LEX = lexicons.load("entities")
 DEMONYMS: dict[str, str] = _LEX["demonyms"]
@@ -18,7 +23,6 @@ ROLE_NOUNS = frozenset(lexicons.load("relations")["role_nouns"])
 HUMAN_NOUNS = frozenset(_LEX["human_nouns"])
 COUNTRY_HEADS = frozenset(_LEX["country_heads"])
 PARTICLE_NAME = re.compile(r"(?:[A-Z][\w'-]+ )+(?i:%s)[ -][A-Z][\w'-]+" % "|".join(_LEX["name_particles"]))
-PERSON_TITLES = frozenset(_LEX["person_titles"])
 US_STATES = _LEX["us_state_abbreviations"]
 US_STATE_NAMES = frozenset(US_STATES["postal"].values())
 _STATE_WORDS = frozenset(US_STATES["ap"]) | frozenset(US_STATES["postal"]) | US_STATE_NAMES
@@ -37,7 +41,7 @@ class RawMention:
     text: str
     type: str
     form: str  # name | nominal | role
-    key: str  # normalised name used for clustering
+    key: str  # cluster_key() of the name: mentions with one key are one entity
     country: str | None = None  # for nominals: the country that modifies them ("the Syrian government")
     head: str = ""  # head lemma of nominal and role phrases
     canonical: str = ""  # the full name an abbreviation stands for ('Calif.' -> 'California')
@@ -51,27 +55,30 @@ def country_name(name: str) -> str | None:
     territory = lookup_territory(name)
     if territory is None or not territory.is_country:
         return None
-    if normalise(name) in {normalise(p) for p in territory.places}:
+    if cluster_key(name) in {cluster_key(p) for p in territory.places}:
         return None  # rigour also finds a country by its capital: 'Paris' is no name of France
     return territory.name
 
 
 def demonym_country(word: str) -> str | None:
+    """The country a demonym names: 'Syrian' -> 'Syria'."""
     return DEMONYMS.get(word.lower().rstrip("-"))
 
 
-def normalise(text: str) -> str:
-    """Clustering key of a name: lower case, no leading article, no possessive, no dots or odd spacing.
+def cluster_key(text: str) -> str:
+    """The key that clusters an article's mentions of a name: lower case, no leading article, no possessive, no
+    dots or odd spacing. Hyphens, accents and other punctuation stay ('al-assad'), unlike in the knowledge base's
+    alias keys (:func:`kg.names.normalise`, 'al assad'), which match names across articles.
 
-    >>> normalise("The Russian  defense ministry's")
-    'russian defense ministry'
+    >>> cluster_key("The Russian  defense ministry's"), cluster_key("Al-Assad's")
+    ('russian defense ministry', 'al-assad')
     """
     text = re.sub(r"[’']s$", "", text.strip())
     text = re.sub(r"^(the)\s+", "", text, flags=re.IGNORECASE)
     return re.sub(r"\s+", " ", text.replace(".", "")).lower().strip()
 
 
-def _trim(doc, i: int, j: int) -> tuple[int, int]:
+def _trim(doc: Doc, i: int, j: int) -> tuple[int, int]:
     while j > i and (doc[j - 1].is_punct or doc[j - 1].is_space or doc[j - 1].tag_ == "POS"):
         j -= 1
     while i < j and (doc[i].is_punct or doc[i].is_space):
@@ -79,23 +86,24 @@ def _trim(doc, i: int, j: int) -> tuple[int, int]:
     return i, j
 
 
-def _mention(doc, i, j, type_, form, key=None, country=None, head="", canonical="") -> RawMention | None:
+def _mention(doc: Doc, i: int, j: int, type_: str, form: str, key: str | None = None, country: str | None = None,
+             head: str = "", canonical: str = "") -> RawMention | None:
     if not canonical:  # an abbreviation keeps its final dot: 'Calif.'
         i, j = _trim(doc, i, j)
     if i >= j:
         return None
     span = doc[i:j]
     return RawMention(i, j, span.start_char, span.end_char, span.text, type_, form,
-                      key or normalise(span.text), country, head, canonical)
+                      key or cluster_key(span.text), country, head, canonical)
 
 
-def _is_title_fragment(ent) -> bool:
+def _is_title_fragment(ent: Span) -> bool:
     # "National Security" in "National Security Adviser John Bolton": part of a person's title.
     nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
     return bool(nxt is not None and nxt.lower_ in ROLE_NOUNS and nxt.head.ent_type_ == "PERSON")
 
 
-def _inside_a_longer_name(doc, ent) -> bool:
+def _inside_a_longer_name(doc: Doc, ent: Span) -> bool:
     """'Ohio' of 'Ohio State recruiter', 'Texas' of 'H Texas', '(England and Wales)' after 'Rape Crisis': a place
     name that is part of another name is no mention of the place."""
     root = ent.root
@@ -104,7 +112,7 @@ def _inside_a_longer_name(doc, ent) -> bool:
     nxt = doc[ent.end] if ent.end < len(doc) else None
     if nxt is not None and root.dep_ == "compound" and nxt.dep_ == "compound" and nxt.head.i == root.head.i \
             and nxt.pos_ == "PROPN" and nxt.is_title and not nxt.ent_type_ and nxt.lower_ not in ROLE_NOUNS \
-            and nxt.lower_.rstrip(".") not in PERSON_TITLES:
+            and nxt.lower_.rstrip(".") not in TITLES:
         return True  # 'Ohio State recruiter' parsed as two modifiers of 'recruiter'; not 'Ohio Governor Kasich'
     if ent.start > 0 and doc[ent.start - 1].pos_ == "PROPN" and doc[ent.start - 1].dep_ == "compound" \
             and doc[ent.start - 1].head.i == root.i and not doc[ent.start - 1].ent_type_:
@@ -117,7 +125,7 @@ def _inside_a_longer_name(doc, ent) -> bool:
         and not doc[k - 1].ent_type_
 
 
-def _us_state(doc, i: int, j: int) -> str | None:
+def _us_state(doc: Doc, i: int, j: int) -> str | None:
     """The US state that ``doc[i:j]`` names or abbreviates, as the knowledge base names it: after a place and a
     comma ('Houston, TX', 'Manhattan Beach, Calif.', 'Atlanta, Georgia'), or an AP-style abbreviation the model
     calls a place ('Mass.' the state, not 'Mass.' the service)."""
@@ -132,20 +140,21 @@ def _us_state(doc, i: int, j: int) -> str | None:
     return US_STATES["display"].get(name, name) if name else None
 
 
-def _us_states(doc) -> list[RawMention]:
+def _us_states(doc: Doc) -> list[RawMention]:
     out = []
     for t in doc:
         if t.text not in _STATE_WORDS:
             continue  # most words: no lookups on the way
         name = _us_state(doc, t.i, t.i + 1)
         if name:
-            m = _mention(doc, t.i, t.i + 1, "Place", "name", key=normalise(name), canonical=name)
+            m = _mention(doc, t.i, t.i + 1, "Place", "name", key=cluster_key(name), canonical=name)
             if m:
                 out.append(m)
     return out
 
 
-def _named(doc) -> list[RawMention]:
+def _named(doc: Doc) -> list[RawMention]:
+    """Mentions of the named entities the model found, typed, trimmed and keyed."""
     labels = _LEX["labels"]
     out = _us_states(doc)
     for ent in doc.ents:
@@ -166,7 +175,7 @@ def _named(doc) -> list[RawMention]:
             country = demonym_country(name)
             if country and i > 0 and doc[i - 1].lower_ == "the":
                 canonical = country_name(country) or country
-                m = _mention(doc, i - 1, j, "Country", "name", key=normalise(canonical), country=canonical)
+                m = _mention(doc, i - 1, j, "Country", "name", key=cluster_key(canonical), country=canonical)
                 if m:
                     out.append(m)
                 continue
@@ -179,19 +188,19 @@ def _named(doc) -> list[RawMention]:
         if ent.label_ == "GPE":
             canonical = country_name(name)
             if canonical:
-                m = _mention(doc, i, j, "Country", "name", key=normalise(canonical), country=canonical)
+                m = _mention(doc, i, j, "Country", "name", key=cluster_key(canonical), country=canonical)
                 if m:
                     out.append(m)
                 continue
         if ent.label_ == "PERSON":
             # 'DJ Casey Kasem', 'Treasurer Joe Hockey': the name without the title, which stays a title word
             while j - i > 1 and doc[i + 1].pos_ == "PROPN" and \
-                    (doc[i].lower_.rstrip(".") in PERSON_TITLES or doc[i].lower_ in ROLE_NOUNS):
+                    (doc[i].lower_.rstrip(".") in TITLES or doc[i].lower_ in ROLE_NOUNS):
                 i += 1
         if ent.label_ == "PERSON" and i >= 2 and doc[i - 2].lower_ in ("city", "town", "village", "province") \
                 and doc[i - 1].lower_ == "of":
             type_ = "Place"  # "the city of Jisr al-Shughour": the small model often calls these people
-        key = normalise(doc[i:j].text)
+        key = cluster_key(doc[i:j].text)
         if type_ == "Place" and key.endswith(PLACE_SUFFIXES):
             key = key.rsplit(" ", 1)[0]  # "Idlib Province" is "Idlib"
         m = _mention(doc, i, j, type_, "name", key=key)
@@ -200,7 +209,7 @@ def _named(doc) -> list[RawMention]:
     return out
 
 
-def _np_country(doc, head) -> str | None:
+def _np_country(doc: Doc, head: Token) -> str | None:
     """The country that modifies a noun phrase: 'Syrian' / "Syria's" -> Syria."""
     for child in head.children:
         if child.dep_ in ("amod", "compound", "npadvmod", "nmod") and demonym_country(child.text):
@@ -210,7 +219,8 @@ def _np_country(doc, head) -> str | None:
     return None
 
 
-def _nominals(doc, named: list[RawMention]) -> list[RawMention]:
+def _nominals(doc: Doc, named: list[RawMention]) -> list[RawMention]:
+    """Mentions by a noun phrase: 'the country', 'the Syrian government', 'the rebels', 'the UN envoy'."""
     labels = _LEX["labels"]
     taken = {t for m in named for t in range(m.i, m.j)}
     out = []
@@ -272,14 +282,14 @@ def _nominals(doc, named: list[RawMention]) -> list[RawMention]:
     return out
 
 
-def find_mentions(doc) -> list[RawMention]:
+def find_mentions(doc: Doc) -> list[RawMention]:
     """Named, nominal and role mentions in document order (no overlaps between names and nominals)."""
     named = _named(doc)
     mentions = named + _nominals(doc, named)
     return sorted(mentions, key=lambda m: (m.start, -m.end))
 
 
-def speaker_mention(doc, i: int, j: int, head) -> RawMention | None:
+def speaker_mention(doc: Doc, i: int, j: int, head: Token) -> RawMention | None:
     """A mention for a speaker phrase that no entity covers, typed from its head: a proper name is a person
     (or what NER says), 'the campaign' an organisation, 'experts' a group, 'a source' a person."""
     if head.pos_ == "PROPN":

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from kg import lexicons
+from kg.extract.confidence import CONFIDENCE
 from kg.extract.entities import demonym_country
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 log = logging.getLogger(__name__)
 _LEX = lexicons.load("relations")
@@ -39,17 +43,19 @@ class FoundRelation:
 
 
 Owner = Callable[[int], "str | None"]  # token index -> entity id
+CountryEntity = Callable[[str], "str | None"]  # country name -> entity id
+TokenSpans = Sequence[tuple[int, int]]  # (first token, token after the last)
 
 
-def _with_conjuncts(tok) -> list:
+def _with_conjuncts(tok: Token) -> list[Token]:
     return [tok] + [c for c in tok.conjuncts if c.i > tok.i]
 
 
-def _negated(verb) -> bool:
+def _negated(verb: Token) -> bool:
     return any(c.dep_ == "neg" for c in verb.children)
 
 
-def _hypothetical(verb) -> bool:
+def _hypothetical(verb: Token) -> bool:
     if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_AUX for c in verb.children):
         return True
     node = verb
@@ -61,13 +67,13 @@ def _hypothetical(verb) -> bool:
         node = node.head
 
 
-def _evidence(doc, i: int, j: int) -> tuple[int, int]:
+def _evidence(doc: Doc, i: int, j: int) -> tuple[int, int]:
     while j > i and doc[j - 1].is_punct:
         j -= 1
     return doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
 
 
-def _topic(doc, obj) -> tuple[int, int]:
+def _topic(doc: Doc, obj: Token) -> tuple[int, int]:
     """A short topic phrase for a non-entity object: the noun phrase and a short prepositional tail."""
     left = obj.left_edge.i
     while left < obj.i and doc[left].dep_ in ("det", "predet", "poss", "case"):
@@ -85,7 +91,7 @@ NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ei
 SENTENCES_BACK = 8
 
 
-def _plural_antecedents(tok, owner: Owner) -> list:
+def _plural_antecedents(tok: Token, owner: Owner) -> list[Token]:
     """'the three delegations' after 'diplomats from Iran, Russia and Turkey': the latest coordination of
     exactly that many entities in the sentences before."""
     n = next((NUMBERS.get(c.lower_) for c in tok.children if c.dep_ in ("nummod", "det", "predet")
@@ -106,7 +112,7 @@ def _plural_antecedents(tok, owner: Owner) -> list:
     return []
 
 
-def _entity_tokens(tok, owner: Owner) -> list:
+def _entity_tokens(tok: Token, owner: Owner) -> list[Token]:
     """Entity mentions a noun phrase stands for: itself, 'diplomats from Iran, Russia and Turkey',
     'members of the three delegations'."""
     heads = [t for t in _with_conjuncts(tok) if owner(t.i)]
@@ -120,7 +126,7 @@ def _entity_tokens(tok, owner: Owner) -> list:
     return _plural_antecedents(tok, owner)
 
 
-def _verb_relations(doc, verb, owner: Owner) -> list[FoundRelation]:
+def _verb_relations(doc: Doc, verb: Token, owner: Owner) -> list[FoundRelation]:
     rel = VERBS.get(verb.lemma_.lower())
     if rel is None or verb.pos_ != "VERB":
         return []
@@ -151,12 +157,14 @@ def _verb_relations(doc, verb, owner: Owner) -> list[FoundRelation]:
     neg, hyp = _negated(verb), _hypothetical(verb)
     rule = f"verb:{verb.lemma_.lower()}"
     if objects:
-        return [FoundRelation(rel, s.i, o.i, None, ev, neg, hyp, rule, 0.75)
+        return [FoundRelation(type=rel, subject=s.i, object=o.i, topic=None, evidence=ev, negated=neg,
+                              hypothetical=hyp, rule=rule, confidence=CONFIDENCE["verb"])
                 for s in subjects for o in objects if owner(o.i) != owner(s.i)]
-    return [FoundRelation(rel, s.i, None, topic, ev, neg, hyp, rule, 0.7) for s in subjects]
+    return [FoundRelation(type=rel, subject=s.i, object=None, topic=topic, evidence=ev, negated=neg, hypothetical=hyp,
+                          rule=rule, confidence=CONFIDENCE["verb-topic"]) for s in subjects]
 
 
-def _joint_relations(doc, verb, owner: Owner) -> list[FoundRelation]:
+def _joint_relations(doc: Doc, verb: Token, owner: Owner) -> list[FoundRelation]:
     """'Russia, Turkey and Iran have been working together': every pair cooperates."""
     lemma = verb.lemma_.lower()
     together = any(c.lower_ in ("together", "jointly") for c in verb.children)
@@ -172,16 +180,17 @@ def _joint_relations(doc, verb, owner: Owner) -> list[FoundRelation]:
     out = []
     for a in range(len(subjects)):
         for b in range(a + 1, len(subjects)):
-            out.append(FoundRelation(rel, subjects[a].i, subjects[b].i, None, ev, _negated(verb),
-                                     _hypothetical(verb), "joint-action", 0.7))
+            out.append(FoundRelation(type=rel, subject=subjects[a].i, object=subjects[b].i, topic=None, evidence=ev,
+                                     negated=_negated(verb), hypothetical=_hypothetical(verb), rule="joint-action",
+                                     confidence=CONFIDENCE["joint-action"]))
     return out
 
 
-def _backed_relations(doc, tok, owner: Owner, country_entity: Callable[[str], "str | None"]) -> list[FoundRelation]:
+def _backed_relations(doc: Doc, tok: Token, owner: Owner, country_entity: CountryEntity) -> list[FoundRelation]:
     """"Syria's Russian- and Iranian-backed government": Russia and Iran support the government."""
     word = tok.lower_
     rel = BACKED.get(word)
-    if rel is None or tok.dep_ not in ("amod", "compound") or rel == "role":
+    if rel is None or tok.dep_ not in ("amod", "compound"):
         return []
     target = tok.head
     if not owner(target.i):
@@ -201,11 +210,13 @@ def _backed_relations(doc, tok, owner: Owner, country_entity: Callable[[str], "s
             break
         i -= 1
     ev = _evidence(doc, first, target.i + 1)
-    return [FoundRelation(rel, first, target.i, None, ev, False, False, f"modifier:{word}", 0.75, subject_entity=s)
+    return [FoundRelation(type=rel, subject=first, object=target.i, topic=None, evidence=ev, negated=False,
+                          hypothetical=False, rule=f"modifier:{word}", confidence=CONFIDENCE["modifier"],
+                          subject_entity=s)
             for s in subjects if s != owner(target.i)]
 
 
-def _despite_pleas(doc, tok, owner: Owner, verb_rels: list[FoundRelation]) -> list[FoundRelation]:
+def _despite_pleas(doc: Doc, tok: Token, owner: Owner, verb_rels: list[FoundRelation]) -> list[FoundRelation]:
     """"backed a campaign, despite Turkey's pleas for a ceasefire": Turkey opposes what was backed."""
     if tok.lemma_.lower() not in NOUN_TRIGGERS or tok.head.lower_ not in DESPITE:
         return []
@@ -216,11 +227,12 @@ def _despite_pleas(doc, tok, owner: Owner, verb_rels: list[FoundRelation]) -> li
         return []
     r = backed[0]
     ev = _evidence(doc, tok.head.i, tok.right_edge.i + 1)
-    return [FoundRelation("opposes", poss[0].i, r.object, r.topic, ev, False, False, "despite-plea", 0.6)]
+    return [FoundRelation(type="opposes", subject=poss[0].i, object=r.object, topic=r.topic, evidence=ev, negated=False,
+                          hypothetical=False, rule="despite-plea", confidence=CONFIDENCE["despite-plea"])]
 
 
-def _role_relations(doc, person_mentions: list[tuple[int, int]], owner: Owner,
-                    country_entity: Callable[[str], "str | None"]) -> list[FoundRelation]:
+def _role_relations(doc: Doc, person_mentions: TokenSpans, owner: Owner, country_entity: CountryEntity
+                    ) -> list[FoundRelation]:
     """'Syrian President Bashar Assad' -> role(Assad, Syria); 'X, a special envoy for Iran's ...' -> role(X, Iran)."""
     out = []
     for i, j in person_mentions:
@@ -231,21 +243,25 @@ def _role_relations(doc, person_mentions: list[tuple[int, int]], owner: Owner,
             named = doc[k].ent_type_ in ("ORG", "GPE", "NORP")  # "President" of "President Trump" is no target
             target = country_entity(name) if name else (owner(k) if named and owner(k) != owner(person) else None)
             if target:
-                out.append(FoundRelation("role", person, None if name else k, None, _evidence(doc, k, j), False,
-                                         False, "title", 0.7, object_entity=target if name else None))
+                out.append(FoundRelation(type="role", subject=person, object=None if name else k, topic=None,
+                                         evidence=_evidence(doc, k, j), negated=False, hypothetical=False,
+                                         rule="title", confidence=CONFIDENCE["title"],
+                                         object_entity=target if name else None))
             k -= 1
         root = doc[j - 1]
         for app in (c for c in root.children if c.dep_ == "appos"):
             for t in app.subtree:
                 if t.i != person and owner(t.i) and owner(t.i) != owner(person) and t.pos_ == "PROPN":
-                    out.append(FoundRelation("role", person, t.i, None, _evidence(doc, i, app.right_edge.i + 1),
-                                             False, False, "apposition", 0.65))
+                    out.append(FoundRelation(type="role", subject=person, object=t.i, topic=None,
+                                             evidence=_evidence(doc, i, app.right_edge.i + 1), negated=False,
+                                             hypothetical=False, rule="apposition",
+                                             confidence=CONFIDENCE["apposition"]))
                     break
     return out
 
 
-def _role_phrase_relations(doc, roles: list[tuple[int, int]], owner: Owner,
-                           country_entity: Callable[[str], "str | None"]) -> list[FoundRelation]:
+def _role_phrase_relations(doc: Doc, roles: TokenSpans, owner: Owner, country_entity: CountryEntity
+                           ) -> list[FoundRelation]:
     """'The UN envoy for Syria' (resolved to a person) -> role(person, UN): the organisations and countries that
     modify the role noun, not those after it."""
     out = []
@@ -261,12 +277,15 @@ def _role_phrase_relations(doc, roles: list[tuple[int, int]], owner: Owner,
             name = demonym_country(t.text)
             target = country_entity(name) if name else owner(k)
             if target and target != person:
-                out.append(FoundRelation("role", head.i, None, None, _evidence(doc, i, j), False, False,
-                                         "role-phrase", 0.65, object_entity=target))
+                out.append(FoundRelation(type="role", subject=head.i, object=None, topic=None,
+                                         evidence=_evidence(doc, i, j), negated=False, hypothetical=False,
+                                         rule="role-phrase", confidence=CONFIDENCE["role-phrase"],
+                                         object_entity=target))
     return out
 
 
-def _located_in(doc, place_mentions: list[tuple[int, int]], owner: Owner) -> list[FoundRelation]:
+def _located_in(doc: Doc, place_mentions: TokenSpans, owner: Owner) -> list[FoundRelation]:
+    """'the town of Jisr in Idlib' -> located_in(Jisr, Idlib)."""
     out = []
     for i, j in place_mentions:
         head = doc[j - 1]
@@ -274,15 +293,17 @@ def _located_in(doc, place_mentions: list[tuple[int, int]], owner: Owner) -> lis
             if c.dep_ == "prep" and c.lower_ == "in":
                 for p in c.children:
                     if p.dep_ == "pobj" and owner(p.i) and owner(p.i) != owner(head.i):
-                        out.append(FoundRelation("located_in", head.i, p.i, None, _evidence(doc, i, p.i + 1),
-                                                 False, False, "located-in", 0.7))
+                        out.append(FoundRelation(type="located_in", subject=head.i, object=p.i, topic=None,
+                                                 evidence=_evidence(doc, i, p.i + 1), negated=False,
+                                                 hypothetical=False, rule="located-in",
+                                                 confidence=CONFIDENCE["located-in"]))
     return out
 
 
 ACCUSING = frozenset(_LEX["accusing_predicates"])
 
 
-def accusations(doc, claims: list[tuple[str, tuple[int, int]]], owner: Owner) -> list[FoundRelation]:
+def accusations(doc: Doc, claims: Sequence[tuple[str, tuple[int, int]]], owner: Owner) -> list[FoundRelation]:
     """A claim that someone plans, launches or commits an attack accuses them: 'Russia said that terrorists
     plan to launch a chemical weapons attack' -> accuses(Russia, terrorists). ``claims`` are (speaker entity id,
     content character span) of reported statements."""
@@ -299,14 +320,16 @@ def accusations(doc, claims: list[tuple[str, tuple[int, int]]], owner: Owner) ->
                 node = node.head  # 'plan to launch': the planner
             for subj in (c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and owner(c.i)):
                 if owner(subj.i) != speaker and not _negated(verb) and not _negated(node):
-                    out.append(FoundRelation("accuses", subj.i, subj.i, None, (start, end), False, False,
-                                             "claim-accusation", 0.55, subject_entity=speaker))
+                    out.append(FoundRelation(type="accuses", subject=subj.i, object=subj.i, topic=None,
+                                             evidence=(start, end), negated=False, hypothetical=False,
+                                             rule="claim-accusation", confidence=CONFIDENCE["claim-accusation"],
+                                             subject_entity=speaker))
     return out
 
 
-def find_relations(doc, owner: Owner, *, persons: list[tuple[int, int]], places: list[tuple[int, int]],
-                   country_entity: Callable[[str], "str | None"], roles: list[tuple[int, int]] = (),
-                   start: int = 0, end: int | None = None) -> list[FoundRelation]:
+def find_relations(doc: Doc, owner: Owner, *, persons: TokenSpans, places: TokenSpans,
+                   country_entity: CountryEntity, roles: TokenSpans = (), start: int = 0, end: int | None = None
+                   ) -> list[FoundRelation]:
     """Relations in the Doc. ``owner`` maps a token to its entity id; ``persons``/``places`` are token spans of
     named person and place mentions, ``roles`` of role phrases resolved to a person; ``country_entity`` finds
     the entity id of a country by name."""
@@ -316,7 +339,7 @@ def find_relations(doc, owner: Owner, *, persons: list[tuple[int, int]], places:
         if sent.end_char <= start or sent.start_char >= end:
             continue
         try:
-            verb_rels = []
+            verb_rels: list[FoundRelation] = []
             for tok in sent:
                 verb_rels += _verb_relations(doc, tok, owner) + _joint_relations(doc, tok, owner)
             out += verb_rels
@@ -325,6 +348,6 @@ def find_relations(doc, owner: Owner, *, persons: list[tuple[int, int]], places:
         except Exception as exc:  # one odd sentence must not cost the document
             log.warning("relation rules skipped a sentence at %d: %s", sent.start_char, exc)
     out += _role_relations(doc, persons, owner, country_entity)
-    out += _role_phrase_relations(doc, list(roles), owner, country_entity)
+    out += _role_phrase_relations(doc, roles, owner, country_entity)
     out += _located_in(doc, places, owner)
     return out

@@ -1,4 +1,5 @@
-"""Statements: direct quotes, reported speech, mixed quotes, 'according to X' and nominal acts ("Turkey's pleas").
+"""Statements: direct quotes, reported speech, mixed quotes, 'according to X' ('per X') and nominal acts ("Turkey's
+pleas").
 
 Works sentence by sentence over a parsed Doc; a sentence that trips a rule is skipped, never the document.
 """
@@ -6,9 +7,14 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from kg import lexicons
+from kg.extract.confidence import CONFIDENCE
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 log = logging.getLogger(__name__)
 _LEX = lexicons.load("reporting")
@@ -19,12 +25,15 @@ OBJECT_CONTENT = frozenset(_LEX["object_content_verbs"])  # "called the charges 
 NEEDS_OBJECT = frozenset(_LEX["object_content_needs_direct_object"])  # not "called into a radio show"
 CONTENT_PREPS = {k: frozenset(v) for k, v in _LEX["object_content_preps"].items() if not k.startswith("_")}
 SOURCE_OBJECT = frozenset(_LEX["source_object_verbs"])  # "citing Idlib residents": a source, not content
+ACCORDING_TO = tuple(tuple(p.split()) for p in _LEX["according_to"])  # ('according', 'to'), ('per',)
+NEEDS_SPEAKER = frozenset(tuple(p.split()) for p in _LEX["according_to_needs_speaker"])  # 'per cent', 'per day'
 _ENTITIES = lexicons.load("entities")
 PEOPLE_NOUNS = frozenset(_ENTITIES["human_nouns"]) | {w.rstrip("s") for w in _ENTITIES["group_heads"]} | \
     frozenset(lexicons.load("relations")["role_nouns"])
 RELATIVE = frozenset({"who", "which", "that"})
 OPENERS, CLOSERS, AMBIGUOUS = "“«„", "”»", '"'
 QUOTE_CHARS = OPENERS + CLOSERS + AMBIGUOUS
+CharSpans = Sequence[tuple[int, int]]  # character spans (start, end), in text order
 
 
 @dataclass(frozen=True)
@@ -111,11 +120,11 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _inside(pos: int, spans) -> bool:
+def _inside(pos: int, spans: CharSpans) -> bool:
     return any(s <= pos < e for s, e in spans)
 
 
-def _char_span(doc, i: int, j: int) -> tuple[int, int] | None:
+def _char_span(doc: Doc, i: int, j: int) -> tuple[int, int] | None:
     """Characters of tokens i..j-1 with punctuation and space trimmed at both ends, else None."""
     while i < j and (doc[i].is_punct and doc[i].text not in QUOTE_CHARS or doc[i].is_space or doc[i].dep_ == "mark"
                      and doc[i].lower_ in ("that", "whether")):
@@ -139,7 +148,7 @@ def _balanced_strip(text: str, s: int, e: int) -> tuple[int, int]:
     return _strip(text, s, e)
 
 
-def _subjects(verb) -> list:
+def _subjects(verb: Token) -> list[Token]:
     subj = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
     if not subj and verb.head.pos_ in ("VERB", "AUX") and (
             verb.dep_ == "conj" or verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj")):
@@ -151,7 +160,7 @@ def _subjects(verb) -> list:
     return subj
 
 
-def _speaker(subj) -> tuple[tuple[int, ...], tuple[int, int]]:
+def _speaker(subj: Token) -> tuple[tuple[int, ...], tuple[int, int]]:
     heads = [subj] + [c for c in subj.conjuncts if c.i > subj.i]
     left = subj.left_edge.i
     right = max(h.i for h in heads)
@@ -163,7 +172,7 @@ def _speaker(subj) -> tuple[tuple[int, ...], tuple[int, int]]:
     return tuple(h.i for h in heads), span
 
 
-def _verb_content(doc, verb, sent) -> tuple[tuple[int, int] | None, str]:
+def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | None, str]:
     """Content of reported speech governed by ``verb``, and the rule that found it."""
     subj = _subjects(verb)
     if subj and _parenthetical(doc, verb, subj[0], sent):
@@ -204,12 +213,12 @@ def _verb_content(doc, verb, sent) -> tuple[tuple[int, int] | None, str]:
     return None, ""
 
 
-def _names_someone(obj) -> bool:
+def _names_someone(obj: Token) -> bool:
     """'Idlib residents', 'officials', 'Reuters': people or a body, not a thing said."""
     return obj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or obj.lemma_.lower() in PEOPLE_NOUNS
 
 
-def _parenthetical(doc, verb, subj, sent) -> bool:
+def _parenthetical(doc: Doc, verb: Token, subj: Token, sent: Span) -> bool:
     """', he said,' set off by commas in the middle of its sentence, with the subject next to the verb."""
     first, last = min(subj.left_edge.i, verb.i), max(subj.i, verb.i)
     if last - first > 12 or abs(subj.i - verb.i) > 1 and subj.i > verb.i:
@@ -226,7 +235,8 @@ def _only_marks(text: str) -> bool:
     return all(c.isspace() or c in QUOTE_CHARS or c in ",:;.—–-'`" for c in text)
 
 
-def _adjacent_quotes(text, doc, verb, subj, sent, quotes) -> list[tuple[int, int]]:
+def _adjacent_quotes(text: str, doc: Doc, verb: Token, subj: Token, sent: Span, quotes: CharSpans
+                     ) -> list[tuple[int, int]]:
     """Quotes attributed by this verb: '"...," X said', 'X said: "..."', '"...," said X, "..."'."""
     left = min(subj.left_edge.i, verb.i)
     right = max(subj.i, verb.i) if subj.i < verb.i + 3 else verb.i
@@ -246,70 +256,105 @@ def _adjacent_quotes(text, doc, verb, subj, sent, quotes) -> list[tuple[int, int
     return out
 
 
-def _kind(text: str, span: tuple[int, int], quotes) -> str:
+def _kind(text: str, span: tuple[int, int], quotes: CharSpans) -> str:
     s, e = span
     if any(qs <= s and e <= qe for qs, qe in quotes):
         return "direct"
     return "mixed" if any(c in text[s:e] for c in QUOTE_CHARS) else "indirect"
 
 
-def _sentence_statements(text, doc, sent, quotes) -> list[Found]:
+def _sentence_statements(text: str, doc: Doc, sent: Span, quotes: CharSpans) -> list[Found]:
+    """The statements one sentence makes: by a reporting verb, a nominal act or 'according to' ('per')."""
     out: list[Found] = []
-    sent_span = (sent.start_char, sent.end_char)
     for tok in sent:
-        lemma = tok.lemma_.lower()
         if _inside(tok.idx, quotes):
             continue
+        lemma = tok.lemma_.lower()
         if tok.pos_ == "VERB" and lemma in VERBS:
-            # a subject the parser found inside the quote ('"... it will ...," said Acton') is not the speaker
-            subj = [s for s in _subjects(tok) if not _inside(s.idx, quotes)]
-            if not subj:
-                continue  # "Asked whether ...": a question put to someone is not their statement
-            heads, sp_span = _speaker(subj[0])
-            if any(_inside(doc[h].idx, quotes) for h in heads):
-                continue
-            stance = VERBS[lemma]
-            cue = (tok.idx, tok.idx + len(tok.text))
-            adjacent = _adjacent_quotes(text, doc, tok, subj[0], sent, quotes)
-            if len(adjacent) == 2 and adjacent[0][1] <= tok.idx <= adjacent[1][0]:
-                # '"We will win," he said, "and soon."': one statement around its attribution
-                out.append(Found((adjacent[0][0], adjacent[1][1]), "direct", sent_span, heads, sp_span, cue, lemma,
-                                 stance, "direct-quote-split", 0.85))
-            else:
-                for q in adjacent:
-                    out.append(Found(q, "direct", sent_span, heads, sp_span, cue, lemma, stance, "direct-quote", 0.9))
-            content, rule = _verb_content(doc, tok, sent)
-            if content is None or any(q[0] < content[1] and content[0] < q[1] for q in adjacent):
-                continue
-            content = _balanced_strip(text, *content)
-            kind = _kind(text, content, quotes)
-            out.append(Found(content, kind, sent_span, heads, sp_span, cue, lemma, stance, rule,
-                             0.8 if rule == "reported-ccomp" else 0.65))
+            out += _verb_statements(text, doc, tok, sent, quotes)
         elif tok.pos_ == "NOUN" and lemma in NOUNS:
-            poss = [c for c in tok.children if c.dep_ == "poss"]
-            preps = [c for c in tok.children if c.dep_ in ("prep", "acl") and c.lower_ in ("for", "of", "to", "that", "against")]
-            if not poss or not preps:
-                continue
-            heads, sp_span = _speaker(poss[0])
-            p = preps[0]
-            content = _char_span(doc, p.i + 1, p.right_edge.i + 1)
-            if content:
-                out.append(Found(content, "indirect", sent_span, heads, sp_span, (tok.idx, tok.idx + len(tok.text)),
-                                 lemma, NOUNS[lemma], "nominal-act", 0.6))
-        elif lemma == "accord" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
-            pobj = [c for c in doc[tok.i + 1].children if c.dep_ == "pobj"]
-            if not pobj or pobj[0].pos_ not in ("PROPN", "NOUN", "PRON") or _inside(pobj[0].idx, quotes):
-                continue  # 'according to the "scenario"' names no source
-            heads, sp_span = _speaker(pobj[0])
-            rest = (doc[tok.i + 1].right_edge.i + 1, sent.end)
-            if tok.i > sent.start + 1:
-                rest = (sent.start, tok.i)
-            content = _char_span(doc, *rest)
-            if content:
-                cue = (tok.idx, doc[tok.i + 1].idx + 2)
-                out.append(Found(_balanced_strip(text, *content), _kind(text, content, quotes), sent_span, heads,
-                                 sp_span, cue, "according to", "assert", "according-to", 0.7))
+            out += _nominal_act(doc, tok, sent)
+        elif phrase := next((p for p in ACCORDING_TO if p[0] == tok.lower_
+                             and [t.lower_ for t in doc[tok.i:tok.i + len(p)]] == list(p)), None):
+            out += _according_to(text, doc, tok, phrase, sent, quotes)
     return out
+
+
+def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharSpans) -> list[Found]:
+    """'X said that ...', '"...," X said', 'X denied the attack': the quotes next to a reporting verb and the
+    content it governs."""
+    # a subject the parser found inside the quote ('"... it will ...," said Acton') is not the speaker
+    subj = [s for s in _subjects(verb) if not _inside(s.idx, quotes)]
+    if not subj:
+        return []  # "Asked whether ...": a question put to someone is not their statement
+    heads, sp_span = _speaker(subj[0])
+    if any(_inside(doc[h].idx, quotes) for h in heads):
+        return []
+    lemma = verb.lemma_.lower()
+
+    def said(content: tuple[int, int], kind: str, rule: str) -> Found:
+        return Found(content=content, kind=kind, sentence=(sent.start_char, sent.end_char), speaker_tokens=heads,
+                     speaker_span=sp_span, cue=(verb.idx, verb.idx + len(verb.text)), cue_lemma=lemma,
+                     stance=VERBS[lemma], rule=rule, confidence=CONFIDENCE[rule])
+
+    out = []
+    adjacent = _adjacent_quotes(text, doc, verb, subj[0], sent, quotes)
+    if len(adjacent) == 2 and adjacent[0][1] <= verb.idx <= adjacent[1][0]:
+        # '"We will win," he said, "and soon."': one statement around its attribution
+        out.append(said((adjacent[0][0], adjacent[1][1]), "direct", "direct-quote-split"))
+    else:
+        out += [said(q, "direct", "direct-quote") for q in adjacent]
+    content, rule = _verb_content(doc, verb, sent)
+    if content is not None and not any(q[0] < content[1] and content[0] < q[1] for q in adjacent):
+        content = _balanced_strip(text, *content)
+        out.append(said(content, _kind(text, content, quotes), rule))
+    return out
+
+
+def _nominal_act(doc: Doc, noun: Token, sent: Span) -> list[Found]:
+    """"Turkey's pleas for a ceasefire": the possessor states what follows the preposition."""
+    poss = [c for c in noun.children if c.dep_ == "poss"]
+    preps = [c for c in noun.children
+             if c.dep_ in ("prep", "acl") and c.lower_ in ("for", "of", "to", "that", "against")]
+    if not poss or not preps:
+        return []
+    heads, sp_span = _speaker(poss[0])
+    p = preps[0]
+    content = _char_span(doc, p.i + 1, p.right_edge.i + 1)
+    if not content:
+        return []
+    lemma = noun.lemma_.lower()
+    return [Found(content=content, kind="indirect", sentence=(sent.start_char, sent.end_char), speaker_tokens=heads,
+                  speaker_span=sp_span, cue=(noun.idx, noun.idx + len(noun.text)), cue_lemma=lemma,
+                  stance=NOUNS[lemma], rule="nominal-act", confidence=CONFIDENCE["nominal-act"])]
+
+
+def _according_to(text: str, doc: Doc, tok: Token, phrase: tuple[str, ...], sent: Span, quotes: CharSpans
+                  ) -> list[Found]:
+    """'According to officials, ...', '..., per the minister': the rest of the sentence is theirs. ``phrase``
+    ('according', 'to') starts at ``tok``."""
+    last = doc[tok.i + len(phrase) - 1]  # 'to' of 'according to': its object is the source
+    pobj = [c for c in last.children if c.dep_ == "pobj"]
+    if not pobj or pobj[0].pos_ not in ("PROPN", "NOUN", "PRON") or _inside(pobj[0].idx, quotes):
+        return []  # 'according to the "scenario"' names no source
+    if phrase in NEEDS_SPEAKER and not (_names_someone(pobj[0]) and _set_off(doc, tok, last, sent)):
+        return []  # '5 per cent', 'per the agreement', 'earnings per share'
+    heads, sp_span = _speaker(pobj[0])
+    rest = (sent.start, tok.i) if tok.i > sent.start + 1 else (last.right_edge.i + 1, sent.end)
+    content = _char_span(doc, *rest)
+    if not content:
+        return []
+    return [Found(content=_balanced_strip(text, *content), kind=_kind(text, content, quotes),
+                  sentence=(sent.start_char, sent.end_char), speaker_tokens=heads, speaker_span=sp_span,
+                  cue=(tok.idx, last.idx + len(last.text)), cue_lemma=" ".join(phrase), stance="assert",
+                  rule="according-to", confidence=CONFIDENCE["according-to"])]
+
+
+def _set_off(doc: Doc, first: Token, last: Token, sent: Span) -> bool:
+    """Whether punctuation or the sentence's edges enclose the phrase from ``first`` to the end of ``last``'s
+    object: ', per officials.', 'Per the minister, ...'."""
+    after = last.right_edge.i + 1
+    return (first.i == sent.start or doc[first.i - 1].is_punct) and (after >= sent.end or doc[after].is_punct)
 
 
 _NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|al|bin|la|le|del|da|di)){0,4}"
@@ -318,12 +363,13 @@ _DASH = re.compile(rf"[”\"]\s*[―—–]\s*(?P<name>{_NAME})")
 NOT_SPEAKERS = frozenset(_LEX["not_speaker_labels"])
 
 
-def _name_head(doc, s: int, e: int):
+def _name_head(doc: Doc, s: int, e: int) -> Token | None:
     span = doc.char_span(s, e, alignment_mode="expand")
     return span.root if span is not None and len(span) else None
 
 
-def _label_statements(doc, text: str, start: int, end: int, quotes, sents) -> list[Found]:
+def _label_statements(doc: Doc, text: str, start: int, end: int, quotes: CharSpans,
+                      sents: Callable[[int], tuple[int, int]]) -> list[Found]:
     """'PENCE: Well, look, ...' (transcripts), 'Poll: Clinton and Trump in dead heat' (headlines) and
     '“...” ― Sonya Herridge' (quotes signed after a dash)."""
     out = []
@@ -336,8 +382,9 @@ def _label_statements(doc, text: str, start: int, end: int, quotes, sents) -> li
             head = _name_head(doc, ns, ne)
             if head is not None and ce > cs:
                 cs, ce = _balanced_strip(text, cs, ce)
-                out.append(Found((cs, ce), "direct", sents(cs), (head.i,), (ns, ne), (ne, ne + 1), ":", "assert",
-                                 "speaker-label", 0.7))
+                out.append(Found(content=(cs, ce), kind="direct", sentence=sents(cs), speaker_tokens=(head.i,),
+                                 speaker_span=(ns, ne), cue=(ne, ne + 1), cue_lemma=":", stance="assert",
+                                 rule="speaker-label", confidence=CONFIDENCE["speaker-label"]))
         pos += len(line) + 1
     for m in _DASH.finditer(text, start, end):
         close = m.start()
@@ -345,12 +392,13 @@ def _label_statements(doc, text: str, start: int, end: int, quotes, sents) -> li
         head = _name_head(doc, m.start("name"), m.end("name"))
         if q and head is not None:
             dash = text.index(next(c for c in "―—–" if c in m.group(0)), close)
-            out.append(Found(q, "direct", sents(q[0]), (head.i,), (m.start("name"), m.end("name")), (dash, dash + 1),
-                             None, "assert", "dash-signature", 0.8))
+            out.append(Found(content=q, kind="direct", sentence=sents(q[0]), speaker_tokens=(head.i,),
+                             speaker_span=(m.start("name"), m.end("name")), cue=(dash, dash + 1), cue_lemma=None,
+                             stance="assert", rule="dash-signature", confidence=CONFIDENCE["dash-signature"]))
     return out
 
 
-def find_statements(doc, start: int = 0, end: int | None = None) -> list[Found]:
+def find_statements(doc: Doc, start: int = 0, end: int | None = None) -> list[Found]:
     """Statements in the Doc (optionally only in characters ``start:end``), in document order.
 
     A quote paragraph that follows a direct quote without its own attribution continues the previous speaker.
@@ -367,7 +415,9 @@ def find_statements(doc, start: int = 0, end: int | None = None) -> list[Found]:
         except Exception as exc:  # one odd sentence must not cost the document
             log.warning("statement rules skipped a sentence at %d: %s", sent.start_char, exc)
     spans = [(x.start_char, x.end_char) for x in doc.sents]
-    sent_at = lambda pos: next(((a, b) for a, b in spans if a <= pos < b), (pos, pos))  # noqa: E731
+
+    def sent_at(pos: int) -> tuple[int, int]:
+        return next(((a, b) for a, b in spans if a <= pos < b), (pos, pos))
     try:
         found.extend(_label_statements(doc, text, start, end, quotes, sent_at))
     except Exception as exc:  # as above: a rule failure costs its lines, never the document
@@ -393,7 +443,7 @@ def _distance(f: Found) -> tuple[int, int]:
     return int(not (ss < e and s < se)), max(0, s - f.cue[1], f.cue[0] - e)
 
 
-def _continuations(text: str, quotes, found: list[Found]) -> list[Found]:
+def _continuations(text: str, quotes: CharSpans, found: list[Found]) -> list[Found]:
     covered = [f.content for f in found]
     out = list(found)
     for qs, qe in quotes:
@@ -409,6 +459,6 @@ def _continuations(text: str, quotes, found: list[Found]) -> list[Found]:
         between = text[last.content[1]:qs - 1]
         if last.kind != "direct" or between.count("\n") > 1 or any(c in between for c in OPENERS):
             continue
-        out.append(Found((qs, qe), "direct", last.sentence, last.speaker_tokens, last.speaker_span, last.cue,
-                         last.cue_lemma, last.stance, "quote-continuation", 0.75))
+        out.append(replace(last, content=(qs, qe), kind="direct", rule="quote-continuation",
+                           confidence=CONFIDENCE["quote-continuation"]))
     return out

@@ -151,6 +151,6 @@ def fingerprint() -> str:
 
     h = hashlib.sha256(f"{version('rigour')} keys-{KEYS_VERSION}".encode())
     h.update(resources.files(__package__).joinpath("curated.json").read_bytes())
-    for name in ("wikidata_types.json", "entities.json"):
-        h.update(resources.files(lexicons.__name__).joinpath(name).read_bytes())
+    for name in ("wikidata_types", "entities"):
+        h.update(lexicons.path(name).read_bytes())
     return h.hexdigest()[:16]

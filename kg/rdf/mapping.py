@@ -138,9 +138,12 @@ def to_quads(extraction: Extraction, *, base_iri: str, content_hash: str) -> lis
 
     for r in extraction.relations:
         concept = RELATION_TYPES.get(r.type)
+        if concept is None:  # never dropped: a type the ontology lacks would vanish from every graph unnoticed
+            raise ValueError(f"relation type {r.type!r} (rule {r.rule}) is none of kg.model.RELATION_TYPES; add it "
+                             "there, to ontology/kg.ttl and to docs/rdf-model.md")
         subject = actor.get(r.subject)
         obj = actor.get(r.object) if r.object else None
-        if concept is None or subject is None or (obj is None and not r.object_topic) or obj == subject:
+        if subject is None or (obj is None and not r.object_topic) or obj == subject:
             continue
         node = NamedNode(iris.fact_iri(base_iri, "relation", a.id, r.type, subject.value,
                                        obj.value if obj else r.object_topic, r.evidence.start, r.evidence.end))

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pyoxigraph import NamedNode
 
+from kg import model
+
 
 class Namespace:
     """``KG["Statement"]`` or ``KG.Statement`` -> NamedNode; ``str(KG)`` is the namespace IRI.
@@ -53,12 +55,14 @@ PREFIXES = {
     "ps": "http://www.wikidata.org/prop/statement/", "pq": "http://www.wikidata.org/prop/qualifier/",
 }
 
-# extraction relation type -> concept local name
-RELATION_TYPES = {
-    "supports": "supports", "opposes": "opposes", "meets": "meets", "hosts": "hosts", "consults": "consults",
-    "cooperates": "cooperates", "warns": "warns", "threatens": "threatens", "accuses": "accuses",
-    "requests": "requests", "denies": "denies", "role": "role", "member_of": "memberOf", "located_in": "locatedIn",
-    "hosts_refugees_from": "hostsRefugeesFrom",
-}
+
+def _camel_case(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(w.capitalize() for w in rest)
+
+
+# extraction relation type -> the local name of its kgrel: concept ('located_in' -> 'locatedIn')
+RELATION_TYPES = {t: _camel_case(t) for t in model.RELATION_TYPES}
+
 STANCES = ("assert", "warn", "threaten", "deny", "accuse", "request", "promise", "support", "oppose", "agree",
            "concern", "optimistic", "neutral")
