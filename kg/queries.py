@@ -238,6 +238,11 @@ def nearest(store, key: str, n: int = 5) -> list[Actor]:
 
 
 def _raw(store) -> ox.Store:
+    """The pyoxigraph store under a kg store, with the summary of a first build written (it is written when the
+    build's store is first read: a name looked up right after a build in the same process found no actor)."""
+    finish = getattr(store, "finish", None)
+    if finish is not None:
+        finish()
     return getattr(store, "_store", store)
 
 

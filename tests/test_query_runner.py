@@ -179,6 +179,8 @@ def test_a_list_read_through_a_window_of_articles_is_every_fact_in_document_orde
 
 
 @pytest.mark.parametrize("name, params", [("relations", {"type": "meets"}), ("relations", {"actor": "Donald Trump"}),
+                                          ("relations", {"type": "Supports"}), ("relations", {"actor": "Macron"}),
+                                          ("relations", {"type": "hosts", "actor": "Angela Merkel"}),
                                           ("provenance", {"actor": "Angela Merkel"}), ("articles", {}),
                                           ("supporters", {"target": "Emmanuel Macron"}),
                                           ("supporters", {"target": "budget"}), ("opponents", {"target": "macron"})])
@@ -188,6 +190,21 @@ def test_pages_of_a_store_of_several_articles_put_together_are_the_whole_answer(
     pages = [queries.answer(corpus, name, params, limit=1, offset=i) for i in range(whole.total + 1)]
     assert [p.total for p in pages] == [whole.total] * len(pages)
     assert [r for p in pages for r in p.rows] == whole.rows
+
+
+@pytest.mark.parametrize("name, params", [("relations", {"type": "meets"}), ("relations", {"actor": "Donald Trump"}),
+                                          ("provenance", {"actor": "Emmanuel Macron"})])
+def test_a_total_is_read_from_the_summary_and_is_the_answer_counted(corpus, name, params):
+    """The summary's counts of a relation type and of an actor's facts give the total of a big answer without
+    counting it; they must equal the page block counted."""
+    import re
+
+    q = queries.get(name)
+    binding = queries.bind(q, params, corpus)
+    prologue = q.text[:re.search(r"^SELECT\b", q.text, re.MULTILINE).start()]
+    summary = [int(r["kg_total"].value) for r in corpus.query(prologue + q.total,
+                                                               substitutions=queries._projected(q.total, binding))]
+    assert summary == [len(queries.answer(corpus, name, params).rows)]
 
 
 def test_the_turtle_export_states_each_triple_once(corpus):
@@ -213,3 +230,11 @@ def test_a_saved_query_whose_endpoint_cannot_be_reached_is_one_error(store, tmp_
     query = queries.parse(path)
     with pytest.raises(QueryError, match="remote.*failed.*check the network"):
         queries._run(store, query, query.text, queries.Binding())
+
+
+def test_a_name_is_found_right_after_a_first_build_in_the_same_process(tmp_path, nlp_ready):
+    """A first build writes its summary when its store is first read; looking a name up is such a read."""
+    path = tmp_path / "store"
+    with EmbeddedStore(path) as s:
+        build([ROOT / "seeds"], s, Config(store=str(path)))
+        assert queries.answer(s, "positions", {"actor": "Bolton"}).total == 4

@@ -21,6 +21,7 @@ _STATEMENT, _RELATION, _ARTICLE = KG.Statement.value, KG.Relation.value, KG.Arti
 _ID, _PUBLISHED = DCTERMS.identifier.value, SCHEMA.datePublished.value
 _POSITION, _HELD_BY, _POSITION_TYPE = KG.position.value, KG.heldBy.value, KG.positionType.value
 _TARGET, _TARGET_TOPIC = KG.target.value, KG.targetTopic.value
+_FACT_INDEX, _RELATION_INDEX, _RELATION_TYPE = KG.factIndex.value, KG.relationIndex.value, KG.relationType.value
 
 
 @cache
@@ -92,6 +93,8 @@ class ActorFacts:
     qids: set[str] = field(default_factory=set)
     mentions: int = 0
     stances: Counter = field(default_factory=Counter)  # stance IRI ("" for none) -> statements spoken
+    facts: int = 0  # the facts it takes part in (its kg:factIndex keys): provenance's total for it
+    relations: int = 0  # the relations it is subject or object of (its kg:relationIndex keys)
 
 
 @dataclass
@@ -119,6 +122,7 @@ class ArticlePart:
     positions: dict[str, Position] = field(default_factory=dict)  # node -> what it is
     position_facts: Counter = field(default_factory=Counter)  # node -> facts that take it
     holdings: set[tuple[str, str]] = field(default_factory=set)  # (node, actor) held in the article
+    relation_types: Counter = field(default_factory=Counter)  # relation type IRI -> relations of it
 
 
 def article_part(iri: str, quads: Iterable[ox.Quad]) -> ArticlePart:
@@ -132,6 +136,8 @@ def article_part(iri: str, quads: Iterable[ox.Quad]) -> ArticlePart:
     position: dict[str, dict[str, str]] = defaultdict(dict)
     position_facts: Counter = Counter()
     holdings: set[tuple[str, str]] = set()
+    indexed: Counter = Counter()  # (index predicate, actor) -> keys
+    relation_types: Counter = Counter()
     statements = relations = n = 0
     ident, published = iri, None
     for q in quads:
@@ -168,7 +174,12 @@ def article_part(iri: str, quads: Iterable[ox.Quad]) -> ArticlePart:
             holdings.add((s, o.value))
         elif p in (_POSITION_TYPE, _TARGET, _TARGET_TOPIC):
             position[s][p] = o.value
+        elif p in (_FACT_INDEX, _RELATION_INDEX):
+            indexed[p, s] += 1
+        elif p == _RELATION_TYPE:
+            relation_types[o.value] += 1
     actors = {a: ActorPart(labels[a], alts[a], t, qids[a], len(mentions.get(a, ())),
+                           facts=indexed[_FACT_INDEX, a], relations=indexed[_RELATION_INDEX, a],
                            active=a in mentions or a in roles)
               for a, t in types.items()}
     for st, a in speaker.items():
@@ -179,4 +190,4 @@ def article_part(iri: str, quads: Iterable[ox.Quad]) -> ArticlePart:
     return ArticlePart(iri, actors, statements, relations, n,
                        keys.article_sort_key(published=published, article_id=ident), positions,
                        Counter({x: k for x, k in position_facts.items() if x in positions}),
-                       {(x, a) for x, a in holdings if x in positions})
+                       {(x, a) for x, a in holdings if x in positions}, relation_types)

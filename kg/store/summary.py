@@ -38,7 +38,7 @@ from kg.rdf import keys, mapping
 from kg.rdf.namespaces import DCTERMS, KG, RDF, RDFS, SCHEMA, SKOS, SPECIAL_GRAPHS, SUMMARY_GRAPH, XSD
 from kg.rdf.parts import ActorFacts, ArticlePart, Position, actor_classes
 
-VERSION = "7"  # bump when what a row holds changes: stores rebuild their summary on open
+VERSION = "8"  # bump when what a row holds changes: stores rebuild their summary on open
 KEYS_VERSION = "3"  # bump when the keys and index triples of kg.rdf.mapping.key_quads change: stores rewrite them
 EXAMPLES = 3
 STATE = SUMMARY_GRAPH  # the subject of the summary's own state (version, totals, articles in flight)
@@ -86,7 +86,7 @@ class ActorRow(ActorFacts):
             add(KG.wikidataId, ox.Literal(q))
         statements = sum(self.stances.values())
         for p, n in ((KG.mentionCount, self.mentions), (KG.articleCount, self.articles),
-                     (KG.statementCount, statements)):
+                     (KG.statementCount, statements), (KG.factCount, self.facts), (KG.relationCount, self.relations)):
             add(p, ox.Literal(str(n), datatype=XSD.integer))
         rank = ox.Literal(rank_key(self.mentions, self.articles, first or "", actor), datatype=XSD.decimal)
         add(KG.rankKey, rank)
@@ -130,6 +130,10 @@ def row_of(actor: str, quads: Iterable[ox.Quad]) -> ActorRow:
             row.mentions = int(o.value)
         elif p == KG.articleCount:
             row.articles = int(o.value)
+        elif p == KG.factCount:
+            row.facts = int(o.value)
+        elif p == KG.relationCount:
+            row.relations = int(o.value)
         elif p == KG.exampleArticle:
             row.examples.add(o.value)
         elif p == KG.nameKey:
@@ -193,6 +197,12 @@ def position_quads(node: str, position: Position, facts: int) -> list[ox.Quad]:
         other = mapping.position_node(node.rsplit("/position/", 1)[0], opposite, target)
         out.append(ox.Quad(n, KG.oppositePosition, ox.NamedNode(other), g))
     return out
+
+
+def relation_type_quads(relation_type: str, relations: int) -> list[ox.Quad]:
+    """A relation type's row: how many relations of it the store holds (the total of 'relations' by type)."""
+    return [ox.Quad(ox.NamedNode(relation_type), KG.relationCount, ox.Literal(str(relations), datatype=XSD.integer),
+                    SUMMARY_GRAPH)]
 
 
 def holding_iri(node: str, actor: str) -> str:
@@ -279,6 +289,13 @@ def changes(reader: Reader, olds: list[ArticlePart], news: list[ArticlePart]) ->
     for a, row in rows.items():
         inserts.update(row.quads(a))
     _position_changes(reader, olds, news, batch, deletes, inserts)
+    for relation_type in sorted(set().union(*(p.relation_types for p in olds + news))):
+        current = reader.summary_quads(relation_type)
+        deletes.update(current)
+        n = sum(int(q.object.value) for q in current if q.predicate == KG.relationCount)
+        n += sum(p.relation_types[relation_type] for p in news) - sum(p.relation_types[relation_type] for p in olds)
+        if n > 0:
+            inserts.update(relation_type_quads(relation_type, n))
     old_iris, new_iris = {p.iri for p in olds}, {p.iri for p in news}
     for iri in sorted(batch):
         deletes.update(reader.article_row(iri))
@@ -343,6 +360,8 @@ def _updated(reader: Reader, actor: str, row: ActorRow, olds: list[ArticlePart],
         return None
     row.mentions += sum(x.mentions for x in new) - sum(x.mentions for x in old)
     row.articles += sum(x.active for x in new) - sum(x.active for x in old)
+    row.facts += sum(x.facts for x in new) - sum(x.facts for x in old)
+    row.relations += sum(x.relations for x in new) - sum(x.relations for x in old)
     for x in new:
         row.stances.update(x.stances)
     for x in old:
@@ -388,6 +407,7 @@ class Tally:
         self.rows: dict[str, ActorRow] = defaultdict(ActorRow)
         self.positions: dict[str, Position] = {}
         self.facts: Counter = Counter()
+        self.relation_types: Counter = Counter()
         self.holdings: dict[tuple[str, str], list] = {}  # (node, actor) -> [articles, first article by IRI]
         self.articles = self.statements = self.relations = self.quad_count = 0
 
@@ -398,6 +418,8 @@ class Tally:
             for attr in ("labels", "alts", "types", "qids"):
                 getattr(row, attr).update(getattr(x, attr))
             row.mentions += x.mentions
+            row.facts += x.facts
+            row.relations += x.relations
             row.stances.update(x.stances)
             if x.active:
                 row.articles += 1
@@ -405,6 +427,7 @@ class Tally:
         for node, position in part.positions.items():
             self.positions.setdefault(node, position)
         self.facts.update(part.position_facts)
+        self.relation_types.update(part.relation_types)
         for held in part.holdings:
             h = self.holdings.setdefault(held, [0, part.iri])
             h[0] += 1
@@ -427,6 +450,8 @@ class Tally:
             yield from position_quads(node, self.positions[node], facts)
         for (node, actor), (articles, first) in self.holdings.items():
             yield from holding_quads(node, actor, articles, first)
+        for relation_type, n in self.relation_types.items():
+            yield from relation_type_quads(relation_type, n)
 
     def totals(self) -> list[ox.Quad]:
         """The summary's state: its version (which says the summary is whole) and its totals."""
@@ -472,6 +497,11 @@ def rebuild(store: ox.Store) -> list[ox.Quad]:
                 del smallest[EXAMPLES:]
     for a, smallest in examples.items():
         rows[a].examples = set(smallest)
+    for attr, index in (("facts", "kg:factIndex"), ("relations", "kg:relationIndex")):
+        for r in select(f"SELECT ?a (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?a {index} ?k }} {_NOT_SPECIAL} }} "
+                        "GROUP BY ?a"):
+            if r["a"].value in actors:
+                setattr(rows[r["a"].value], attr, int(r["n"].value))
     for r in select(f"""SELECT ?a ?s (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?st kg:speaker ?a
                           OPTIONAL {{ ?st kg:stance ?s }} }} {_NOT_SPECIAL} }} GROUP BY ?a ?s"""):
         if r["a"].value in actors:
@@ -479,6 +509,9 @@ def rebuild(store: ox.Store) -> list[ox.Quad]:
     _choose_names(rows, {})
     out = [q for a, row in rows.items() for q in row.quads(a)]
     out += _position_rows(select)
+    for r in select(f"SELECT ?t (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?r kg:relationType ?t }} {_NOT_SPECIAL} }} "
+                    "GROUP BY ?t"):
+        out += relation_type_quads(r["t"].value, int(r["n"].value))
     parts = _article_parts(select)
     for part in parts:
         out += article_quads(part)
@@ -508,7 +541,8 @@ def _position_rows(select) -> list[ox.Quad]:
 
 def _article_parts(select) -> list[ArticlePart]:
     parts: dict[str, ArticlePart] = {}
-    for r in select(f"""SELECT ?g ?id ?p WHERE {{ GRAPH ?g {{ ?g a kg:Article . OPTIONAL {{ ?g <{DCTERMS.identifier.value}> ?id }}
+    for r in select(f"""SELECT ?g ?id ?p WHERE {{ GRAPH ?g {{ ?g a kg:Article .
+                          OPTIONAL {{ ?g <{DCTERMS.identifier.value}> ?id }}
                           OPTIONAL {{ ?g <{SCHEMA.datePublished.value}> ?p }} }} }}"""):
         g = r["g"].value
         parts[g] = ArticlePart(g, {}, sort_key=keys.article_sort_key(
