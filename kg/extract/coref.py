@@ -4,9 +4,11 @@ pronouns, of speakers and wherever the reading is clear."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
 
 from kg import lexicons
+from kg.extract import parsed
 from kg.extract.entities import RawMention, country_name
 from kg.names import TITLES, clean
 
@@ -77,8 +79,9 @@ class Cluster:
         return min(m.start for m in self.mentions)
 
 
-def _tokens(key: str) -> list[str]:
-    return [t for t in key.replace("-", " ").split() if t not in TITLES]
+@lru_cache(maxsize=65536)  # the clustering compares every name with every cluster's names
+def _tokens(key: str) -> tuple[str, ...]:
+    return tuple(t for t in key.replace("-", " ").split() if t not in TITLES)
 
 
 _MINOR = frozenset({"of", "and", "for", "the", "on", "in", "&", "de"})
@@ -98,7 +101,7 @@ def _acronym_of(acronym: str, name: str) -> bool:
         and country_name(words[0]) is not None
 
 
-def _partial_name(short: list[str], long: list[str]) -> bool:
+def _partial_name(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     """'bolton' of 'john bolton', 'jaberi ansari' of 'hussein jaberi ansari', 'de mistura' of 'staffan de mistura'."""
     return 0 < len(short) < len(long) and long[-len(short):] == short
 
@@ -310,7 +313,7 @@ def pronoun_mentions(doc: Doc, clusters: list[Cluster], start: int, end: int, *,
             for t in range(m.i, m.j):
                 owner.setdefault(t, c)
     genders = {id(c): gender(doc, c) for c in clusters if c.type == "Person"}
-    sents = list(doc.sents)
+    sents = parsed.sents(doc)
     sent_no: dict[int, int] = {}
     for n, sent in enumerate(sents):
         for t in range(sent.start, sent.end):

@@ -10,6 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from kg import lexicons
+from kg.extract import parsed
 from kg.names import TITLES
 
 if TYPE_CHECKING:
@@ -224,7 +225,7 @@ def _nominals(doc: Doc, named: list[RawMention]) -> list[RawMention]:
     labels = _LEX["labels"]
     taken = {t for m in named for t in range(m.i, m.j)}
     out = []
-    for chunk in doc.noun_chunks:
+    for chunk in parsed.noun_chunks(doc):
         head = chunk.root
         for t in chunk:  # "the nation's drift": the possessor is the country
             if t.i != head.i and t.dep_ == "poss" and t.lower_ in COUNTRY_HEADS and t.i > chunk.start \

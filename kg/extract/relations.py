@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from kg import lexicons
+from kg.extract import parsed
 from kg.extract.confidence import CONFIDENCE
 from kg.extract.entities import demonym_country
 
@@ -167,6 +168,8 @@ def _verb_relations(doc: Doc, verb: Token, owner: Owner) -> list[FoundRelation]:
 def _joint_relations(doc: Doc, verb: Token, owner: Owner) -> list[FoundRelation]:
     """'Russia, Turkey and Iran have been working together': every pair cooperates."""
     lemma = verb.lemma_.lower()
+    if lemma not in JOINT and f"{lemma} together" not in JOINT:
+        return []  # most words: no children walked
     together = any(c.lower_ in ("together", "jointly") for c in verb.children)
     rel = JOINT.get(f"{lemma} together") if together else None
     if rel is None and lemma in JOINT and not any(c.dep_ in ("dobj", "prep") for c in verb.children):
@@ -333,9 +336,9 @@ def find_relations(doc: Doc, owner: Owner, *, persons: TokenSpans, places: Token
     """Relations in the Doc. ``owner`` maps a token to its entity id; ``persons``/``places`` are token spans of
     named person and place mentions, ``roles`` of role phrases resolved to a person; ``country_entity`` finds
     the entity id of a country by name."""
-    end = len(doc.text) if end is None else end
+    end = len(parsed.text(doc)) if end is None else end
     out: list[FoundRelation] = []
-    for sent in doc.sents:
+    for sent in parsed.sents(doc):
         if sent.end_char <= start or sent.start_char >= end:
             continue
         try:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from kg import lexicons
+from kg.extract import parsed
 from kg.extract.confidence import CONFIDENCE
 
 if TYPE_CHECKING:
@@ -266,8 +267,9 @@ def _kind(text: str, span: tuple[int, int], quotes: CharSpans) -> str:
 def _sentence_statements(text: str, doc: Doc, sent: Span, quotes: CharSpans) -> list[Found]:
     """The statements one sentence makes: by a reporting verb, a nominal act or 'according to' ('per')."""
     out: list[Found] = []
+    here = [(s, e) for s, e in quotes if s < sent.end_char and e > sent.start_char]  # a token is in one of these
     for tok in sent:
-        if _inside(tok.idx, quotes):
+        if _inside(tok.idx, here):
             continue
         lemma = tok.lemma_.lower()
         if tok.pos_ == "VERB" and lemma in VERBS:
@@ -398,23 +400,31 @@ def _label_statements(doc: Doc, text: str, start: int, end: int, quotes: CharSpa
     return out
 
 
+def doc_quotes(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """:func:`find_quotes` of the Doc's text, found once per Doc and range (two steps read them)."""
+    key = f"kg.quotes.{start}.{end}"
+    if key not in doc.user_data:
+        doc.user_data[key] = find_quotes(parsed.text(doc), start, end)
+    return doc.user_data[key]
+
+
 def find_statements(doc: Doc, start: int = 0, end: int | None = None) -> list[Found]:
     """Statements in the Doc (optionally only in characters ``start:end``), in document order.
 
     A quote paragraph that follows a direct quote without its own attribution continues the previous speaker.
     """
-    text = doc.text  # Doc.text is rebuilt on every access: take it once
+    text = parsed.text(doc)
     end = len(text) if end is None else end
-    quotes = find_quotes(text, start, end)
+    quotes = doc_quotes(doc, start, end)
     found: list[Found] = []
-    for sent in doc.sents:
+    for sent in parsed.sents(doc):
         if sent.end_char <= start or sent.start_char >= end or not sent.text.strip():
             continue
         try:
             found.extend(_sentence_statements(text, doc, sent, quotes))
         except Exception as exc:  # one odd sentence must not cost the document
             log.warning("statement rules skipped a sentence at %d: %s", sent.start_char, exc)
-    spans = [(x.start_char, x.end_char) for x in doc.sents]
+    spans = [(x.start_char, x.end_char) for x in parsed.sents(doc)]
 
     def sent_at(pos: int) -> tuple[int, int]:
         return next(((a, b) for a, b in spans if a <= pos < b), (pos, pos))

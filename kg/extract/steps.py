@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from kg.extract import coref, dates, entities, relations, statements
+from kg.extract import coref, dates, entities, parsed, relations, statements
 from kg.extract.relations import FoundRelation
 from kg.extract.statements import Found
 from kg.model import Article, Entity, Mention, Relation, Span, Statement
@@ -28,9 +28,9 @@ DESCRIPTIVE = frozenset({"role", "located_in", "member_of"})
 
 def sentences(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence character spans inside ``start:end``; a stray closing quote joins the sentence before it."""
-    full = doc.text
+    full = parsed.text(doc)
     out: list[list[int]] = []
-    for sent in doc.sents:
+    for sent in parsed.sents(doc):
         text = sent.text
         if sent.end_char <= start or sent.start_char >= end or not text.strip():
             continue
@@ -187,7 +187,7 @@ def attribute(article: Article, doc: Doc, found: list[Found], ents: Entities, se
     """Statements with their speakers' entity ids (one statement per speaker), the date of the cue's sentence,
     and the entities and topics they are about; a pronoun that speaks becomes a mention of its entity."""
     text = article.text
-    chunks = [(c.start_char, c.end_char, c) for c in doc.noun_chunks]  # in text order
+    chunks = [(c.start_char, c.end_char, c) for c in parsed.noun_chunks(doc)]  # in text order
     date_ents = [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ == "DATE"]
     earlier: list[tuple[int, coref.Cluster]] = []
     out: list[Statement] = []
@@ -219,10 +219,9 @@ def attribute(article: Article, doc: Doc, found: list[Found], ents: Entities, se
 
 def resolve_pronouns(doc: Doc, ents: Entities, said: list[Statement], start: int, end: int) -> None:
     """Pronouns that clearly refer to an entity become its mentions; inside a quote, never one of its speakers."""
-    text = doc.text
     quoted = [(s, e, frozenset(id(ents.by_id[st.speaker]) for st in said
                                if st.speaker and st.content.start < e and s < st.content.end))
-              for s, e in statements.find_quotes(text, start, end)]
+              for s, e in statements.doc_quotes(doc, start, end)]
     for c, i in coref.pronoun_mentions(doc, ents.clusters, start, end, taken=ents.speaker_pronouns, quoted=quoted):
         ents.add_pronoun(ents.id_of(c), doc[i].idx, doc[i].idx + len(doc[i]))
 

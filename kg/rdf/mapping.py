@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from functools import cache
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
@@ -50,12 +51,15 @@ def to_quads(extraction: Extraction, *, base_iri: str, content_hash: str) -> lis
     def add(s, p, o) -> None:
         out[Quad(s, p, o, article)] = None
 
+    starts = [s.start for s in extraction.sentences]  # in text order
+
     def sentence_of(span: Span) -> NamedNode:
-        for s in extraction.sentences:
-            if s.start <= span.start < s.end:
-                return NamedNode(iris.span_iri(article.value, s.start, s.end))
-        first = extraction.sentences[0] if extraction.sentences else span
-        return NamedNode(iris.span_iri(article.value, first.start, first.end))
+        i = bisect_right(starts, span.start) - 1
+        if i >= 0 and span.start < extraction.sentences[i].end:
+            s = extraction.sentences[i]
+        else:
+            s = extraction.sentences[0] if extraction.sentences else span
+        return NamedNode(iris.span_iri(article.value, s.start, s.end))
 
     def span(sp: Span) -> NamedNode:
         node = NamedNode(iris.span_iri(article.value, sp.start, sp.end))

@@ -23,7 +23,9 @@ class Namespace:
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("_"):
             raise AttributeError(name)
-        return self[name]
+        term = self[name]
+        setattr(self, name, term)  # the mapping reads KG.x some 2,500 times an article: make it once
+        return term
 
 
 KG = Namespace("https://w3id.org/kg-news/ontology#")
