@@ -56,3 +56,44 @@ def strip_titles(name: str) -> str:
     while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
         words = words[1:]
     return " ".join(words)
+
+
+PARTICLES = frozenset({"al", "el"})
+_GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_PATRONYMIC = frozenset({"bin", "ibn", "bint", "ben"})
+
+
+def squeezed(key: str) -> str:
+    """'abdel fattah el sissi' -> 'abdel fatah el sisi'."""
+    return re.sub(r"([a-z])\1+", r"\1", key)
+
+
+def surname_keys(name: str) -> list[str]:
+    """For a person's full name, the keys of the last name alone (with and without an al-/el- particle).
+
+    >>> surname_keys("John R. Bolton")
+    ['bolton']
+    >>> surname_keys("Bashar al-Assad")
+    ['al assad', 'assad', 'asad']
+    >>> surname_keys("William B. Taylor, Jr.")
+    ['taylor']
+    >>> surname_keys("Bolton")
+    []
+    >>> surname_keys("Mohammad bin Salman")
+    []
+    """
+    words = name.split()  # raw words, so that "al-Assad" stays one word
+    while len(words) > 1 and normalise(words[-1]) in _GENERATIONAL:
+        words.pop()
+    if len(words) < 2:
+        return []
+    last = words[-1]
+    if len(words) > 2 and normalise(words[-2]) in _PATRONYMIC:
+        return []  # 'Mohammad bin Salman': 'Salman' is his father, not a surname
+    if len(words) > 2 and normalise(words[-2]) in PARTICLES:  # "Bashar al Assad"
+        last = f"{words[-2]} {last}"
+    key = normalise(last)
+    if not key or key == normalise(" ".join(words)):
+        return []
+    bare = " ".join(w for w in key.split() if w not in PARTICLES) or key
+    return list(dict.fromkeys((key, bare, squeezed(bare))))

@@ -238,3 +238,11 @@ def test_a_name_is_found_right_after_a_first_build_in_the_same_process(tmp_path,
     with EmbeddedStore(path) as s:
         build([ROOT / "seeds"], s, Config(store=str(path)))
         assert queries.answer(s, "positions", {"actor": "Bolton"}).total == 4
+
+
+@pytest.mark.parametrize("typed, label", [("Merkel", "Angela Merkel"), ("merkel", "Angela Merkel"),
+                                          ("Trump", "Donald Trump")])
+def test_a_person_is_found_by_surname_where_no_article_uses_it_alone(corpus, typed, label):
+    """The corpus says only 'Angela Merkel'; a user types 'Merkel'."""
+    a = queries.answer(corpus, "relations", {"actor": typed})
+    assert a.rows and len(a.notes) == 1 and a.notes[0].startswith(f"actor {typed!r} is {label} (")

@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 
 from kg import lexicons
 from kg.errors import ConfigError, StoreLockedError
-from kg.names import normalise
+from kg.names import PARTICLES, normalise, squeezed, surname_keys
 
 SCHEMA_VERSION = 1
 KEYS_VERSION = 4  # bump when name_keys or surname_keys change, so that the default KB is rebuilt with the new keys
@@ -88,9 +88,6 @@ class KbEntity:
 
 # The Arabic article: "Bashar al-Assad" is also written "Bashar Assad". It is dropped only inside a name, so
 # that "Al Jazeera" or "El Salvador" keep theirs.
-_PARTICLES = frozenset({"al", "el"})
-_GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv"})
-_PATRONYMIC = frozenset({"bin", "ibn", "bint", "ben"})
 
 
 def name_keys(name: str) -> list[str]:
@@ -107,52 +104,16 @@ def name_keys(name: str) -> list[str]:
     if not key:
         return []
     words = key.split()
-    bare = " ".join(w for i, w in enumerate(words) if i == 0 or w not in _PARTICLES)
+    bare = " ".join(w for i, w in enumerate(words) if i == 0 or w not in PARTICLES)
     keys = (key, bare, _joined_initials(key))
     if len(words) > 1:  # 'el-Sissi' and 'el-Sisi', 'Gaddafi' and 'Gadafi': transliterations double letters freely
-        keys += (_squeezed(bare),)
+        keys += (squeezed(bare),)
     return list(dict.fromkeys(keys))
-
-
-def _squeezed(key: str) -> str:
-    """'abdel fattah el sissi' -> 'abdel fatah el sisi'."""
-    return re.sub(r"([a-z])\1+", r"\1", key)
 
 
 def _joined_initials(key: str) -> str:
     """'j k rowling' -> 'jk rowling', so that "J. K. Rowling" and "JK Rowling" meet."""
     return re.sub(r"\b([a-z]) (?=[a-z]\b)", r"\1", key)
-
-
-def surname_keys(name: str) -> list[str]:
-    """For a person's full name, the keys of the last name alone (with and without an al-/el- particle).
-
-    >>> surname_keys("John R. Bolton")
-    ['bolton']
-    >>> surname_keys("Bashar al-Assad")
-    ['al assad', 'assad', 'asad']
-    >>> surname_keys("William B. Taylor, Jr.")
-    ['taylor']
-    >>> surname_keys("Bolton")
-    []
-    >>> surname_keys("Mohammad bin Salman")
-    []
-    """
-    words = name.split()  # raw words, so that "al-Assad" stays one word
-    while len(words) > 1 and normalise(words[-1]) in _GENERATIONAL:
-        words.pop()
-    if len(words) < 2:
-        return []
-    last = words[-1]
-    if len(words) > 2 and normalise(words[-2]) in _PATRONYMIC:
-        return []  # 'Mohammad bin Salman': 'Salman' is his father, not a surname
-    if len(words) > 2 and normalise(words[-2]) in _PARTICLES:  # "Bashar al Assad"
-        last = f"{words[-2]} {last}"
-    key = normalise(last)
-    if not key or key == normalise(" ".join(words)):
-        return []
-    bare = " ".join(w for w in key.split() if w not in _PARTICLES) or key
-    return list(dict.fromkeys((key, bare, _squeezed(bare))))
 
 
 # --- Wikidata classes -> kg kinds -----------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from kg.names import normalise
+from kg.names import normalise, strip_titles, surname_keys
 from kg.rdf import keys, mapping
 from kg.rdf.namespaces import DCTERMS, KG, RDF, RDFS, SCHEMA, SKOS, SPECIAL_GRAPHS, SUMMARY_GRAPH, XSD
 from kg.rdf.parts import ActorFacts, ArticlePart, Position, actor_classes
@@ -41,6 +41,7 @@ from kg.rdf.parts import ActorFacts, ArticlePart, Position, actor_classes
 VERSION = "8"  # bump when what a row holds changes: stores rebuild their summary on open
 KEYS_VERSION = "3"  # bump when the keys and index triples of kg.rdf.mapping.key_quads change: stores rewrite them
 EXAMPLES = 3
+_PERSON = KG.Person.value
 STATE = SUMMARY_GRAPH  # the subject of the summary's own state (version, totals, articles in flight)
 
 def type_name(types: Iterable[str]) -> str:
@@ -62,6 +63,8 @@ class ActorRow(ActorFacts):
 
     def form_keys(self) -> set[str]:
         out = set().union(*(keys.name_keys(n) for n in self.labels | self.alts)) if self.labels | self.alts else set()
+        if _PERSON in self.types:  # 'Merkel' names Angela Merkel even where no article calls her so
+            out |= {k for n in self.labels for k in surname_keys(strip_titles(n))}
         return out | self.label_keys()
 
     def label_keys(self) -> set[str]:
