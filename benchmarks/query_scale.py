@@ -1,6 +1,6 @@
 """Every saved query on a store of N articles: in-process median, one whole `kg query` process, rows.
 
-    python benchmarks/query_scale.py --articles 10000 [--texts PATH ...] [--cache DIR] [--runs 5]
+    python benchmarks/query_scale.py --articles 10000 [--texts PATH ...] [--cache DIR] [--runs 5] [--store DIR]
 
 The store: the dev texts (by default ../shared/eval polnear-dev, aida-dev, news-fair-dev and the seed article,
 about 350 documents) are extracted for real, once (cached), and their article graphs are then copied under new
@@ -182,6 +182,8 @@ def main() -> int:
                     help="where extractions and stores are kept between runs")
     ap.add_argument("--runs", type=int, default=5, help="in-process runs per query, after one warm-up")
     ap.add_argument("--rebuild", action="store_true", help="build the store again even if one is cached")
+    ap.add_argument("--store", type=Path, help="measure this store, built by an earlier run (perhaps of an older "
+                    "kg, whose summary kg brings up to date when it opens it), instead of building one")
     args = ap.parse_args()
     texts = [t for t in args.texts if t.exists()]
     if not texts:
@@ -194,9 +196,12 @@ def main() -> int:
 
     base = extractions(texts, args.cache)
     code = fingerprint([ROOT / "kg" / "rdf", ROOT / "kg" / "store", ROOT / "kg" / "enrich.py"])
-    store_path = args.cache / f"store-{args.articles}-{len(base)}-{code}"
+    store_path = args.store or args.cache / f"store-{args.articles}-{len(base)}-{code}"
     figures = None
-    if args.rebuild or not (store_path / "benchmark-complete").exists():
+    if args.store and not (store_path / "benchmark-complete").exists():
+        print(f"{store_path} is no store this script built; leave --store out to build one", file=sys.stderr)
+        return 2
+    if not args.store and (args.rebuild or not (store_path / "benchmark-complete").exists()):
         for old in args.cache.glob(f"store-{args.articles}-*"):
             shutil.rmtree(old, ignore_errors=True)
         print(f"building a store of {args.articles} articles in {store_path}", file=sys.stderr)
