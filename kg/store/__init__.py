@@ -291,9 +291,9 @@ class EmbeddedStore:
         except OSError as exc:
             raise StoreError(f"could not {what} in {self.path}: {exc}") from None
 
-    def finish(self) -> None:
+    def finish(self, *, compact: bool = True) -> None:
         """End a first build: write the summary folded from its articles, with its version, and compact the
-        store (done by close() too)."""
+        store unless told not to (done by close() too)."""
         if self._bulk:
             tally, self._bulk, self._tally = self._tally, False, None
             quads = tally.quads()
@@ -304,7 +304,8 @@ class EmbeddedStore:
             self._bulk_extend(tally.totals(), "write the summary")
             # bulk loading leaves hundreds of files that every index lookup must look into until RocksDB merges
             # them; merged now, a saved query on 10,000 articles took 16 ms instead of 56 (conflicts), for 15 s
-            self.compact()
+            if compact:
+                self.compact()
 
     def remove_article(self, graph: str) -> bool:
         """Remove one article's graph and its share of the summary; False if there is no such article."""
