@@ -29,7 +29,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -292,13 +292,7 @@ def changes(reader: Reader, olds: list[ArticlePart], news: list[ArticlePart]) ->
     for a, row in rows.items():
         inserts.update(row.quads(a))
     _position_changes(reader, olds, news, batch, deletes, inserts)
-    for relation_type in sorted(set().union(*(p.relation_types for p in olds + news))):
-        current = reader.summary_quads(relation_type)
-        deletes.update(current)
-        n = sum(int(q.object.value) for q in current if q.predicate == KG.relationCount)
-        n += sum(p.relation_types[relation_type] for p in news) - sum(p.relation_types[relation_type] for p in olds)
-        if n > 0:
-            inserts.update(relation_type_quads(relation_type, n))
+    _recount(reader, olds, news, lambda p: p.relation_types, KG.relationCount, relation_type_quads, deletes, inserts)
     old_iris, new_iris = {p.iri for p in olds}, {p.iri for p in news}
     for iri in sorted(batch):
         deletes.update(reader.article_row(iri))
@@ -320,14 +314,9 @@ def changes(reader: Reader, olds: list[ArticlePart], news: list[ArticlePart]) ->
 def _position_changes(reader: Reader, olds: list[ArticlePart], news: list[ArticlePart], batch: set[str],
                       deletes: set[ox.Quad], inserts: set[ox.Quad]) -> None:
     """Bring the rows of the positions and holdings the batch touches in step (into ``deletes`` and ``inserts``)."""
-    for node in sorted(set().union(*(p.position_facts for p in olds + news))):
-        current = reader.summary_quads(node)
-        deletes.update(current)
-        facts = sum(int(q.object.value) for q in current if q.predicate == KG.factCount)
-        facts += sum(p.position_facts[node] for p in news) - sum(p.position_facts[node] for p in olds)
-        if facts > 0:
-            position = next((p.positions[node] for p in news + olds if node in p.positions), None)
-            inserts.update(position_quads(node, position, facts))
+    def position_row(node: str, facts: int) -> list[ox.Quad]:
+        return position_quads(node, next(p.positions[node] for p in news + olds if node in p.positions), facts)
+    _recount(reader, olds, news, lambda p: p.position_facts, KG.factCount, position_row, deletes, inserts)
     for node, actor in sorted(set().union(*(p.holdings for p in olds + news))):
         current = reader.summary_quads(holding_iri(node, actor))
         deletes.update(current)
@@ -342,6 +331,20 @@ def _position_changes(reader: Reader, olds: list[ArticlePart], news: list[Articl
         else:
             holders.add(reader.first_holding(node, actor, batch))
         inserts.update(holding_quads(node, actor, articles, min(h for h in holders if h is not None)))
+
+
+def _recount(reader: Reader, olds: list[ArticlePart], news: list[ArticlePart], counts: Callable[[ArticlePart], Counter],
+             predicate: ox.NamedNode, row: Callable[[str, int], list[ox.Quad]], deletes: set[ox.Quad],
+             inserts: set[ox.Quad]) -> None:
+    """Rows that hold one count (a position's facts, a relation type's relations): the stored count, less what
+    the old articles gave, plus what the new ones give; a row whose count falls to 0 goes."""
+    for subject in sorted(set().union(*(counts(p) for p in olds + news))):
+        current = reader.summary_quads(subject)
+        deletes.update(current)
+        n = sum(int(q.object.value) for q in current if q.predicate == predicate)
+        n += sum(counts(p)[subject] for p in news) - sum(counts(p)[subject] for p in olds)
+        if n > 0:
+            inserts.update(row(subject, n))
 
 
 def totals(quads: list[ox.Quad]) -> dict[str, int]:
