@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bz2
 import csv
-import doctest
 import gzip
 import json
 import re
@@ -17,7 +16,7 @@ import pytest
 from kg import lexicons
 from kg.errors import ConfigError, InputError
 from kg.link import default_kb as defaults
-from kg.link import imports, wikibase
+from kg.link import imports
 from kg.link import kb as K
 from kg.link.kb import KbEntity, KnowledgeBase, Position
 from kg.names import normalise
@@ -52,11 +51,6 @@ def matches(kb: KnowledgeBase, name: str) -> list[tuple[str, str]]:
 
 
 # --- names and candidates -------------------------------------------------------------------------------------
-
-def test_doctests():
-    assert doctest.testmod(K).failed == 0
-    assert doctest.testmod(wikibase).failed == 0
-
 
 @pytest.mark.parametrize("name, qid, how", [
     ("Bashar Assad", "Q44329", "exact"),
