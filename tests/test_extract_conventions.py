@@ -41,3 +41,27 @@ def test_found_records_take_keywords_and_a_confidence_from_the_table(path):
 
 def test_confidences_are_probabilities():
     assert all(0 < c <= 1 for c in CONFIDENCE.values())
+
+
+def test_what_the_rules_cache_of_a_doc_leaves_the_doc_alone_and_does_not_keep_it_alive():
+    """A caller's Doc stays serialisable after extraction, and a long run does not keep every Doc in memory."""
+    import gc
+    import weakref
+
+    import spacy
+
+    from kg.extract import parsed, statements
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    doc = nlp('He said "yes." She agreed.')
+    assert len(parsed.sents(doc)) == 2 and statements.doc_quotes(doc, 0, len(doc.text)) == [(9, 13)]
+    assert doc.user_data == {} and doc.to_bytes()
+    refs = []
+    for n in range(3 * parsed.KEPT):
+        d = nlp(f"Text number {n}. Another sentence.")
+        parsed.sents(d)
+        refs.append(weakref.ref(d))
+        del d
+    gc.collect()
+    assert sum(r() is not None for r in refs) <= parsed.KEPT

@@ -402,10 +402,7 @@ def _label_statements(doc: Doc, text: str, start: int, end: int, quotes: CharSpa
 
 def doc_quotes(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     """:func:`find_quotes` of the Doc's text, found once per Doc and range (two steps read them)."""
-    key = f"kg.quotes.{start}.{end}"
-    if key not in doc.user_data:
-        doc.user_data[key] = find_quotes(parsed.text(doc), start, end)
-    return doc.user_data[key]
+    return parsed.memo(doc, ("quotes", start, end), lambda: find_quotes(parsed.text(doc), start, end))
 
 
 def find_statements(doc: Doc, start: int = 0, end: int | None = None) -> list[Found]:
