@@ -13,6 +13,8 @@ How a query stays fast on a big store (see the queries' own comments):
   least one row of the block (the first articles that gave facts), ended by the line ``# window: end``, where
   kg puts ``LIMIT offset + rows wanted``. Such a query has a header line ``# total: SELECT ?kg_total ...``
   that counts the whole answer from the summary; kg uses it when it gives a row, else counts the page block.
+- A parameter declared ``# param: type? in kg:RelationTypes - ...`` takes only the concepts of that SKOS scheme,
+  by local name or skos:prefLabel in any case; another value is an error that lists them, not an empty answer.
 - A query may have such a total line without a window: one that counts the answer's facts from the summary's
   position rows where the page block would also fetch each fact's details. It may go on over the next header
   lines, each indented after the ``#``.
@@ -33,7 +35,7 @@ import pyoxigraph as ox
 from kg import resources
 from kg.errors import QueryError
 from kg.rdf.keys import query_keys, topic_words
-from kg.rdf.namespaces import KG, RDF, RDFS, SUMMARY_GRAPH
+from kg.rdf.namespaces import KG, PREFIXES, RDF, RDFS, SKOS, SUMMARY_GRAPH
 
 FORMATS = ("table", "csv", "tsv", "json")
 TABLE_PAGE = 50  # rows a table shows unless --limit says otherwise
@@ -44,6 +46,7 @@ class Param:
     name: str
     description: str
     optional: bool
+    scheme: str = ""  # a SKOS concept scheme (``kg:RelationTypes``) whose concepts are the only values
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ class SavedQuery:
 
 
 _HEADER = re.compile(r"#\s*(name|description|param|example|online|total):\s*(.*)")
-_PARAM = re.compile(r"(\w+)(\?)?\s*(?:-\s*(.*))?")
+_PARAM = re.compile(r"(\w+)(\?)?(?:\s+in\s+(\S+))?\s*(?:-\s*(.*))?")
 _PAGE_BEGIN = re.compile(r"^[ \t]*# page: begin[ \t]*$", re.MULTILINE)
 _PAGE_END = re.compile(r"^[ \t]*# page: end[ \t]*$", re.MULTILINE)
 _WINDOW_END = re.compile(r"^[ \t]*# window: end[ \t]*$", re.MULTILINE)
@@ -90,7 +93,7 @@ def parse(path: Path) -> SavedQuery:
         if key == "param":
             p = _PARAM.match(value)
             if p:
-                params.append(Param(p.group(1), (p.group(3) or "").strip(), bool(p.group(2))))
+                params.append(Param(p.group(1), (p.group(4) or "").strip(), bool(p.group(2)), p.group(3) or ""))
         else:
             fields[key] = value
     return SavedQuery(fields.get("name", path.stem), fields.get("description", ""), tuple(params),
@@ -160,6 +163,8 @@ def bind(query: SavedQuery, params: dict[str, str], store=None, *, base_iri: str
             out.substitutions[ox.Variable(p.name)] = ox.Literal(iri or "")
             out.substitutions[ox.Variable(f"{p.name}_node")] = ox.NamedNode(iri) if iri else SUMMARY_GRAPH
         else:  # an optional parameter not given is "": its tests are then constants the engine can fold
+            if p.scheme and value and store is not None:
+                _check_concept(store, query, p, value)
             out.substitutions[ox.Variable(p.name)] = ox.Literal(value)
     return out
 
@@ -275,6 +280,24 @@ def _fact(store, value: str, base_iri: str | None) -> str:
             return iri
     raise QueryError(f"no statement or relation {value!r} in the store; give a fact IRI or its last part, "
                      "as 'kg query provenance --iris' shows them")
+
+
+def _check_concept(store, query: SavedQuery, param: Param, value: str) -> None:
+    """A value that names no concept of the parameter's scheme (by local name or skos:prefLabel, in any case) is
+    an error that lists the concepts: it would match nothing."""
+    prefix, _, local = param.scheme.partition(":")
+    scheme = ox.NamedNode(PREFIXES.get(prefix, "") + local if local else param.scheme)
+    raw = _raw(store)
+    names: dict[str, str] = {}
+    for q in raw.quads_for_pattern(None, SKOS.inScheme, scheme, None):
+        concept = q.subject.value
+        local_name = re.sub(r"^.*[#/]", "", concept)
+        names[local_name.lower()] = local_name
+        for label in raw.quads_for_pattern(q.subject, SKOS.prefLabel, None, None):
+            names[label.object.value.lower()] = local_name
+    if names and value.lower() not in names:
+        choices = ", ".join(sorted(set(names.values())))
+        raise QueryError(f"--param {param.name}={value!r} is none of the values query {query.name!r} knows: {choices}")
 
 
 # --- running ----------------------------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ ACTOR_BLOCK = [
 # --- header --------------------------------------------------------------------------------------
 
 HEADER_LINE = re.compile(r"^# (name|description|param|example): (.*)$")
-PARAM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(\?)? - (\S.*)$")
+PARAM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(\?)?(?: in ([a-z]+:[A-Za-z]\w*))? - (\S.*)$")
 
 
 def parse_header(text: str) -> dict:
@@ -69,7 +69,8 @@ def parse_header(text: str) -> dict:
         if key == "param":
             p = PARAM.match(value)
             assert p, f"bad param line: {line!r}"
-            header["params"].append({"name": p.group(1), "optional": bool(p.group(2)), "description": p.group(3)})
+            header["params"].append({"name": p.group(1), "optional": bool(p.group(2)), "scheme": p.group(3),
+                                     "description": p.group(4)})
         elif key == "example":
             header["examples"].append(value)
         else:

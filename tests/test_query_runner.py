@@ -246,3 +246,12 @@ def test_a_person_is_found_by_surname_where_no_article_uses_it_alone(corpus, typ
     """The corpus says only 'Angela Merkel'; a user types 'Merkel'."""
     a = queries.answer(corpus, "relations", {"actor": typed})
     assert a.rows and len(a.notes) == 1 and a.notes[0].startswith(f"actor {typed!r} is {label} (")
+
+
+def test_a_relation_type_that_does_not_exist_is_an_error_that_lists_the_types(store):
+    """'type=foo' once gave 0 rows and exit 0; a type is matched by its local name or label in any case."""
+    with pytest.raises(QueryError, match=r"type='foo' is none of .*memberOf.*supports"):
+        queries.answer(store, "relations", {"type": "foo"})
+    assert queries.answer(store, "relations", {"type": "Role"}).total == queries.answer(
+        store, "relations", {"type": "role"}).total > 0
+    queries.answer(store, "relations", {"type": "member of"})  # a prefLabel: no error, whatever it finds
