@@ -207,6 +207,47 @@ def test_a_total_is_read_from_the_summary_and_is_the_answer_counted(corpus, name
     assert summary == [len(queries.answer(corpus, name, params).rows)]
 
 
+@pytest.fixture(scope="module")
+def holders(tmp_path_factory, nlp_ready):
+    """John Bolton's statements before his first US office (2003), in his first (2006), and between his two
+    (2010), in a store enriched with the offices the default KB holds."""
+    from kg.enrich import enrich
+    from kg.link.default_kb import open_default
+
+    folder = tmp_path_factory.mktemp("holders")
+    for day, text in (("3 May 2003", "John Bolton said the United States would not wait."),
+                      ("3 May 2006", "John Bolton said the council must act. Bolton warned Iran."),
+                      ("4 May 2006", "John Bolton said the council would vote soon."),
+                      ("3 May 2010", "John Bolton said the treaty was a mistake.")):
+        (folder / f"{day.replace(' ', '-')}.txt").write_text(f"Publish Date: {day} - 10:00\n\n{text}",
+                                                             encoding="utf-8")
+    path = folder / "store"
+    with EmbeddedStore(path) as s:
+        build([folder], s, Config(store=str(path)))
+        with open_default(None) as kb:
+            enrich(s, kb, base_iri=Config().base_iri)
+        yield s
+
+
+def test_office_holders_counts_only_statements_made_in_office_and_its_total_comes_from_the_summary(holders):
+    import re
+
+    whole = queries.answer(holders, "office-holders", {"country": "Q30"})
+    assert [a[-8:-4] for a in texts(whole, "article")] == ["2006"] * whole.total and whole.total >= 3
+    assert set(texts(whole, "office")) == {"United States Ambassador to the United Nations"}
+    assert queries.answer(holders, "office-holders", {"country": "United States"}).total == whole.total
+    pages = [queries.answer(holders, "office-holders", {"country": "Q30"}, limit=1, offset=i)
+             for i in range(whole.total + 1)]
+    assert [p.total for p in pages] == [whole.total] * len(pages)
+    assert [r for p in pages for r in p.rows] == whole.rows
+    q = queries.get("office-holders")
+    binding = queries.bind(q, {"country": "Q30"}, holders)
+    prologue = q.text[:re.search(r"^SELECT\b", q.text, re.MULTILINE).start()]
+    summary = [int(r["kg_total"].value) for r in holders.query(prologue + q.total,
+                                                                substitutions=queries._projected(q.total, binding))]
+    assert summary == [whole.total]
+
+
 def test_the_turtle_export_states_each_triple_once(corpus):
     """Articles that share an actor each state its label: the union of their graphs holds it once."""
     import pyoxigraph as ox

@@ -22,6 +22,7 @@ _ID, _PUBLISHED = DCTERMS.identifier.value, SCHEMA.datePublished.value
 _POSITION, _HELD_BY, _POSITION_TYPE = KG.position.value, KG.heldBy.value, KG.positionType.value
 _TARGET, _TARGET_TOPIC = KG.target.value, KG.targetTopic.value
 _FACT_INDEX, _RELATION_INDEX, _RELATION_TYPE = KG.factIndex.value, KG.relationIndex.value, KG.relationType.value
+_TIME_KEY = KG.timeKey.value
 
 
 @cache
@@ -123,6 +124,21 @@ class ArticlePart:
     position_facts: Counter = field(default_factory=Counter)  # node -> facts that take it
     holdings: set[tuple[str, str]] = field(default_factory=set)  # (node, actor) held in the article
     relation_types: Counter = field(default_factory=Counter)  # relation type IRI -> relations of it
+    speaker_days: Counter = field(default_factory=Counter)  # speaker_day_iri(actor, day) -> statements
+
+
+def speaker_day_iri(actor: str, day: int) -> str:
+    """The summary node that counts an actor's statements of one day (YYYYMMDD as a number, 0 for undated)."""
+    return f"{actor}#day={day}"
+
+
+def time_key_day(key: str) -> int:
+    """The day a kg:timeKey begins with, as the number YYYYMMDD (0 for an undated statement).
+
+    >>> time_key_day("20180910062428225.96225"), time_key_day("62428225.96225")
+    (20180910, 0)
+    """
+    return int(key.partition(".")[0] or 0) // 1_000_000_000
 
 
 def article_part(iri: str, quads: Iterable[ox.Quad]) -> ArticlePart:
@@ -133,6 +149,7 @@ def article_part(iri: str, quads: Iterable[ox.Quad]) -> ArticlePart:
     roles: set[str] = set()
     speaker: dict[str, str] = {}
     stance: dict[str, str] = {}
+    time: dict[str, str] = {}
     position: dict[str, dict[str, str]] = defaultdict(dict)
     position_facts: Counter = Counter()
     holdings: set[tuple[str, str]] = set()
@@ -164,6 +181,8 @@ def article_part(iri: str, quads: Iterable[ox.Quad]) -> ArticlePart:
                 speaker[s] = o.value
         elif p == _STANCE:
             stance[s] = o.value
+        elif p == _TIME_KEY:
+            time[s] = o.value
         elif p == _ID and s == iri:
             ident = o.value
         elif p == _PUBLISHED and s == iri:
@@ -182,12 +201,15 @@ def article_part(iri: str, quads: Iterable[ox.Quad]) -> ArticlePart:
                            facts=indexed[_FACT_INDEX, a], relations=indexed[_RELATION_INDEX, a],
                            active=a in mentions or a in roles)
               for a, t in types.items()}
+    speaker_days: Counter = Counter()
     for st, a in speaker.items():
         if a in actors:
             actors[a].stances[stance.get(st, "")] += 1
+            if st in time:
+                speaker_days[speaker_day_iri(a, time_key_day(time[st]))] += 1
     positions = {node: Position(d[_POSITION_TYPE], d.get(_TARGET), d.get(_TARGET_TOPIC))
                  for node, d in position.items() if _POSITION_TYPE in d and node in position_facts}
     return ArticlePart(iri, actors, statements, relations, n,
                        keys.article_sort_key(published=published, article_id=ident), positions,
                        Counter({x: k for x, k in position_facts.items() if x in positions}),
-                       {(x, a) for x, a in holdings if x in positions}, relation_types)
+                       {(x, a) for x, a in holdings if x in positions}, relation_types, speaker_days)

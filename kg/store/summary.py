@@ -14,6 +14,7 @@ What one actor row holds, in ``kgg:summary`` (see docs/rdf-model.md):
         kg:formKey "every name key" ; kg:labelKey "keys of its labels" ; kg:nameKey "keys that pick it" ;
         kg:exampleArticle <first three articles by IRI> .
     <actor#stance=warn> kg:actor <actor> ; kg:countedStance kgst:warn ; kg:statementCount 1 .
+    <actor#day=20180910> kg:daySpeaker <actor> ; kg:day 20180910 ; kg:statementCount 2 .  # day 0: undated
     <article> kg:statementCount 9 ; kg:relationCount 4 ; kg:articleKey 0.1 ;
         kg:factArticleKey 0.1 ; kg:relationArticleKey 0.1 .  # only if it gave facts, relations
 
@@ -27,6 +28,7 @@ and one row per position node the facts point to (kg:position), and per actor th
 from __future__ import annotations
 
 import heapq
+from decimal import Decimal
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
@@ -36,9 +38,9 @@ import pyoxigraph as ox
 from kg.names import normalise, strip_titles, surname_keys
 from kg.rdf import keys, mapping
 from kg.rdf.namespaces import DCTERMS, KG, RDF, RDFS, SCHEMA, SKOS, SPECIAL_GRAPHS, SUMMARY_GRAPH, XSD
-from kg.rdf.parts import ActorFacts, ArticlePart, Position, actor_classes
+from kg.rdf.parts import ActorFacts, ArticlePart, Position, actor_classes, speaker_day_iri
 
-VERSION = "8"  # bump when what a row holds changes: stores rebuild their summary on open
+VERSION = "9"  # bump when what a row holds changes: stores rebuild their summary on open
 KEYS_VERSION = "3"  # bump when the keys and index triples of kg.rdf.mapping.key_quads change: stores rewrite them
 EXAMPLES = 3
 _PERSON = KG.Person.value
@@ -208,6 +210,16 @@ def relation_type_quads(relation_type: str, relations: int) -> list[ox.Quad]:
                     SUMMARY_GRAPH)]
 
 
+def speaker_day_quads(node: str, statements: int) -> list[ox.Quad]:
+    """The row that counts an actor's statements of one day: what a query whose answer is the statements of
+    some actors between some dates (office-holders) counts its total from, one row per speaker and day."""
+    actor, _, day = node.rpartition("#day=")
+    n, g = ox.NamedNode(node), SUMMARY_GRAPH
+    return [ox.Quad(n, KG.daySpeaker, ox.NamedNode(actor), g),
+            ox.Quad(n, KG.day, ox.Literal(day, datatype=XSD.integer), g),
+            ox.Quad(n, KG.statementCount, ox.Literal(str(statements), datatype=XSD.integer), g)]
+
+
 def holding_iri(node: str, actor: str) -> str:
     return f"{node}#held-by-{keys.id_hash(actor, 16):016d}"
 
@@ -293,6 +305,7 @@ def changes(reader: Reader, olds: list[ArticlePart], news: list[ArticlePart]) ->
         inserts.update(row.quads(a))
     _position_changes(reader, olds, news, batch, deletes, inserts)
     _recount(reader, olds, news, lambda p: p.relation_types, KG.relationCount, relation_type_quads, deletes, inserts)
+    _recount(reader, olds, news, lambda p: p.speaker_days, KG.statementCount, speaker_day_quads, deletes, inserts)
     old_iris, new_iris = {p.iri for p in olds}, {p.iri for p in news}
     for iri in sorted(batch):
         deletes.update(reader.article_row(iri))
@@ -336,7 +349,8 @@ def _position_changes(reader: Reader, olds: list[ArticlePart], news: list[Articl
 def _recount(reader: Reader, olds: list[ArticlePart], news: list[ArticlePart], counts: Callable[[ArticlePart], Counter],
              predicate: ox.NamedNode, row: Callable[[str, int], list[ox.Quad]], deletes: set[ox.Quad],
              inserts: set[ox.Quad]) -> None:
-    """Rows that hold one count (a position's facts, a relation type's relations): the stored count, less what
+    """Rows that hold one count (a position's facts, a relation type's relations, a speaker's statements of a
+    day): the stored count, less what
     the old articles gave, plus what the new ones give; a row whose count falls to 0 goes."""
     for subject in sorted(set().union(*(counts(p) for p in olds + news))):
         current = reader.summary_quads(subject)
@@ -414,6 +428,7 @@ class Tally:
         self.positions: dict[str, Position] = {}
         self.facts: Counter = Counter()
         self.relation_types: Counter = Counter()
+        self.speaker_days: Counter = Counter()
         self.holdings: dict[tuple[str, str], list] = {}  # (node, actor) -> [articles, first article by IRI]
         self.articles = self.statements = self.relations = self.quad_count = 0
 
@@ -434,6 +449,7 @@ class Tally:
             self.positions.setdefault(node, position)
         self.facts.update(part.position_facts)
         self.relation_types.update(part.relation_types)
+        self.speaker_days.update(part.speaker_days)
         for held in part.holdings:
             h = self.holdings.setdefault(held, [0, part.iri])
             h[0] += 1
@@ -458,6 +474,8 @@ class Tally:
             yield from holding_quads(node, actor, articles, first)
         for relation_type, n in self.relation_types.items():
             yield from relation_type_quads(relation_type, n)
+        for node, n in self.speaker_days.items():
+            yield from speaker_day_quads(node, n)
 
     def totals(self) -> list[ox.Quad]:
         """The summary's state: its version (which says the summary is whole) and its totals."""
@@ -476,6 +494,7 @@ _NOT_SPECIAL = "FILTER(?g NOT IN (" + ", ".join(f"<{g}>" for g in sorted(SPECIAL
 def rebuild(store: ox.Store) -> list[ox.Quad]:
     """The whole summary, computed from every article graph: what the upkeep must always equal."""
     rows: dict[str, ActorRow] = defaultdict(ActorRow)
+    day_rows: Counter = Counter()
     prefixes = {"kg": str(KG), "rdfs": str(RDFS), "skos": str(SKOS)}
     select = lambda q: store.query(q, prefixes=prefixes)  # noqa: E731
     classes = _values_classes()
@@ -512,8 +531,13 @@ def rebuild(store: ox.Store) -> list[ox.Quad]:
                           OPTIONAL {{ ?st kg:stance ?s }} }} {_NOT_SPECIAL} }} GROUP BY ?a ?s"""):
         if r["a"].value in actors:
             rows[r["a"].value].stances[r["s"].value if r["s"] is not None else ""] += int(r["n"].value)
+    for r in select(f"""SELECT ?a ?day (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?st kg:speaker ?a ; kg:timeKey ?k }}
+                          BIND(FLOOR(?k / 1000000000) AS ?day) {_NOT_SPECIAL} }} GROUP BY ?a ?day"""):
+        if r["a"].value in actors:
+            day_rows[speaker_day_iri(r["a"].value, int(Decimal(r["day"].value)))] += int(r["n"].value)
     _choose_names(rows, {})
     out = [q for a, row in rows.items() for q in row.quads(a)]
+    out += [q for node, n in day_rows.items() for q in speaker_day_quads(node, n)]
     out += _position_rows(select)
     for r in select(f"SELECT ?t (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?r kg:relationType ?t }} {_NOT_SPECIAL} }} "
                     "GROUP BY ?t"):
