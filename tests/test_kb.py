@@ -366,7 +366,23 @@ def test_open_default_rebuilds_a_stale_default_only(tmp_path):
 VERIFIED_ELSEWHERE = {
     "Q71": "Geneva",  # shared/reference/wikidata/README.md, "Verified elsewhere"
     "Q233218": "Idlib Governorate",  # shared/eval/seed-gold.json
+    "Q55": "Netherlands",  # shared/eval/aida-dev.jsonl (the country; the reference tables give the Kingdom)
+    "Q35": "Denmark",  # shared/eval/aida-dev.jsonl (the country; the reference tables give the Danish Realm)
 }
+
+
+def _in_gold(qid: str, label: str) -> bool:
+    """Whether a gold file of ../shared/eval links ``label`` to ``qid``."""
+    gold = SHARED / "eval" / "seed-gold.json"
+    if gold.is_file() and any(x.get("qid") == qid and x.get("name") == label
+                              for x in json.loads(gold.read_text())["entities"]):
+        return True
+    aida = SHARED / "eval" / "aida-dev.jsonl"
+    if not aida.is_file():
+        return False
+    with aida.open(encoding="utf-8") as fh:
+        return any(x.get("qid") == qid and x.get("name") == label
+                   for line in fh for x in json.loads(line)["labels"])
 
 
 def _reference_names() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
@@ -445,11 +461,29 @@ def test_curated_qids_against_reference(reference):
             if held and p.get("start") and p["start"] not in held and p["start"][:4] not in held:
                 problems.append(f"{qid}: {p['label']} from {p['start']}, the reference has {sorted(held)}")
     for qid, label in VERIFIED_ELSEWHERE.items():
-        gold = SHARED / "eval" / "seed-gold.json"
-        in_gold = gold.is_file() and any(
-            x.get("qid") == qid and x.get("name") == label for x in json.loads(gold.read_text())["entities"])
-        assert f"{label} {qid}" in readme or in_gold, f"{qid} {label} is verified nowhere"
+        assert f"{label} {qid}" in readme or _in_gold(qid, label), f"{qid} {label} is verified nowhere"
     assert not problems, "\n".join(problems)
+
+
+def test_territory_corrections_are_verified(reference):
+    """territories.json: the country item given instead of rigour's wider state is verified, and the state it
+    replaces is the one rigour gives that territory."""
+    from rigour.territories import get_territory
+
+    fixes = defaults._territory_fixes()
+    for code, qid in fixes["country_items"].items():
+        t = get_territory(code)
+        assert t is not None and t.qid != qid, code
+        assert VERIFIED_ELSEWHERE.get(qid) == t.name or _known(qid, [t.name], reference[0]), (code, qid)
+    assert all(get_territory(code) is not None for code in [*fixes["unlinked"], *fixes["aliases"]])
+
+
+@pytest.mark.parametrize("name, qid", [
+    ("Netherlands", "Q55"), ("Holland", "Q55"), ("Kingdom of the Netherlands", "Q29999"), ("Denmark", "Q35"),
+    ("Britain", "Q145"), ("Soviet Union", "Q15180"), ("East Germany", "Q16957"), ("Yugoslavia", None),
+    ("Zaire", None)])
+def test_a_country_name_is_the_country_news_means_and_an_unverified_historical_state_nothing(default_kb, name, qid):
+    assert [e.qid for e, _ in default_kb.candidates(name)] == ([qid] if qid else [])
 
 
 def test_type_qids_against_reference(reference):

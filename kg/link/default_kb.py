@@ -101,9 +101,10 @@ def territory_entities() -> list[KbEntity]:
     from rigour.territories import get_territories
 
     strong = _rigour_names()
+    fixes = _territory_fixes()
     out = []
     for t in get_territories():
-        if not t.qid or t.code in _NOT_ACTORS:
+        if not t.qid or t.code in _NOT_ACTORS or t.code in fixes["unlinked"]:
             continue
         top = t
         while top.parent is not None:
@@ -117,9 +118,18 @@ def territory_entities() -> list[KbEntity]:
             kind, countries, popularity = "Place", (top.qid,) if top is not t else (), POPULARITY_SUBDIVISION
             description = f"part of {t.parent.name}" if t.parent else "region"
         # "Geneva (Switzerland)" is a display form, not a name anyone writes.
-        names = [n for n in (t.full_name, *strong.get(t.code, ())) if n != t.name and "(" not in n and _latin(n)]
-        out.append(KbEntity(t.qid, t.name, description, tuple(dict.fromkeys(names)),
-                            ("Q3024240",) if t.is_historical and kind == "Country" else (), kind, countries,
+        names = [n for n in (t.full_name, *strong.get(t.code, ()), *fixes["aliases"].get(t.code, ()))
+                 if n != t.name and "(" not in n and _latin(n)]
+        types = ("Q3024240",) if t.is_historical and kind == "Country" else ()
+        country = fixes["country_items"].get(t.code)
+        if country:  # 'Netherlands' is the country; 'Kingdom of the Netherlands' the wider state rigour names
+            out.append(KbEntity(t.qid, t.full_name, "sovereign state", (), types, kind, countries,
+                                popularity=popularity, source="rigour"))
+            names = [n for n in names if n != t.full_name]
+            t_qid, countries, description = country, (country, t.qid), "country"
+        else:
+            t_qid = t.qid
+        out.append(KbEntity(t_qid, t.name, description, tuple(dict.fromkeys(names)), types, kind, countries,
                             popularity=popularity, source="rigour"))
     # Demonyms ("the British", "Syrian") name their country in news text.
     by_key = {k: e.qid for e in out if e.kind in ("Country", "Organization") for n in e.names for k in name_keys(n)}
@@ -130,6 +140,13 @@ def territory_entities() -> list[KbEntity]:
             extra.setdefault(qid, []).append(demonym)
     return [KbEntity(e.qid, e.label, e.description, e.aliases + tuple(extra.get(e.qid, ())), e.types, e.kind,
                      e.countries, e.positions, e.popularity, e.source) for e in out]
+
+
+def _territory_fixes() -> dict:
+    """``territories.json``: rigour territories that name a wider state than the country, that stay unlinked,
+    and names they lack."""
+    raw = json.loads(resources.files(__package__).joinpath("territories.json").read_text(encoding="utf-8"))
+    return {k: raw.get(k, {}) for k in ("country_items", "unlinked", "aliases")}
 
 
 def curated_entities() -> list[KbEntity]:
@@ -145,12 +162,14 @@ def curated_entities() -> list[KbEntity]:
 
 
 def fingerprint() -> str:
-    """A hash of what the default KB is built from (rigour's version, curated.json, wikidata_types.json, and
+    """A hash of what the default KB is built from (rigour's version, curated.json, territories.json,
+    wikidata_types.json, and
     entities.json, whose demonyms become aliases)."""
     from importlib.metadata import version
 
     h = hashlib.sha256(f"{version('rigour')} keys-{KEYS_VERSION}".encode())
-    h.update(resources.files(__package__).joinpath("curated.json").read_bytes())
+    for name in ("curated.json", "territories.json"):
+        h.update(resources.files(__package__).joinpath(name).read_bytes())
     for name in ("wikidata_types", "entities"):
         h.update(lexicons.path(name).read_bytes())
     return h.hexdigest()[:16]

@@ -176,8 +176,8 @@ class KbLinker:
             runner_up = scored[1][0] if len(scored) > 1 else 0.0
             if best >= self.threshold and best - runner_up >= self.margin:
                 out[entity.id] = Choice(qid, best, f"kb-{how}", kind if kind != entity.type else None)
-                if entity.type == "Country":
-                    context.add(qid)
+                if entity.type == "Country":  # and the wider state it is part of (the Kingdom of the Netherlands)
+                    context.update({qid, *compatible[qid][0].countries})
         return out
 
 
