@@ -545,3 +545,36 @@ def test_a_quote_split_around_its_attribution_is_one_statement():
               sent_starts=[i == 0 for i in range(len(words))])
     assert doc.text == '"We will win," he said, "and soon."'
     assert _found(doc) == [('We will win," he said, "and soon.', "he", "direct-quote-split")]
+
+
+@pytest.mark.parametrize("rows, ents, names", [
+    # 'the' before a proper name is not part of it; before a description it stays
+    ([("the", "the", "DET", 2, "det"), ("United", "United", "PROPN", 2, "compound"),
+      ("States", "States", "PROPN", 3, "nsubj"), ("left", "leave", "VERB", 3, "ROOT")],
+     [("the United States", "GPE")], ["United States"]),
+    ([("the", "the", "DET", 3, "det"), ("Russian", "Russian", "ADJ", 3, "amod"),
+      ("defense", "defense", "NOUN", 3, "compound"), ("ministry", "ministry", "NOUN", 4, "nsubj"),
+      ("left", "leave", "VERB", 4, "ROOT")],
+     [("the Russian defense ministry", "ORG")], ["the Russian defense ministry"]),
+])
+def test_a_name_starts_after_the(rows, ents, names):
+    from kg.extract.entities import find_mentions
+
+    doc = _sentences_doc(rows, {0}, ents)
+    assert [m.text for m in find_mentions(doc) if m.form == "name"] == names
+
+
+def test_a_name_joined_by_a_hyphen_to_a_word_is_a_modifier_not_a_mention():
+    from kg.extract.entities import find_mentions
+
+    words = ["Ontario", "-", "based", "Magna", "and", "pro", "-", "Moscow", "leaders", "met", "Bosnia", "-",
+             "Herzegovina"]
+    spaces = [False, False, True, True, True, False, False, True, True, True, False, False, False]
+    pos = ["PROPN", "PUNCT", "VERB", "PROPN", "CCONJ", "X", "PUNCT", "PROPN", "NOUN", "VERB", "PROPN", "PUNCT",
+           "PROPN"]
+    doc = Doc(VOCAB, words=words, spaces=spaces, pos=pos, heads=[9] * 9 + [9, 9, 9, 9],
+              deps=["dep"] * 9 + ["ROOT", "dobj", "punct", "dep"], sent_starts=[i == 0 for i in range(len(words))])
+    doc.ents = [doc.char_span(doc.text.index(n), doc.text.index(n) + len(n), label=label)
+                for n, label in (("Ontario", "GPE"), ("Magna", "ORG"), ("Moscow", "GPE"),
+                                 ("Bosnia-Herzegovina", "GPE"))]
+    assert [m.text for m in find_mentions(doc) if m.form == "name"] == ["Magna", "Bosnia-Herzegovina"]

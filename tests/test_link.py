@@ -227,3 +227,42 @@ def test_teams_are_not_their_countries(kb):
     assert qids(kb, report) == {"Syria": None}
     news = extraction("Syria said the talks failed.", [("Syria", "Country", ["Syria"])])
     assert qids(kb, news) == {"Syria": "Q858"}
+
+
+def placed(text: str, entities: list[tuple[str, str, list[str]]]) -> Extraction:
+    """Like :func:`extraction`, each mention given by the words around it: 'in Syria' is the 'Syria' there."""
+    sent = Span(0, len(text), text)
+    out = []
+    for n, (name, type_, contexts) in enumerate(entities, 1):
+        starts = [text.index(c) + c.index(name) for c in contexts]
+        out.append(Entity(f"e{n}", name, type_, tuple(Mention(Span(a, a + len(name), name), sent) for a in starts)))
+    return Extraction(Article("doc", text, (0, len(text))), (sent,), tuple(out))
+
+
+def test_in_a_sports_report_a_nationality_or_venue_is_the_country_and_a_team_is_not(kb):
+    text = ("SOCCER - SYRIA BEAT JORDAN . DAMASCUS 1996-08-30 Syria beat Jordan 2-1 on Friday . "
+            "Sami Haddad ( Jordan ) scored twice in Syria .")
+    ex = placed(text, [("Syria", "Country", ["Syria beat", "in Syria"]), ("Jordan", "Country", ["( Jordan )"])])
+    # the desk slug makes it a sports report: the side that beat Jordan is no country, a nationality in brackets is
+    assert qids(kb, ex) == {"Syria": None, "Jordan": "Q810"}
+    news = "POLITICS - SYRIA TALKS . DAMASCUS 1996-08-30 Syria beat back the attack , Jordan said ."
+    assert qids(kb, placed(news, [("Syria", "Country", ["Syria beat"])])) == {"Syria": "Q858"}
+
+
+@pytest.fixture
+def city_kb(tmp_path):
+    with KnowledgeBase(tmp_path / "kb.sqlite") as kb:
+        kb.add([KbEntity("Q1384", "New York", kind="Place", countries=("Q30",), popularity=10, source="rigour"),
+                KbEntity("Q30", "United States", kind="Country", popularity=100, source="rigour")])
+        yield kb
+
+
+@pytest.mark.parametrize("text, mention, qid", [
+    ("NEW YORK 1996-08-30 Oil prices fell .", "NEW YORK", None),  # the dateline is the city
+    ("Prices rose in New York on Friday .", "New York", None),  # the city, which this KB lacks
+    ("Voters in New York state chose him .", "New York", "Q1384"),
+    ("Farms in upstate New York flooded .", "New York", "Q1384"),
+])
+def test_a_name_a_city_shares_with_its_state_is_the_state_only_where_the_text_says_so(city_kb, text, mention, qid):
+    ex = extraction(text, [(mention, "Place", [mention])])
+    assert qids(city_kb, ex) == {mention: qid}

@@ -403,3 +403,12 @@ def test_split_boilerplate_never_leaves_a_text_with_content_without_body(text):
     (start, end), _ = split_boilerplate(text)
     if text.strip():
         assert text[start:end].strip() != ""
+
+
+def test_a_wire_dateline_gives_the_date_only_when_nothing_else_does():
+    text = "SOCCER - FRANCE WIN . PARIS 1996-08-31 France beat Mexico 2-0 on Saturday ."
+    assert make_article("a", text).published == "1996-08-31"
+    assert make_article("a", text, published="1996-09-01").published == "1996-09-01"
+    assert make_article("a", "Publish Date: 2 September 1996\n\n" + text).published == "1996-09-02"
+    # a date later in the story is no dateline
+    assert make_article("a", "Talks ended . " + "x" * 400 + " PARIS 1996-08-31 .").published is None

@@ -126,6 +126,22 @@ def _inside_a_longer_name(doc: Doc, ent: Span) -> bool:
         and not doc[k - 1].ent_type_
 
 
+def _proper(span: Span) -> bool:
+    """Every word is capitalised but the function words: 'Organisation for Security and Cooperation in Europe'."""
+    return all(t.is_title or t.is_upper or not t.is_alpha or t.pos_ in ("ADP", "CCONJ", "DET") for t in span)
+
+
+def _hyphenated(doc: Doc, i: int, j: int) -> bool:
+    """``doc[i:j]`` is joined by a hyphen to a word ('Ontario-based', 'pro-Moscow', 'aid-U.N.') other than a
+    capitalised name ('Bosnia-Herzegovina' split in two)."""
+    def joined(hyphen: Token, word: Token) -> bool:
+        return hyphen.text in ("-", "–") and word.is_alpha and not word.is_title and not word.is_upper
+    after = j + 1 < len(doc) and not doc[j - 1].whitespace_ and not doc[j].whitespace_ \
+        and joined(doc[j], doc[j + 1])
+    before = i >= 2 and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_ and joined(doc[i - 1], doc[i - 2])
+    return after or before
+
+
 def _us_state(doc: Doc, i: int, j: int) -> str | None:
     """The US state that ``doc[i:j]`` names or abbreviates, as the knowledge base names it: after a place and a
     comma ('Houston, TX', 'Manhattan Beach, Calif.', 'Atlanta, Georgia'), or an AP-style abbreviation the model
@@ -164,10 +180,14 @@ def _named(doc: Doc) -> list[RawMention]:
                 len(ent) == 1 and _us_state(doc, ent.start, ent.end):
             continue  # a name has a capital: not the 'un' of 'un-redacted'; states come from _us_states
         i, j = ent.start, ent.end
+        if _hyphenated(doc, i, j):
+            continue  # 'Ontario-based', 'pro-Moscow', 'U.N.-sponsored': a modifier, not a mention of the place
         # 'Leicestershire 296', 'S. Watkin 4-28': a score the model ran into the name (not 'Channel 4')
         while j - i > 1 and (_SCORE.fullmatch(doc[j - 1].text) or
                              ent.label_ in ("PERSON", "GPE", "LOC", "NORP") and doc[j - 1].like_num):
             j -= 1
+        if j - i > 1 and doc[i].lower_ == "the" and ent.label_ != "NORP" and _proper(doc[i + 1:j]):
+            i += 1  # 'the United States' is the name 'United States'; 'the Russian defense ministry' stays whole
         name = doc[i:j].text
         if ent.label_ == "NORP":
             root = ent.root

@@ -15,10 +15,16 @@ from kg import lexicons
 from kg.errors import WikidataError
 from kg.link.wikibase import to_kb_entity
 from kg.model import Entity, Extraction
-from kg.names import strip_titles
+from kg.names import normalise, strip_titles
+from kg.read import Dateline, dateline
 
 log = logging.getLogger(__name__)
 SPORTS = frozenset(lexicons.load("entities")["sports_terms"])
+SPORTS_DESKS = frozenset(lexicons.load("entities")["sports_desks"])
+# 'Romania beat Lithuania 2-1', 'Mauritania drew 0-0 with Benin'
+_SCORELINE = re.compile(r"\b(?:beat|beats|drew|draw|drawn|defeated|lost|won)\b[^.]{0,60}?\b\d{1,3}-\d{1,3}\b",
+                        re.IGNORECASE)
+_DESK = re.compile(r"\s*([A-Za-z][A-Za-z ]{1,30}?)\s+-\s")
 COMPATIBLE = {
     "Person": {"Person"},
     "Country": {"Country"},
@@ -64,11 +70,63 @@ def _opponent(entity: Entity, text: str) -> bool:
                for m in entity.mentions if m.form == "name")
 
 
+SPORTS_LEAD = 500  # characters of the body whose words tell a sports report: its headline and lead
+
+
 def _sports(text: str) -> bool:
-    """A sports report: its countries are teams ('England beat Samoa'), not the countries."""
-    tokens = re.findall(r"[a-z][a-z-]+", text.lower())
+    """A sports report: its countries are teams ('England beat Samoa'), not the countries. Its wire slug says so
+    ('CRICKET - ...'), or two sports words in its headline and lead, a scoreline counting as one."""
+    text = text[:SPORTS_LEAD]
+    desk = _DESK.match(text)
+    if desk and desk.group(1).lower() in SPORTS_DESKS:
+        return True
+    tokens = re.findall(r"[a-z][a-z0-9-]+", text.lower())
     words = set(tokens) | {f"{a} {b}" for a, b in zip(tokens, tokens[1:])}
-    return len(SPORTS & words) >= 2
+    return len(SPORTS & words) + bool(_SCORELINE.search(text)) >= 2
+
+
+_PLACE_BEFORE = re.compile(r"(?:\b(?:%s)|\()\s*$" % "|".join(lexicons.load("entities")["place_prepositions"]),
+                           re.IGNORECASE)
+_ADDRESS_BEFORE = re.compile(r"[A-Za-z.] ?, ?$")  # 'Cape Town , South Africa'
+_CITY_REGIONS = lexicons.load("entities")["city_region_names"]
+_STATE_BEFORE = re.compile(r"\b(?:%s)\s+$" % "|".join(_CITY_REGIONS["state_before"]), re.IGNORECASE)
+_STATE_AFTER = re.compile(r"\s+(?:%s)\b" % "|".join(_CITY_REGIONS["state_after"]))
+_CITY_NAMES = frozenset(normalise(n).replace(" ", "") for n in _CITY_REGIONS["names"])
+_NATIONAL_OF = re.compile(r"\s*'s\s+[A-Z][a-z]+\s+[A-Z][a-z]+")  # "Mexico 's Manuel Medina"
+
+
+def _place_position(m, text: str, line: Dateline | None) -> bool:
+    """A name where a sports report means the country or city, not a team: in the dateline, an athlete's
+    nationality in brackets ('Geir Moen ( Norway )'), after 'in', 'at', 'of' or 'from', after a place and a
+    comma ('Cape Town , South Africa'), or before a person's name ('Mexico 's Manuel Medina')."""
+    if line is not None and line.start <= m.span.start and m.span.end <= line.end:
+        return True
+    before = text[max(0, m.span.start - 12):m.span.start]
+    after = text[m.span.end:m.span.end + 40]
+    if before.rstrip().endswith("("):
+        return after.lstrip().startswith(")")
+    return bool(_PLACE_BEFORE.search(before) or _ADDRESS_BEFORE.search(before) or _NATIONAL_OF.match(after))
+
+
+def _team_in_sports(entity: Entity, text: str, line: Dateline | None) -> bool:
+    """In a sports report, a country or city named anywhere but in a place position may be a team."""
+    return any(not _place_position(m, text, line) for m in entity.mentions if m.form == "name")
+
+
+def _city_not_region(entity: Entity, text: str) -> bool:
+    """'New York' names the city (and the state only where the text says state): the state is no candidate."""
+    if _fold(entity.name) not in _CITY_NAMES:
+        return False
+    for m in entity.mentions:
+        before, after = text[max(0, m.span.start - 12):m.span.start], text[m.span.end:m.span.end + 7]
+        if _STATE_BEFORE.search(before) or _STATE_AFTER.match(after):
+            return False
+    return True
+
+
+def _subdivision(kb_entity) -> bool:
+    """A state, province or region of the default knowledge base (rigour's territories below a country)."""
+    return kb_entity.source == "rigour" and kb_entity.kind == "Place"
 
 
 def _given_names(entity: Entity) -> set[str]:
@@ -91,8 +149,6 @@ def _same_given_name(given: str, kb_name: str) -> bool:
 
 
 def _fold(word: str) -> str:
-    from kg.names import normalise
-
     return normalise(word).replace(" ", "")
 
 
@@ -150,18 +206,23 @@ class KbLinker:
         """Entity id -> choice. Countries and places are linked first; they are the context of the rest."""
         date = extraction.article.published_date
         text = extraction.article.text
-        sports = _sports(text)
+        body = extraction.article.body
+        sports = _sports(text[body[0]:body[1]])
+        line = dateline(text, body)
         order = sorted(extraction.entities, key=lambda e: e.type not in ("Country", "Place"))
         context: set[str] = set()
         out: dict[str, Choice] = {}
         for entity in order:
             place_like = entity.type in ("Country", "Place", "Group")
-            if _embedded(entity, text) or place_like and (sports or _opponent(entity, text)):
+            if _embedded(entity, text) or place_like and (sports and _team_in_sports(entity, text, line)
+                                                          or _opponent(entity, text)):
                 continue
             full_name = len(strip_titles(entity.name).split()) > 1
+            city = entity.type == "Place" and _city_not_region(entity, text)
             compatible = {qid: c for qid, c in self.candidates(entity).items()
-                          if c[0].kind in COMPATIBLE.get(entity.type, set()) or
-                          full_name and c[1] == "exact" and c[0].kind in CONFUSABLE.get(entity.type, set())}
+                          if (c[0].kind in COMPATIBLE.get(entity.type, set()) or
+                              full_name and c[1] == "exact" and c[0].kind in CONFUSABLE.get(entity.type, set()))
+                          and not (city and _subdivision(c[0]))}
             total = sum(1 + c[0].popularity for c in compatible.values())
             scored = []
             for qid, (kb_entity, how) in compatible.items():
