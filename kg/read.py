@@ -19,6 +19,7 @@ from typing import Iterable, Iterator
 from kg import lexicons
 from kg.errors import InputError
 from kg.model import Article
+from kg.wire import dateline
 
 log = logging.getLogger(__name__)
 SUFFIXES = (".txt", ".jsonl")
@@ -105,49 +106,6 @@ def split_boilerplate(text: str) -> tuple[tuple[int, int], str | None]:
     while start < end and text[start].isspace():
         start += 1
     return (start, end), published
-
-
-# A wire dateline near the start of the body: 'LONDON 1996-08-30', 'ROCHESTER , N.H. 1996-08-30' (perhaps after
-# a byline), or at the start of the body or after a headline's full stop, 'WASHINGTON (Reuters) -', 'GENEVA - '
-# (not a desk slug, 'CRICKET - LEICESTERSHIRE WIN', whose headline is in capitals too).
-_PLACE = r"(?P<place>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+)*(?: ?, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)*(?: \.)?)?)"
-_DATED = re.compile(r"(?<![\w'.-])" + _PLACE + r" (?P<date>\d{4}-\d{2}-\d{2})\b")
-_UNDATED = re.compile(r"(?:^|(?<=[.!?] ))" + _PLACE + r"(?: ?\((?:Reuters|AP|AFP|UPI)\) ?[-–—]| [-–—] )"
-                      r"(?![A-Z0-9'\- ]+(?: [.!?]|$))")
-DATELINE_REACH = 300  # characters into the body a dateline may start: after a headline, not in the story
-
-
-@dataclass(frozen=True)
-class Dateline:
-    """Where an article says it was filed from (characters ``start:end`` of its text), and when, if it says."""
-
-    start: int
-    end: int
-    date: str | None
-
-
-def dateline(text: str, body: tuple[int, int]) -> Dateline | None:
-    """The dateline of an article, if its body has one near its start.
-
-    >>> text = "SOCCER - FRANCE WIN . PARIS 1996-08-31 France beat Mexico 2-0 ."
-    >>> d = dateline(text, (0, len(text))); text[d.start:d.end], d.date
-    ('PARIS', '1996-08-31')
-    >>> text = "Shares rise . FARMINGTON HILLS , Mich . 1996-08-30 Shares of ..."
-    >>> d = dateline(text, (0, len(text))); text[d.start:d.end], d.date
-    ('FARMINGTON HILLS , Mich .', '1996-08-30')
-    >>> text = "GENEVA - Talks on Syria ended."
-    >>> d = dateline(text, (0, len(text))); text[d.start:d.end], d.date
-    ('GENEVA', None)
-    >>> dateline("CRICKET - LEICESTERSHIRE WIN . Leicestershire won.", (0, 50)) is None
-    True
-    """
-    end = min(body[1], body[0] + DATELINE_REACH)
-    for rx in (_DATED, _UNDATED):
-        m = rx.search(text, body[0], end)
-        if m and sum(c.isalpha() for c in m.group("place")) >= 3:
-            date = m.groupdict().get("date")
-            return Dateline(m.start("place"), m.end("place"), parse_date(date) if date else None)
-    return None
 
 
 def make_article(doc_id: str, text: str, *, source: str = "", title: str | None = None, url: str | None = None,

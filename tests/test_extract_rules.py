@@ -578,3 +578,39 @@ def test_a_name_joined_by_a_hyphen_to_a_word_is_a_modifier_not_a_mention():
                 for n, label in (("Ontario", "GPE"), ("Magna", "ORG"), ("Moscow", "GPE"),
                                  ("Bosnia-Herzegovina", "GPE"))]
     assert [m.text for m in find_mentions(doc) if m.form == "name"] == ["Magna", "Bosnia-Herzegovina"]
+
+
+def _flat_doc(words: list[str], ents: list[tuple[str, str]], heads: dict[int, tuple[int, str]] | None = None):
+    """A one-sentence Doc whose words all hang from the first verb-like word unless ``heads`` says otherwise."""
+    heads = heads or {}
+    doc = Doc(VOCAB, words=words, spaces=[True] * len(words), lemmas=[w.lower() for w in words],
+              heads=[heads.get(k, (0, "dep"))[0] for k in range(len(words))],
+              deps=["ROOT" if k == 0 and 0 not in heads else heads.get(k, (0, "dep"))[1] for k in range(len(words))],
+              sent_starts=[k == 0 for k in range(len(words))])
+    doc.ents = [doc.char_span(doc.text.index(n), doc.text.index(n) + len(n), label=label) for n, label in ents]
+    return doc
+
+
+def test_an_entity_the_model_ran_over_a_separator_or_a_score_is_cut_and_a_capital_headline_is_no_name():
+    from kg.extract.entities import find_mentions
+
+    words = "Results : Scott Draper ( Australia ) ; Haitai 2 Samsung 0 ; W D L PCT GB".split()
+    doc = _flat_doc(words, [("Scott Draper ( Australia", "PERSON"), ("Haitai 2 Samsung 0", "ORG"),
+                            ("W D L PCT GB", "ORG")])
+    assert [m.text for m in find_mentions(doc) if m.form == "name"] == ["Scott Draper", "Australia", "Haitai",
+                                                                        "Samsung"]
+
+
+def test_in_a_sports_report_a_place_named_as_a_side_is_a_team():
+    from kg.extract.entities import find_mentions
+
+    words = "CRICKET - Leicestershire beat Somerset at Grace Road in Derby".split()
+    doc = _flat_doc(words, [("Leicestershire", "GPE"), ("Somerset", "GPE"), ("Derby", "GPE")],
+                    {0: (3, "dep"), 1: (3, "punct"), 2: (3, "nsubj"), 3: (3, "ROOT"), 4: (3, "dobj"),
+                     5: (3, "prep"), 6: (7, "compound"), 7: (5, "pobj"), 8: (3, "prep"), 9: (8, "pobj")})
+    types = {m.text: m.type for m in find_mentions(doc) if m.form == "name"}
+    assert types == {"Leicestershire": "Organization", "Somerset": "Organization", "Derby": "Place"}
+    # the same sentence in a news report keeps the places
+    news = _flat_doc(words[2:], [("Leicestershire", "GPE"), ("Somerset", "GPE")],
+                     {0: (1, "nsubj"), 1: (1, "ROOT"), 2: (1, "dobj")})
+    assert {m.type for m in find_mentions(news) if m.form == "name"} == {"Place"}

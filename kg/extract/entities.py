@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from kg import lexicons
 from kg.extract import parsed
 from kg.names import TITLES
+from kg.wire import sports_report
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -29,6 +30,8 @@ US_STATE_NAMES = frozenset(US_STATES["postal"].values())
 _STATE_WORDS = frozenset(US_STATES["ap"]) | frozenset(US_STATES["postal"]) | US_STATE_NAMES
 _SCORE = re.compile(r"\d+[-–/]\d+")  # '4-28', '108-3'
 PLACE_SUFFIXES = tuple(" " + s for s in _LEX["place_suffixes"])
+TEAM_VERBS = frozenset(_LEX["team_verbs"])
+TEAM_PREPOSITIONS = frozenset(_LEX["team_prepositions"])
 
 
 @dataclass(frozen=True)
@@ -170,11 +173,56 @@ def _us_states(doc: Doc) -> list[RawMention]:
     return out
 
 
+_SEPARATORS = frozenset({"-", "–", "—", "(", ")", ",", "/", ":", ";", "|", "+"})
+
+
+def _pieces(doc: Doc) -> Iterator[Span]:
+    """The model's entities, cut where the small model ran one over a separator or a score into the next
+    ('Scott Draper ( Australia', 'Haitai 2 Samsung 0', 'Grace Road , Leicestershire'), without all-capital
+    runs of three words or more, which are headlines and table heads ('BASEBALL - MAJOR LEAGUE STANDINGS',
+    'W D L PCT GB'), not names."""
+    from spacy.tokens import Span
+
+    for ent in doc.ents:
+        start = ent.start
+        # a number inside ('Haitai 2 Samsung 0') makes the one at the end a score too
+        scores = any(doc[k].text.isdigit() for k in range(ent.start + 1, ent.end - 1))
+        for k in range(ent.start, ent.end + 1):
+            t = doc[k] if k < ent.end else None
+            if t is not None and not (t.text in _SEPARATORS and (t.whitespace_ or k + 1 == ent.end
+                                                                  or doc[k - 1].whitespace_)
+                                      or t.text.isdigit() and start < k and (k < ent.end - 1 or scores)):
+                continue
+            if k > start:
+                piece = Span(doc, start, k, label=ent.label_)
+                words = [w for w in piece if w.is_alpha]
+                if not (len(words) >= 3 and all(w.is_upper for w in words)):
+                    yield piece
+            start = k + 1
+
+
+def _team(doc: Doc, i: int, j: int) -> bool:
+    """In a sports report, a place named as a side: it beats or is beaten, plays against someone, or has a
+    score after it ('Leicestershire beat Somerset', 'lost to Kent', 'Haitai 2 Samsung 0')."""
+    if j < len(doc) and doc[j].like_num and not doc[j].text.isdigit() or j < len(doc) and doc[j].text.isdigit() \
+            and len(doc[j].text) <= 3:
+        return True
+    root = doc[i:j].root
+    head = root.head
+    if root.dep_ in ("nsubj", "dobj", "nsubjpass") and head.lemma_.lower() in TEAM_VERBS:
+        return True
+    return root.dep_ == "pobj" and head.lower_ in TEAM_PREPOSITIONS and head.head.lemma_.lower() in TEAM_VERBS \
+        or root.dep_ == "pobj" and head.lower_ in ("v", "v.", "vs", "vs.", "versus") \
+        or i >= 1 and doc[i - 1].lower_ in ("v", "v.", "vs", "vs.", "versus")
+
+
 def _named(doc: Doc) -> list[RawMention]:
-    """Mentions of the named entities the model found, typed, trimmed and keyed."""
+    """Mentions of the named entities the model found, typed, trimmed and keyed. In a sports report a place
+    named as a side is a team (an organisation)."""
     labels = _LEX["labels"]
     out = _us_states(doc)
-    for ent in doc.ents:
+    sports = sports_report(doc.text)
+    for ent in _pieces(doc):
         type_ = labels.get(ent.label_)
         if type_ is None or not any(c.isupper() for c in ent.text) or \
                 len(ent) == 1 and _us_state(doc, ent.start, ent.end):
@@ -205,6 +253,12 @@ def _named(doc: Doc) -> list[RawMention]:
         if ent.label_ == "ORG" and PARTICLE_NAME.fullmatch(name):
             type_ = "Person"  # "Staffan de Mistura": the small model takes particles for organisations
         if ent.label_ in ("GPE", "LOC") and _inside_a_longer_name(doc, ent):
+            continue
+        if sports and ent.label_ in ("GPE", "LOC", "PERSON") and _team(doc, i, j) \
+                and (ent.label_ != "PERSON" or len(ent) == 1):
+            m = _mention(doc, i, j, "Organization", "name")  # 'Derbyshire beat Kent': the county sides
+            if m:
+                out.append(m)
             continue
         if ent.label_ == "GPE":
             canonical = country_name(name)

@@ -16,15 +16,9 @@ from kg.errors import WikidataError
 from kg.link.wikibase import to_kb_entity
 from kg.model import Entity, Extraction
 from kg.names import normalise, strip_titles
-from kg.read import Dateline, dateline
+from kg.wire import Dateline, dateline, sports_report
 
 log = logging.getLogger(__name__)
-SPORTS = frozenset(lexicons.load("entities")["sports_terms"])
-SPORTS_DESKS = frozenset(lexicons.load("entities")["sports_desks"])
-# 'Romania beat Lithuania 2-1', 'Mauritania drew 0-0 with Benin'
-_SCORELINE = re.compile(r"\b(?:beat|beats|drew|draw|drawn|defeated|lost|won)\b[^.]{0,60}?\b\d{1,3}-\d{1,3}\b",
-                        re.IGNORECASE)
-_DESK = re.compile(r"\s*([A-Za-z][A-Za-z ]{1,30}?)\s+-\s")
 COMPATIBLE = {
     "Person": {"Person"},
     "Country": {"Country"},
@@ -68,21 +62,6 @@ def _opponent(entity: Entity, text: str) -> bool:
     """'Alabama versus Florida State': a place facing another is a team."""
     return any(_VERSUS_AFTER.match(text, m.span.end) or _VERSUS_BEFORE.search(text[max(0, m.span.start - 10):m.span.start])
                for m in entity.mentions if m.form == "name")
-
-
-SPORTS_LEAD = 500  # characters of the body whose words tell a sports report: its headline and lead
-
-
-def _sports(text: str) -> bool:
-    """A sports report: its countries are teams ('England beat Samoa'), not the countries. Its wire slug says so
-    ('CRICKET - ...'), or two sports words in its headline and lead, a scoreline counting as one."""
-    text = text[:SPORTS_LEAD]
-    desk = _DESK.match(text)
-    if desk and desk.group(1).lower() in SPORTS_DESKS:
-        return True
-    tokens = re.findall(r"[a-z][a-z0-9-]+", text.lower())
-    words = set(tokens) | {f"{a} {b}" for a, b in zip(tokens, tokens[1:])}
-    return len(SPORTS & words) + bool(_SCORELINE.search(text)) >= 2
 
 
 _PLACE_BEFORE = re.compile(r"(?:\b(?:%s)|\()\s*$" % "|".join(lexicons.load("entities")["place_prepositions"]),
@@ -207,7 +186,7 @@ class KbLinker:
         date = extraction.article.published_date
         text = extraction.article.text
         body = extraction.article.body
-        sports = _sports(text[body[0]:body[1]])
+        sports = sports_report(text[body[0]:body[1]])
         line = dateline(text, body)
         order = sorted(extraction.entities, key=lambda e: e.type not in ("Country", "Place"))
         context: set[str] = set()
