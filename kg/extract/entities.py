@@ -204,9 +204,8 @@ def _pieces(doc: Doc) -> Iterator[Span]:
 def _team(doc: Doc, i: int, j: int) -> bool:
     """In a sports report, a place named as a side: it beats or is beaten, plays against someone, or has a
     score after it ('Leicestershire beat Somerset', 'lost to Kent', 'Haitai 2 Samsung 0')."""
-    if j < len(doc) and doc[j].like_num and not doc[j].text.isdigit() or j < len(doc) and doc[j].text.isdigit() \
-            and len(doc[j].text) <= 3:
-        return True
+    if j < len(doc) and doc[j].text.isdigit() and len(doc[j].text) <= 3:
+        return True  # a score, not a year
     root = doc[i:j].root
     head = root.head
     if root.dep_ in ("nsubj", "dobj", "nsubjpass") and head.lemma_.lower() in TEAM_VERBS:
