@@ -58,6 +58,7 @@ class Entity:
     qid: str | None = None
     link_score: float | None = None
     link_method: str | None = None
+    label: str | None = None  # the linked item's own name (the knowledge base's label): the actor's label
 
 
 @dataclass(frozen=True)

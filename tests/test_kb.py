@@ -476,11 +476,15 @@ def test_territory_corrections_are_verified(reference):
         assert t is not None and t.qid != qid, code
         assert VERIFIED_ELSEWHERE.get(qid) == t.name or _known(qid, [t.name], reference[0]), (code, qid)
     assert all(get_territory(code) is not None for code in [*fixes["unlinked"], *fixes["aliases"]])
+    for code, label in fixes["labels"].items():  # the name the reference tables give the item
+        qid = get_territory(code).qid
+        assert _known(qid, [label], reference[0]), (code, qid, label, sorted(reference[0].get(qid, ())))
 
 
 @pytest.mark.parametrize("name, qid", [
     ("Netherlands", "Q55"), ("Holland", "Q55"), ("Kingdom of the Netherlands", "Q29999"), ("Denmark", "Q35"),
     ("Britain", "Q145"), ("Soviet Union", "Q15180"), ("East Germany", "Q16957"), ("Yugoslavia", None),
+    ("Turkey", "Q43"), ("Türkiye", "Q43"), ("Ivory Coast", "Q1008"), ("Côte d'Ivoire", "Q1008"),
     ("Zaire", None)])
 def test_a_country_name_is_the_country_news_means_and_an_unverified_historical_state_nothing(default_kb, name, qid):
     assert [e.qid for e, _ in default_kb.candidates(name)] == ([qid] if qid else [])

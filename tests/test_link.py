@@ -266,3 +266,20 @@ def city_kb(tmp_path):
 def test_a_name_a_city_shares_with_its_state_is_the_state_only_where_the_text_says_so(city_kb, text, mention, qid):
     ex = extraction(text, [(mention, "Place", [mention])])
     assert qids(city_kb, ex) == {mention: qid}
+
+
+def test_a_linked_actor_is_labelled_with_its_items_name_and_keeps_the_articles_as_a_form(kb):
+    import pyoxigraph as ox
+
+    from kg.rdf import article_graph
+
+    ex = link(extraction("Bashar Assad, the rebels said, left. Assad stayed.",
+                         [("Bashar Assad", "Person", ["Bashar Assad", "Assad"])]), KbLinker(kb))
+    (assad,) = ex.entities
+    assert (assad.qid, assad.label) == ("Q44329", "Bashar al-Assad")
+    quads = list(ox.parse(article_graph(ex, base_iri="https://example.org/", content_hash="x").nquads,
+                          format=ox.RdfFormat.N_QUADS))
+    about = lambda p: sorted(q.object.value for q in quads  # noqa: E731
+                             if q.subject.value.endswith("/Q44329") and q.predicate.value == p)
+    assert about("http://www.w3.org/2000/01/rdf-schema#label") == ["Bashar al-Assad"]
+    assert "Bashar Assad" in about("http://www.w3.org/2004/02/skos/core#altLabel")

@@ -22,16 +22,16 @@ class Linker(Protocol):
 
     def link_all(self, extraction: Extraction) -> dict:
         """Entity id -> an object with ``qid``, ``score``, ``method`` and optionally ``type`` (the linked item's
-        kind, when it corrects the extracted type)."""
+        kind, when it corrects the extracted type) and ``label`` (the item's name)."""
 
 
 def link(extraction: Extraction, linker: Linker) -> Extraction:
-    """The extraction with ``qid``, ``link_score`` and ``link_method`` set where the linker is sure.
+    """The extraction with ``qid``, ``link_score``, ``link_method`` and ``label`` set where the linker is sure.
 
     Two entities linked to the same item are one actor: they are merged (mentions joined, the first entity's
     id kept, statements and relations pointed at it)."""
     choices = linker.link_all(extraction)
-    entities = [replace(e, qid=c.qid, link_score=c.score, link_method=c.method,
+    entities = [replace(e, qid=c.qid, link_score=c.score, link_method=c.method, label=getattr(c, "label", None),
                         type=getattr(c, "type", None) or e.type) if (c := choices.get(e.id))
                 else e for e in extraction.entities]
     first: dict[str, int] = {}

@@ -118,8 +118,9 @@ def territory_entities() -> list[KbEntity]:
             kind, countries, popularity = "Place", (top.qid,) if top is not t else (), POPULARITY_SUBDIVISION
             description = f"part of {t.parent.name}" if t.parent else "region"
         # "Geneva (Switzerland)" is a display form, not a name anyone writes.
-        names = [n for n in (t.full_name, *strong.get(t.code, ()), *fixes["aliases"].get(t.code, ()))
-                 if n != t.name and "(" not in n and _latin(n)]
+        name = fixes["labels"].get(t.code, t.name)
+        names = [n for n in (t.name, t.full_name, *strong.get(t.code, ()), *fixes["aliases"].get(t.code, ()))
+                 if n != name and "(" not in n and _latin(n)]
         types = ("Q3024240",) if t.is_historical and kind == "Country" else ()
         country = fixes["country_items"].get(t.code)
         if country:  # 'Netherlands' is the country; 'Kingdom of the Netherlands' the wider state rigour names
@@ -129,7 +130,7 @@ def territory_entities() -> list[KbEntity]:
             t_qid, countries, description = country, (country, t.qid), "country"
         else:
             t_qid = t.qid
-        out.append(KbEntity(t_qid, t.name, description, tuple(dict.fromkeys(names)), types, kind, countries,
+        out.append(KbEntity(t_qid, name, description, tuple(dict.fromkeys(names)), types, kind, countries,
                             popularity=popularity, source="rigour"))
     # Demonyms ("the British", "Syrian") name their country in news text.
     by_key = {k: e.qid for e in out if e.kind in ("Country", "Organization") for n in e.names for k in name_keys(n)}
@@ -144,9 +145,11 @@ def territory_entities() -> list[KbEntity]:
 
 def _territory_fixes() -> dict:
     """``territories.json``: rigour territories that name a wider state than the country, that stay unlinked,
-    and names they lack."""
+    names they lack, and the English names news and Wikidata use where rigour's differ."""
     raw = json.loads(resources.files(__package__).joinpath("territories.json").read_text(encoding="utf-8"))
-    return {k: raw.get(k, {}) for k in ("country_items", "unlinked", "aliases")}
+    out = {k: raw.get(k, {}) for k in ("country_items", "unlinked", "aliases", "labels")}
+    out["labels"] = {k: v for k, v in out["labels"].items() if not k.startswith("_")}
+    return out
 
 
 def curated_entities() -> list[KbEntity]:

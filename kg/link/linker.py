@@ -40,6 +40,7 @@ class Choice:
     score: float
     method: str
     type: str | None = None  # the KB's kind, when it corrects the extracted type
+    label: str | None = None  # the KB's label of the item
 
 
 def _embedded(entity: Entity, text: str) -> bool:
@@ -215,7 +216,8 @@ class KbLinker:
             best, qid, how, kind = scored[0]
             runner_up = scored[1][0] if len(scored) > 1 else 0.0
             if best >= self.threshold and best - runner_up >= self.margin:
-                out[entity.id] = Choice(qid, best, f"kb-{how}", kind if kind != entity.type else None)
+                out[entity.id] = Choice(qid, best, f"kb-{how}", kind if kind != entity.type else None,
+                                        compatible[qid][0].label)
                 if entity.type == "Country":  # and the wider state it is part of (the Kingdom of the Netherlands)
                     context.update({qid, *compatible[qid][0].countries})
         return out

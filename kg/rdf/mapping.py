@@ -261,11 +261,14 @@ def _hash(text: str) -> str:
 
 
 def _actor(add, node: NamedNode, e: Entity, *, first: bool = True) -> None:
+    # a linked actor is labelled with its item's name in every article ('Hillary Clinton', not the
+    # 'Hammering Hillary Clinton' of one headline); the article's name for it stays a mention form
+    label = e.label or e.name
     if first:
         add(node, RDF.type, ACTOR_CLASSES[e.type])
-        add(node, RDFS.label, Literal(e.name))
-    forms = {_alt_label(m.span.text) for m in e.mentions if m.form != "pronoun"} | ({e.name} if not first else set())
-    for form in sorted(forms - ({e.name} if first else set())):
+        add(node, RDFS.label, Literal(label))
+    forms = {_alt_label(m.span.text) for m in e.mentions if m.form != "pronoun"} | {e.name}
+    for form in sorted(forms - ({label} if first else set())):
         add(node, SKOS.altLabel, Literal(form))
     if e.qid:
         add(node, KG.wikidataId, Literal(e.qid))
