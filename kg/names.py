@@ -58,6 +58,19 @@ def strip_titles(name: str) -> str:
     return " ".join(words)
 
 
+def identity_key(name: str) -> str:
+    """What names one actor across articles: titles, case, accents, dots, a possessive and middle initials do
+    not count.
+
+    >>> identity_key("James B. Comey"), identity_key("Mr. James Comey's"), identity_key("F.B.I."), identity_key("FBI")
+    ('james comey', 'james comey', 'fbi', 'fbi')
+    """
+    words = normalise(strip_titles(name)).split()
+    if len(words) > 2:
+        words = [words[0], *(w for w in words[1:-1] if len(w) > 1), words[-1]]
+    return " ".join(words)
+
+
 PARTICLES = frozenset({"al", "el"})
 _GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _PATRONYMIC = frozenset({"bin", "ibn", "bint", "ben"})

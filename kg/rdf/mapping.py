@@ -93,7 +93,7 @@ def to_quads(extraction: Extraction, *, base_iri: str, content_hash: str) -> lis
     described: set[NamedNode] = set()
     denoted: set[tuple[int, int]] = set()
     for e in extraction.entities:
-        node = NamedNode(iris.actor_iri(base_iri, e.type, e.name, e.qid))
+        node = NamedNode(iris.actor_iri(base_iri, e.type, e.name, e.qid, a.id))
         actor[e.id] = node
         # two entities with one IRI (same name and type): the first gives label and type, the rest add names
         _actor(add, node, e, first=node not in described)
