@@ -580,10 +580,13 @@ def test_a_name_joined_by_a_hyphen_to_a_word_is_a_modifier_not_a_mention():
     assert [m.text for m in find_mentions(doc) if m.form == "name"] == ["Magna", "Bosnia-Herzegovina"]
 
 
-def _flat_doc(words: list[str], ents: list[tuple[str, str]], heads: dict[int, tuple[int, str]] | None = None):
-    """A one-sentence Doc whose words all hang from the first verb-like word unless ``heads`` says otherwise."""
+def _flat_doc(words: list[str], ents: list[tuple[str, str]], heads: dict[int, tuple[int, str]] | None = None,
+              verbs: set[str] = frozenset()):
+    """A one-sentence Doc whose words all hang from the first word unless ``heads`` says otherwise; ``verbs``
+    are tagged VERB."""
     heads = heads or {}
     doc = Doc(VOCAB, words=words, spaces=[True] * len(words), lemmas=[w.lower() for w in words],
+              pos=["VERB" if w in verbs else "PROPN" if w[:1].isupper() else "X" for w in words],
               heads=[heads.get(k, (0, "dep"))[0] for k in range(len(words))],
               deps=["ROOT" if k == 0 and 0 not in heads else heads.get(k, (0, "dep"))[1] for k in range(len(words))],
               sent_starts=[k == 0 for k in range(len(words))])
@@ -591,14 +594,14 @@ def _flat_doc(words: list[str], ents: list[tuple[str, str]], heads: dict[int, tu
     return doc
 
 
-def test_an_entity_the_model_ran_over_a_separator_or_a_score_is_cut_and_a_capital_headline_is_no_name():
+def test_an_entity_the_model_ran_over_a_separator_a_score_or_a_headline_verb_is_cut_and_a_capital_headline_is_no_name():
     from kg.extract.entities import find_mentions
 
-    words = "Results : Scott Draper ( Australia ) ; Haitai 2 Samsung 0 ; W D L PCT GB".split()
+    words = "Results : Scott Draper ( Australia ) ; Haitai 2 Samsung 0 ; W D L PCT GB ; Trump Warns Clinton".split()
     doc = _flat_doc(words, [("Scott Draper ( Australia", "PERSON"), ("Haitai 2 Samsung 0", "ORG"),
-                            ("W D L PCT GB", "ORG")])
+                            ("W D L PCT GB", "ORG"), ("Trump Warns Clinton", "PERSON")], verbs={"Warns"})
     assert [m.text for m in find_mentions(doc) if m.form == "name"] == ["Scott Draper", "Australia", "Haitai",
-                                                                        "Samsung"]
+                                                                        "Samsung", "Trump", "Clinton"]
 
 
 def test_in_a_sports_report_a_place_named_as_a_side_is_a_team():

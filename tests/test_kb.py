@@ -368,6 +368,7 @@ VERIFIED_ELSEWHERE = {
     "Q233218": "Idlib Governorate",  # shared/eval/seed-gold.json
     "Q55": "Netherlands",  # shared/eval/aida-dev.jsonl (the country; the reference tables give the Kingdom)
     "Q35": "Denmark",  # shared/eval/aida-dev.jsonl (the country; the reference tables give the Danish Realm)
+    "Q60": "New York City",  # shared/eval/aida-dev.jsonl
 }
 
 

@@ -74,10 +74,10 @@ def cluster_key(text: str) -> str:
     dots or odd spacing. Hyphens, accents and other punctuation stay ('al-assad'), unlike in the knowledge base's
     alias keys (:func:`kg.names.normalise`, 'al assad'), which match names across articles.
 
-    >>> cluster_key("The Russian  defense ministry's"), cluster_key("Al-Assad's")
-    ('russian defense ministry', 'al-assad')
+    >>> cluster_key("The Russian  defense ministry's"), cluster_key("Al-Assad's"), cluster_key("Donald Trump ''")
+    ('russian defense ministry', 'al-assad', 'donald trump')
     """
-    text = re.sub(r"[’']s$", "", text.strip())
+    text = re.sub(r"[’']s$", "", text.strip().strip("'’‘\"“”`«» "))
     text = re.sub(r"^(the)\s+", "", text, flags=re.IGNORECASE)
     return re.sub(r"\s+", " ", text.replace(".", "")).lower().strip()
 
@@ -176,9 +176,22 @@ def _us_states(doc: Doc) -> list[RawMention]:
 _SEPARATORS = frozenset({"-", "–", "—", "(", ")", ",", "/", ":", ";", "|", "+"})
 
 
+@cache
+def _reporting_forms() -> frozenset[str]:
+    """Forms of the reporting verbs a title-case headline glues to names ('Obama Says', 'Trump Warns Clinton')."""
+    irregular = {"say": ("said",), "tell": ("told",), "write": ("wrote",)}
+    out = set()
+    for lemma in lexicons.load("reporting")["verbs"]:
+        if " " in lemma:
+            continue
+        stem = lemma[:-1] if lemma.endswith("e") else lemma
+        out |= {lemma, lemma + "s", lemma + "es", stem + "ed", *irregular.get(lemma, ())}
+    return frozenset(out)
+
+
 def _pieces(doc: Doc) -> Iterator[Span]:
-    """The model's entities, cut where the small model ran one over a separator or a score into the next
-    ('Scott Draper ( Australia', 'Haitai 2 Samsung 0', 'Grace Road , Leicestershire'), without all-capital
+    """The model's entities, cut where the small model ran one over a separator, a score or a headline's verb
+    into the next ('Scott Draper ( Australia', 'Haitai 2 Samsung 0', 'Trump Warns Clinton'), without all-capital
     runs of three words or more, which are headlines and table heads ('BASEBALL - MAJOR LEAGUE STANDINGS',
     'W D L PCT GB'), not names."""
     from spacy.tokens import Span
@@ -191,7 +204,9 @@ def _pieces(doc: Doc) -> Iterator[Span]:
             t = doc[k] if k < ent.end else None
             if t is not None and not (t.text in _SEPARATORS and (t.whitespace_ or k + 1 == ent.end
                                                                   or doc[k - 1].whitespace_)
-                                      or t.text.isdigit() and start < k and (k < ent.end - 1 or scores)):
+                                      or t.text.isdigit() and start < k and (k < ent.end - 1 or scores)
+                                      or k > ent.start and t.is_title and t.pos_ == "VERB"
+                                      and t.lower_ in _reporting_forms()):
                 continue
             if k > start:
                 piece = Span(doc, start, k, label=ent.label_)
