@@ -283,3 +283,11 @@ def test_a_linked_actor_is_labelled_with_its_items_name_and_keeps_the_articles_a
                              if q.subject.value.endswith("/Q44329") and q.predicate.value == p)
     assert about("http://www.w3.org/2000/01/rdf-schema#label") == ["Bashar al-Assad"]
     assert "Bashar Assad" in about("http://www.w3.org/2004/02/skos/core#altLabel")
+
+
+def test_an_acronym_the_model_calls_a_place_links_to_the_organisation_it_names(tmp_path):
+    with KnowledgeBase(tmp_path / "kb.sqlite") as kb:
+        kb.add([KbEntity("Q458", "European Union", aliases=("EU",), kind="Organization", popularity=100)])
+        ex = extraction("The E.U. said so. Europe is big.", [("E.U.", "Place", ["E.U."]), ("Europe", "Place", ["Europe"])])
+        linked = {e.name: (e.qid, e.type) for e in link(ex, KbLinker(kb)).entities}
+    assert linked == {"E.U.": ("Q458", "Organization"), "Europe": (None, "Place")}

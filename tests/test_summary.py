@@ -295,3 +295,25 @@ def test_keys_of_another_version_are_rewritten_on_open(tmp_path):
     with EmbeddedStore(path) as s:
         assert set(s.quads(ox.NamedNode(g.iri))) == set(g.quads())
         assert summary_quads(s) == rebuilt(s)
+
+
+def test_an_actors_label_and_type_are_the_ones_most_articles_give(store):
+    """One article's error ('BERNIE SANDERS' as an organisation in a headline) neither names nor types the actor."""
+    def article(doc: str, name: str, kind: str) -> Extraction:
+        text = f"{name} spoke. "
+        mention = Mention(Span(0, len(name), name), Span(0, len(text), text))
+        return Extraction(Article(doc, text, (0, len(text))), (Span(0, len(text), text),),
+                          (Entity("e1", name, kind, (mention,)),))
+    store.write_articles([graph(article("a", "Bernie Sanders", "Person")),
+                          graph(article("b", "BERNIE SANDERS", "Organization")),
+                          graph(article("c", "Bernie Sanders", "Person"))])
+    store.finish()
+
+    def shown() -> tuple[str, str]:
+        (row,) = store.query("PREFIX kg: <https://w3id.org/kg-news/ontology#> "
+                             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?l ?t WHERE { GRAPH "
+                             "<https://w3id.org/kg-news/graph/summary> { ?a rdfs:label ?l ; kg:typeName ?t } }")
+        return row["l"].value, row["t"].value
+    assert shown() == ("Bernie Sanders", "Person")
+    store.remove_article(BASE + "article/a")  # one article each way: both types, the label not in capitals
+    assert shown() == ("Bernie Sanders", "Organization, Person") and summary_quads(store) == rebuilt(store)

@@ -139,8 +139,10 @@ def cluster(doc: Doc, mentions: list[RawMention]) -> list[Cluster]:
                 and (c.type == "Person" or len(toks) > 1)
                 and m.type not in ("Country", "Place") or False
             ]
-            if len(candidates) == 1 or (candidates and m.type == "Person"):
-                # Nearest preceding full name wins when several share the surname.
+            if len(candidates) == 1 or candidates and (m.type == "Person" or all(c.type == "Person"
+                                                                                 for c in candidates)):
+                # Nearest preceding full name wins when several share the surname; a surname the model typed
+                # otherwise ('Trump' as an organisation) is a person's when only people bear it.
                 c = min(candidates, key=lambda c: min(abs(n.start - m.start) for n in c.names))
             elif not candidates and len(toks) == 1 and m.type == "Person":
                 # 'Taylor' after 'Taylor Swift': a given name alone, when one person of the article bears it

@@ -110,7 +110,9 @@ class Entities:
         mention = entities.speaker_mention(doc, i, j, head)
         if mention is None:
             return None
-        eid = self.by_phrase.get(mention.key)
+        # a name the model missed here but found elsewhere ('Ivanka Trump said') is that entity
+        eid = self.by_phrase.get(mention.key) or next(
+            (self.id_of(c) for c in self.clusters if any(n.key == mention.key for n in c.names)), None)
         if eid is None:
             c = coref.Cluster([mention])
             self.clusters.append(c)

@@ -30,6 +30,8 @@ COMPATIBLE = {
 # Kinds the small NER model confuses: a full name that matches exactly may cross, at a cost, and the entity
 # takes the KB's kind ('David Cameron' typed as an organisation). Never a person and a place.
 CONFUSABLE = {"Person": {"Organization"}, "Organization": {"Person"}}
+# An acronym the model calls a place may be the organisation the knowledge base knows by it ('E.U.', 'NATO').
+ACRONYM = re.compile(r"(?:[A-Z]\.){2,6}|[A-Z]{2,6}")
 CROSS_PENALTY = 0.1
 MATCH_SCORE = {"exact": 0.7, "partial": 0.45, "surname": 0.45}
 
@@ -198,10 +200,12 @@ class KbLinker:
                                                           or _opponent(entity, text)):
                 continue
             full_name = len(strip_titles(entity.name).split()) > 1
+            acronym = place_like and ACRONYM.fullmatch(entity.name) is not None
             city = entity.type == "Place" and _city_not_region(entity, text)
             compatible = {qid: c for qid, c in self.candidates(entity).items()
                           if (c[0].kind in COMPATIBLE.get(entity.type, set()) or
-                              full_name and c[1] == "exact" and c[0].kind in CONFUSABLE.get(entity.type, set()))
+                              full_name and c[1] == "exact" and c[0].kind in CONFUSABLE.get(entity.type, set()) or
+                              acronym and c[1] == "exact" and c[0].kind == "Organization")
                           and not (city and _subdivision(c[0]))}
             total = sum(1 + c[0].popularity for c in compatible.values())
             scored = []

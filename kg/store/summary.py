@@ -8,12 +8,14 @@ queries start from a small indexed pattern. The store keeps it in step with ever
 
 What one actor row holds, in ``kgg:summary`` (see docs/rdf-model.md):
 
-    <actor> rdfs:label "the alphabetically first label" ; skos:hiddenLabel "its other labels" ;
+    <actor> rdfs:label "the label most articles give it" ; skos:hiddenLabel "its other labels" ;
         skos:altLabel "every mention form" ; a kg:Person ; kg:typeName "Person" ; kg:wikidataId "Q.." ;
         kg:mentionCount 12 ; kg:articleCount 3 ; kg:statementCount 2 ; kg:rankKey 9999.. ;
         kg:formKey "every name key" ; kg:labelKey "keys of its labels" ; kg:nameKey "keys that pick it" ;
         kg:exampleArticle <first three articles by IRI> .
     <actor#stance=warn> kg:actor <actor> ; kg:countedStance kgst:warn ; kg:statementCount 1 .
+    <actor#type=Person> kg:actor <actor> ; kg:countedType kg:Person ; kg:articleCount 5 .  # articles typing it so
+    <actor#label=1a2b..> kg:actor <actor> ; kg:countedLabel "Bernie Sanders" ; kg:articleCount 5 .
     <actor#day=20180910> kg:daySpeaker <actor> ; kg:day 20180910 ; kg:statementCount 2 .  # day 0: undated
     <article> kg:statementCount 9 ; kg:relationCount 4 ; kg:articleKey 0.1 ;
         kg:factArticleKey 0.1 ; kg:relationArticleKey 0.1 .  # only if it gave facts, relations
@@ -40,7 +42,7 @@ from kg.rdf import keys, mapping
 from kg.rdf.namespaces import DCTERMS, KG, RDF, RDFS, SCHEMA, SKOS, SPECIAL_GRAPHS, SUMMARY_GRAPH, XSD
 from kg.rdf.parts import ActorFacts, ArticlePart, Position, actor_classes, speaker_day_iri
 
-VERSION = "9"  # bump when what a row holds changes: stores rebuild their summary on open
+VERSION = "10"  # bump when what a row holds changes: stores rebuild their summary on open
 KEYS_VERSION = "3"  # bump when the keys and index triples of kg.rdf.mapping.key_quads change: stores rewrite them
 EXAMPLES = 3
 _PERSON = KG.Person.value
@@ -62,6 +64,35 @@ class ActorRow(ActorFacts):
     articles: int = 0
     examples: set[str] = field(default_factory=set)
     name_keys: set[str] = field(default_factory=set)  # the keys that pick this actor (see select_names)
+    # articles that give it each label and each type: the label most give is its label, the type most give
+    # its type, so that one article's error ('Bernie Sanders' as an organisation) does not make it two things
+    label_counts: Counter = field(default_factory=Counter)
+    type_counts: Counter = field(default_factory=Counter)
+
+    def count(self, parts: Iterable[ActorFacts], sign: int = 1) -> None:
+        """Add (or with ``sign`` -1 take away) the labels and types of some articles' parts."""
+        for x in parts:
+            for counts, values in ((self.label_counts, x.labels), (self.type_counts, x.types)):
+                for v in values:
+                    counts[v] += sign
+        for counts in (self.label_counts, self.type_counts):
+            for v in [v for v, n in counts.items() if n <= 0]:
+                del counts[v]
+        self.labels, self.types = set(self.label_counts), set(self.type_counts)
+
+    def label(self) -> str | None:
+        """The label most articles give; of those, one not in capitals (a headline's), the longest (the full
+        name), then the first alphabetically."""
+        if not self.label_counts:
+            return min(self.labels) if self.labels else None
+        return min(self.label_counts, key=lambda v: (-self.label_counts[v], v.isupper(), -len(v), v))
+
+    def main_types(self) -> set[str]:
+        """The types most articles give."""
+        if not self.type_counts:
+            return set(self.types)
+        top = max(self.type_counts.values())
+        return {t for t, n in self.type_counts.items() if n == top}
 
     def form_keys(self) -> set[str]:
         out = set().union(*(keys.name_keys(n) for n in self.labels | self.alts)) if self.labels | self.alts else set()
@@ -77,16 +108,17 @@ class ActorRow(ActorFacts):
         a, g = ox.NamedNode(actor), SUMMARY_GRAPH
         out = []
         add = lambda p, o: out.append(ox.Quad(a, p, o, g))  # noqa: E731
-        first = min(self.labels) if self.labels else None
+        first = self.label()
         if first is not None:
             add(RDFS.label, ox.Literal(first))
         for v in sorted(self.labels - {first}):
             add(SKOS.hiddenLabel, ox.Literal(v))
         for v in sorted(self.alts):
             add(SKOS.altLabel, ox.Literal(v))
-        for t in sorted(self.types):
+        main = self.main_types()
+        for t in sorted(main):
             add(RDF.type, ox.NamedNode(t))
-        add(KG.typeName, ox.Literal(type_name(self.types)))
+        add(KG.typeName, ox.Literal(type_name(main)))
         for q in sorted(self.qids):
             add(KG.wikidataId, ox.Literal(q))
         statements = sum(self.stances.values())
@@ -111,6 +143,12 @@ class ActorRow(ActorFacts):
             if stance:
                 out.append(ox.Quad(node, KG.countedStance, ox.NamedNode(stance), g))
             out.append(ox.Quad(node, KG.statementCount, ox.Literal(str(n), datatype=XSD.integer), g))
+        for what, counts, p, value in (("type", self.type_counts, KG.countedType, ox.NamedNode),
+                                       ("label", self.label_counts, KG.countedLabel, ox.Literal)):
+            for v, n in sorted(counts.items()):
+                node = ox.NamedNode(f"{actor}#{what}={keys.id_hash(v, 16):016d}")
+                out += [ox.Quad(node, KG.actor, a, g), ox.Quad(node, p, value(v), g),
+                        ox.Quad(node, KG.articleCount, ox.Literal(str(n), datatype=XSD.integer), g)]
         return out
 
 
@@ -122,13 +160,9 @@ def row_of(actor: str, quads: Iterable[ox.Quad]) -> ActorRow:
         if q.subject.value != actor:
             nodes[q.subject.value].append(q)
             continue
-        p, o = q.predicate, q.object
-        if p in (RDFS.label, SKOS.hiddenLabel):
-            row.labels.add(o.value)
-        elif p == SKOS.altLabel:
+        p, o = q.predicate, q.object  # labels and types come from their count nodes
+        if p == SKOS.altLabel:
             row.alts.add(o.value)
-        elif p == RDF.type:
-            row.types.add(o.value)
         elif p == KG.wikidataId:
             row.qids.add(o.value)
         elif p == KG.mentionCount:
@@ -144,9 +178,13 @@ def row_of(actor: str, quads: Iterable[ox.Quad]) -> ActorRow:
         elif p == KG.nameKey:
             row.name_keys.add(o.value)
     for node in nodes.values():
-        stance = next((q.object.value for q in node if q.predicate == KG.countedStance), "")
-        n = next((int(q.object.value) for q in node if q.predicate == KG.statementCount), 0)
-        row.stances[stance] += n
+        counted = {q.predicate: q.object.value for q in node}
+        if KG.countedType in counted or KG.countedLabel in counted:
+            counts = row.type_counts if KG.countedType in counted else row.label_counts
+            counts[counted.get(KG.countedType) or counted[KG.countedLabel]] = int(counted[KG.articleCount])
+            continue
+        row.stances[counted.get(KG.countedStance, "")] += int(counted.get(KG.statementCount, 0))
+    row.count(())
     return row
 
 
@@ -387,7 +425,9 @@ def _updated(reader: Reader, actor: str, row: ActorRow, olds: list[ArticlePart],
     for x in old:
         row.stances.subtract(x.stances)
     row.stances = Counter({k: v for k, v in row.stances.items() if v > 0})
-    for attr, pred in (("labels", RDFS.label), ("alts", SKOS.altLabel), ("types", RDF.type), ("qids", KG.wikidataId)):
+    row.count(new)
+    row.count(old, -1)
+    for attr, pred in (("alts", SKOS.altLabel), ("qids", KG.wikidataId)):
         before = set().union(*(getattr(x, attr) for x in old))
         after = set().union(*(getattr(x, attr) for x in new))
         gone = {v for v in before - after if not reader.exists(actor, pred, v, batch)}
@@ -436,8 +476,9 @@ class Tally:
         """Fold in one new article's part; return the article's own summary row, to be written with it."""
         for a, x in part.actors.items():
             row = self.rows[a]
-            for attr in ("labels", "alts", "types", "qids"):
+            for attr in ("alts", "qids"):
                 getattr(row, attr).update(getattr(x, attr))
+            row.count([x])
             row.mentions += x.mentions
             row.facts += x.facts
             row.relations += x.relations
@@ -498,10 +539,17 @@ def rebuild(store: ox.Store) -> list[ox.Quad]:
     prefixes = {"kg": str(KG), "rdfs": str(RDFS), "skos": str(SKOS)}
     select = lambda q: store.query(q, prefixes=prefixes)  # noqa: E731
     classes = _values_classes()
-    for r in select(f"SELECT DISTINCT ?a ?t WHERE {{ GRAPH ?g {{ ?a a ?t }} {classes} {_NOT_SPECIAL} }}"):
-        rows[r["a"].value].types.add(r["t"].value)
+    for r in select(f"SELECT ?a ?t (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?a a ?t }} {classes} {_NOT_SPECIAL} }} "
+                    "GROUP BY ?a ?t"):
+        rows[r["a"].value].type_counts[r["t"].value] = int(r["n"].value)
     actors = set(rows)
-    for attr, pred in (("labels", "rdfs:label"), ("alts", "skos:altLabel"), ("qids", "kg:wikidataId")):
+    for r in select(f"SELECT ?a ?v (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?a rdfs:label ?v }} {_NOT_SPECIAL} }} "
+                    "GROUP BY ?a ?v"):
+        if r["a"].value in actors:
+            rows[r["a"].value].label_counts[r["v"].value] = int(r["n"].value)
+    for row in rows.values():
+        row.count(())
+    for attr, pred in (("alts", "skos:altLabel"), ("qids", "kg:wikidataId")):
         for r in select(f"SELECT DISTINCT ?a ?v WHERE {{ GRAPH ?g {{ ?a {pred} ?v }} {_NOT_SPECIAL} }}"):
             if r["a"].value in actors:
                 getattr(rows[r["a"].value], attr).add(r["v"].value)
