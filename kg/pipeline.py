@@ -37,7 +37,7 @@ class BuildReport:
 # The version of the rules that turn a Doc into a graph (kg/extract, kg/link, kg/rdf). Bump it with any change
 # that changes what they output: a build then extracts every article again instead of calling it unchanged.
 # tests/test_rules_version.py fails when the output changed and this did not.
-RULES_VERSION = 10
+RULES_VERSION = 11
 
 
 def content_hash(article: Article, config: Config, kb_state: str = "") -> str:
@@ -79,7 +79,7 @@ def extract_articles(articles: Iterable[Article], config: Config, problems: list
         return
     with closing(default_linker(config.kb, online=config.online)) as linker:
         for article, doc in nlp.parse(chain([first], articles), pipeline=config.pipeline,
-                                      batch_size=config.batch_size):
+                                      batch_size=config.batch_size, kb=config.kb):
             try:
                 extraction = link(extract_doc(article, doc), linker)
             except Exception as exc:  # a kg bug on odd input must not cost the other articles
@@ -219,7 +219,7 @@ def _graphs(batch: list[tuple[Article, str]], config: Config, linker) -> list[Ar
     out: list[ArticleGraph | Problem] = []
     if not batch:  # do not load the spaCy pipeline for nothing
         return out
-    docs = nlp.parse([a for a, _ in batch], pipeline=config.pipeline, batch_size=config.batch_size)
+    docs = nlp.parse([a for a, _ in batch], pipeline=config.pipeline, batch_size=config.batch_size, kb=config.kb)
     for (article, doc), (_, digest) in zip(docs, batch):
         try:
             extraction = link(extract_doc(article, doc), linker)

@@ -63,11 +63,13 @@ def dateline(text: str, body: tuple[int, int]) -> Dateline | None:
     ('GENEVA', None)
     >>> dateline("CRICKET - LEICESTERSHIRE WIN . Leicestershire won.", (0, 50)) is None
     True
+    >>> dateline("CRICKET - Leicestershire won.", (0, 29)) is None  # a desk slug, not a place
+    True
     """
     end = min(body[1], body[0] + DATELINE_REACH)
     for rx in (_DATED, _UNDATED):
         m = rx.search(text, body[0], end)
-        if m and sum(c.isalpha() for c in m.group("place")) >= 3:
+        if m and sum(c.isalpha() for c in m.group("place")) >= 3 and m.group("place").lower() not in SPORTS_DESKS:
             date = m.groupdict().get("date")
             return Dateline(m.start("place"), m.end("place"), _iso(date))
     return None

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Iterator
 
 from kg import lexicons
 from kg.extract import parsed
-from kg.names import TITLES
-from kg.wire import sports_report
+from kg.names import TITLES, normalise
+from kg.wire import dateline, sports_report
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -59,8 +59,8 @@ def country_name(name: str) -> str | None:
     territory = lookup_territory(name)
     if territory is None or not territory.is_country:
         return None
-    if cluster_key(name) in {cluster_key(p) for p in territory.places}:
-        return None  # rigour also finds a country by its capital: 'Paris' is no name of France
+    if normalise(name) in {normalise(p) for p in territory.places}:
+        return None  # rigour also finds a country by its capital: 'Paris' ('Bogota') is no name of France
     return territory.name
 
 
@@ -371,9 +371,33 @@ def _nominals(doc: Doc, named: list[RawMention]) -> list[RawMention]:
     return out
 
 
+def _dateline(doc: Doc, named: list[RawMention]) -> list[RawMention]:
+    """The places of a wire dateline the model did not find ('BEIJING 1996-08-30', 'LANDGRAAF , Netherlands')."""
+    text = doc.text
+    start = len(text) - len(text.lstrip())
+    line = dateline(text, (start, len(text)))
+    if line is None:
+        return []
+    out = []
+    taken = {k for m in named for k in range(m.start, m.end)}
+    for n, part in enumerate(re.finditer(r"[^,]+", text[line.start:line.end])):
+        a = line.start + part.start() + len(part.group()) - len(part.group().lstrip())
+        b = line.start + part.end() - (len(part.group()) - len(part.group().rstrip()))
+        span = doc.char_span(a, b, alignment_mode="contract")
+        if span is None or taken.intersection(range(a, b)) or not any(c.isalpha() for c in span.text):
+            continue
+        country = country_name(span.text.title()) if n else None  # the first part is the city ('TUNIS')
+        m = _mention(doc, span.start, span.end, "Country" if country else "Place", "name",
+                     key=cluster_key(country) if country else None, country=country)
+        if m:
+            out.append(m)
+    return out
+
+
 def find_mentions(doc: Doc) -> list[RawMention]:
     """Named, nominal and role mentions in document order (no overlaps between names and nominals)."""
     named = _named(doc)
+    named += _dateline(doc, named)
     mentions = named + _nominals(doc, named)
     return sorted(mentions, key=lambda m: (m.start, -m.end))
 

@@ -275,6 +275,13 @@ class KnowledgeBase:
 
     # reading
 
+    def names(self) -> Iterator[tuple[str, str]]:
+        """(name, kind) of every label and alias of an entity of a kg kind, as written."""
+        for label, kind, data in self._db.execute("SELECT label, kind, data FROM entities WHERE kind IS NOT NULL"):
+            yield label, kind
+            for alias in json.loads(data)["aliases"]:
+                yield alias, kind
+
     def get(self, qid: str) -> KbEntity | None:
         row = self._db.execute("SELECT label, kind, popularity, data FROM entities WHERE qid = ?", (qid,)).fetchone()
         if row is None:
