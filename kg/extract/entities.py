@@ -269,8 +269,10 @@ def _named(doc: Doc) -> list[RawMention]:
         if ent.label_ in ("GPE", "LOC") and _inside_a_longer_name(doc, ent):
             continue
         if sports and ent.label_ in ("GPE", "LOC", "PERSON") and _team(doc, i, j) \
-                and (ent.label_ != "PERSON" or len(ent) == 1):
-            m = _mention(doc, i, j, "Organization", "name")  # 'Derbyshire beat Kent': the county sides
+                and (ent.label_ != "PERSON" or len(ent) == 1) and not country_name(doc[i:j].text):
+            # 'Derbyshire beat Kent': the county sides. A country named as a side stays the country's name
+            # (news NER marks it so); the linker leaves it unlinked, as a team
+            m = _mention(doc, i, j, "Organization", "name")
             if m:
                 out.append(m)
             continue
