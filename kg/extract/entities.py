@@ -146,13 +146,12 @@ def _hyphenated(doc: Doc, i: int, j: int) -> bool:
 
 
 def _us_state(doc: Doc, i: int, j: int) -> str | None:
-    """The US state that ``doc[i:j]`` names or abbreviates, as the knowledge base names it: after a place and a
-    comma ('Houston, TX', 'Manhattan Beach, Calif.', 'Atlanta, Georgia'), or an AP-style abbreviation the model
-    calls a place ('Mass.' the state, not 'Mass.' the service)."""
+    """The US state that ``doc[i:j]`` names or abbreviates, as the knowledge base names it, in an address or a
+    dateline: after a place and a comma ('Houston, TX', 'Manhattan Beach, Calif.', 'Atlanta, Georgia'). An
+    abbreviation anywhere else is no state ('Mass.' the service, 'Colo.' in a table)."""
     text = doc[i:j].text
     after_place = i >= 2 and doc[i - 1].text == "," and doc[i - 2].ent_type_ in ("GPE", "LOC")
-    place = all(t.ent_type_ in ("GPE", "LOC") for t in doc[i:j])
-    name = US_STATES["ap"].get(text) if after_place or place else None
+    name = US_STATES["ap"].get(text) if after_place else None
     name = name or (US_STATES["postal"].get(text) if after_place else None)
     if name is None and after_place and text in US_STATE_NAMES \
             and doc[i - 2].text not in US_STATES["not_after"].get(text, ()):

@@ -174,7 +174,12 @@ class KbLinker:
         if how == "surname":
             given = _given_names(entity)
             if not given:
-                score -= 0.15  # a surname alone, with no full name anywhere in the article, is weak evidence
+                # a surname alone, with no full name anywhere in the article, is weak evidence: it names the
+                # KB's person only if they held an office at the article's date ('Johnson' is not the one
+                # Johnson the KB knows, in a sports report of 1996)
+                if not _held_at(kb_entity, date):
+                    return 0.0
+                score -= 0.15
             elif not any(_same_given_name(g, name) for g in given for name in kb_entity.names):
                 return 0.0  # the article's Jonny Wilkinson is not the KB's Richard Wilkinson
         if context & set(kb_entity.countries):
