@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from kg import lexicons
 
@@ -28,6 +29,7 @@ def clean(name: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=200_000)  # the summary of a big build folds the same names again and again
 def normalise(name: str) -> str:
     """The alias key of a name: case, accents, possessive, a leading 'the' and punctuation do not count.
 
