@@ -188,7 +188,7 @@ def _bind_name(query: SavedQuery, name: str, value: str, store, out: Binding) ->
             others = [a for a in _called(store, key) if a.iri not in {p.iri for p in picked}]
             head = (f"{name} {value!r} is {len(picked)} actors here: " if len(picked) > 1
                     else f"{name} {value!r} is ")
-            note = head + "; ".join(map(str, picked))
+            note = head + "; ".join(map(str, picked[:5])) + (f" and {len(picked) - 5} more" if len(picked) > 5 else "")
             if others:
                 note += f" (also called so: {'; '.join(a.label for a in others[:5])}" + \
                         (f" and {len(others) - 5} more" if len(others) > 5 else "") + \
@@ -209,8 +209,9 @@ def _actors(store, iris) -> list[Actor]:
     out = []
     for iri in iris:
         a = ox.NamedNode(iri)
-        row = {q.predicate: q.object.value for q in store.quads_for_pattern(a, None, None, SUMMARY_GRAPH)
-               if q.predicate in (RDFS.label, KG.wikidataId, KG.articleCount)}
+        # three index lookups, not the whole row: a name like 'President' may be the label of thousands
+        row = {p: q.object.value for p in (RDFS.label, KG.wikidataId, KG.articleCount)
+               for q in store.quads_for_pattern(a, p, None, SUMMARY_GRAPH)}
         out.append(Actor(iri, row.get(RDFS.label, iri), row.get(KG.wikidataId), int(row.get(KG.articleCount, 0))))
     return sorted(out, key=lambda a: (-a.articles, a.label))
 
