@@ -93,9 +93,10 @@ def test_ambiguous_names_stay_unlinked_unless_the_article_date_decides(kb):
 def test_a_surname_alone_needs_more_than_the_name(kb):
     alone = extraction("Smith said no.", [("Smith", "Person", ["Smith"])])
     assert qids(kb, alone) == {"Smith": None}
-    # the one Assad the KB knows, in an article about Syria: in office at the article's date, not before
+    # the one Assad the KB knows, in an article about Syria: in office at the article's date, not before; in an
+    # undated article, the article names his country
     text = "Assad said Syria would fight."
-    for published, qid in (("2018-09-11", "Q44329"), ("1996-08-30", None), (None, None)):
+    for published, qid in (("2018-09-11", "Q44329"), ("1996-08-30", None), (None, "Q44329")):
         ex = extraction(text, [("Assad", "Person", ["Assad"]), ("Syria", "Country", ["Syria"])], published=published)
         assert qids(kb, ex)["Assad"] == qid, published
 

@@ -176,8 +176,9 @@ class KbLinker:
             if not given:
                 # a surname alone, with no full name anywhere in the article, is weak evidence: it names the
                 # KB's person only if they held an office at the article's date ('Johnson' is not the one
-                # Johnson the KB knows, in a sports report of 1996)
-                if not _held_at(kb_entity, date):
+                # Johnson the KB knows, in a sports report of 1996), or, in an undated article, if the
+                # article names their country
+                if not (_held_at(kb_entity, date) if date else context & set(kb_entity.countries)):
                     return 0.0
                 score -= 0.15
             elif not any(_same_given_name(g, name) for g in given for name in kb_entity.names):
