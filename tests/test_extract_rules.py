@@ -617,3 +617,21 @@ def test_in_a_sports_report_a_place_named_as_a_side_is_a_team():
     news = _flat_doc(words[2:], [("Leicestershire", "GPE"), ("Somerset", "GPE")],
                      {0: (1, "nsubj"), 1: (1, "ROOT"), 2: (1, "dobj")})
     assert {m.type for m in find_mentions(news) if m.form == "name"} == {"Place"}
+
+
+def test_a_title_case_headline_name_is_cut_to_the_name_the_story_uses():
+    from kg.extract.entities import find_mentions
+
+    words = ["Derelict", "Obama", "Fails", "Veterans", "\n\n", "Barack", "Obama", "spoke", "."]
+    doc = Doc(VOCAB, words=words, spaces=[True, True, True, False, False, True, True, False, False],
+              pos=["ADJ", "PROPN", "VERB", "NOUN", "SPACE", "PROPN", "PROPN", "VERB", "PUNCT"],
+              heads=[1, 2, 2, 2, 2, 6, 7, 7, 7],
+              deps=["amod", "nsubj", "ROOT", "dobj", "dep", "compound", "nsubj", "ROOT", "punct"],
+              sent_starts=[True, False, False, False, False, True, False, False, False])
+    doc.ents = [doc.char_span(0, len("Derelict Obama"), label="PERSON"),
+                doc.char_span(doc.text.index("Barack"), doc.text.index("Barack") + len("Barack Obama"),
+                              label="PERSON")]
+    assert [m.text for m in find_mentions(doc) if m.form == "name"] == ["Obama", "Barack Obama"]
+    # a headline name the story does not use stays whole
+    doc.ents = [doc.char_span(0, len("Derelict Obama"), label="PERSON")]
+    assert [m.text for m in find_mentions(doc) if m.form == "name"] == ["Derelict Obama"]

@@ -395,9 +395,42 @@ def _dateline(doc: Doc, named: list[RawMention]) -> list[RawMention]:
     return out
 
 
+def _headline_end(doc: Doc) -> int:
+    """The character where a title-case headline at the start of the text ends (0 when there is none): a first
+    line of three words or more, most of them capitalised."""
+    text = doc.text
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    words = re.findall(r"[^\W\d_]+", text[start:end if end > 0 else start])
+    if len(words) < 3 or sum(w[0].isupper() for w in words) < 0.6 * len(words):
+        return 0
+    return end
+
+
+def _confirmed(doc: Doc, named: list[RawMention]) -> list[RawMention]:
+    """Names of a title-case headline cut to the name the story itself uses: 'Derelict Obama', 'Clinton Hid Past
+    Health' and 'Clinton Plan' are 'Obama' and 'Clinton' when the story names them so. A headline name the story
+    does not confirm stays as it is."""
+    end = _headline_end(doc)
+    if not end:
+        return named
+    body = [m for m in named if m.start >= end]
+    body_keys = {m.key for m in body} | {m.key.split()[-1] for m in body if m.type == "Person" and " " in m.key}
+    out = []
+    for m in named:
+        if m.end <= end and m.j - m.i > 1 and m.key not in body_keys:
+            cuts = [(i, j) for i in range(m.i, m.j) for j in range(m.j, i, -1) if (i, j) != (m.i, m.j)
+                    and (i == m.i or j == m.j) and cluster_key(doc[i:j].text) in body_keys]
+            if cuts:
+                i, j = max(cuts, key=lambda c: c[1] - c[0])
+                m = _mention(doc, i, j, m.type, m.form) or m
+        out.append(m)
+    return out
+
+
 def find_mentions(doc: Doc) -> list[RawMention]:
     """Named, nominal and role mentions in document order (no overlaps between names and nominals)."""
-    named = _named(doc)
+    named = _confirmed(doc, _named(doc))
     named += _dateline(doc, named)
     mentions = named + _nominals(doc, named)
     return sorted(mentions, key=lambda m: (m.start, -m.end))

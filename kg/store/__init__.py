@@ -66,6 +66,9 @@ def _files(path: Path) -> tuple:
         return ()
 
 
+_TRANSIENT = ("No such file", "Column family not found")
+
+
 def _open_read_only(path: Path) -> ox.Store:
     """The store as it is now, beside a process that may be writing it. RocksDB reads the manifest, then the
     write-ahead logs, then opens the files: a writer that changes the manifest meanwhile (a bulk load, a
@@ -76,7 +79,8 @@ def _open_read_only(path: Path) -> ox.Store:
         try:
             store = ox.Store.read_only(str(path))
         except (OSError, RuntimeError) as exc:
-            if "No such file" not in str(exc) or attempt == 49:
+            # a file a writer just dropped, or a store so new that its column families are still being made
+            if not any(m in str(exc) for m in _TRANSIENT) or attempt == 49:
                 raise
         else:
             if _files(path) == before:
