@@ -635,3 +635,17 @@ def test_a_title_case_headline_name_is_cut_to_the_name_the_story_uses():
     # a headline name the story does not use stays whole
     doc.ents = [doc.char_span(0, len("Derelict Obama"), label="PERSON")]
     assert [m.text for m in find_mentions(doc) if m.form == "name"] == ["Derelict Obama"]
+
+
+def test_a_gendered_title_tells_apart_two_people_who_share_a_surname():
+    from spacy.tokens import Span
+
+    from kg.extract.coref import cluster
+    from kg.extract.entities import find_mentions
+
+    words = "Hillary Clinton and Bill Clinton met ; Mrs. Clinton spoke ; Mr. Clinton left".split()
+    doc = _flat_doc(words, [("Hillary Clinton", "PERSON"), ("Bill Clinton", "PERSON")])
+    doc.ents = list(doc.ents) + [Span(doc, 8, 9, label="PERSON"), Span(doc, 12, 13, label="PERSON")]
+    titles = {c.name: [doc[m.i - 1].text for m in c.mentions if m.text == "Clinton"]
+              for c in cluster(doc, find_mentions(doc))}
+    assert titles == {"Hillary Clinton": ["Mrs."], "Bill Clinton": ["Mr."]}

@@ -131,6 +131,10 @@ def cluster(doc: Doc, mentions: list[RawMention]) -> list[Cluster]:
     # Longest names first so that partial names find their full form wherever it stands.
     for m in sorted(names, key=lambda m: (-len(_tokens(m.key)), m.start)):
         c = by_key.get(m.key)
+        # 'Mrs. Clinton' and 'Mr. Clinton' in an article that names Hillary and Bill: the title tells them apart
+        titled = GENDERED_TITLES.get(doc[m.i - 1].lower_.rstrip(".")) if m.i > 0 and m.type == "Person" else None
+        if c is not None and titled and gender(doc, c) not in (None, titled):
+            c = None
         if c is None:
             toks = _tokens(m.key)
             candidates = [
@@ -139,6 +143,9 @@ def cluster(doc: Doc, mentions: list[RawMention]) -> list[Cluster]:
                 and (c.type == "Person" or len(toks) > 1)
                 and m.type not in ("Country", "Place") or False
             ]
+            if titled:
+                candidates = [c for c in candidates if gender(doc, c) == titled] or \
+                    [c for c in candidates if gender(doc, c) is None] or candidates
             if len(candidates) == 1 or candidates and (m.type == "Person" or all(c.type == "Person"
                                                                                  for c in candidates)):
                 # Nearest preceding full name wins when several share the surname; a surname the model typed
