@@ -44,7 +44,10 @@ def normalise(name: str) -> str:
     >>> normalise("  Washington,   D.C. ")
     'washington dc'
     """
-    text = "".join(c for c in unicodedata.normalize("NFKD", clean(name)) if not unicodedata.combining(c)).casefold()
+    # case folded first: folding can turn a combining mark into a letter (U+0345 -> iota) and 'ß' into 'ss',
+    # so the other order gave a name and its case-folded form two keys
+    folded = unicodedata.normalize("NFKD", clean(name.casefold()))
+    text = "".join(c for c in folded if not unicodedata.combining(c))
     text = re.sub(r"['’]s\b", "", text)
     text = "".join("" if c in _DELETED else " " if unicodedata.category(c)[0] in "PSZC" else c for c in text)
     text = " ".join(text.split())

@@ -71,14 +71,8 @@ def dateline(text: str, body: tuple[int, int]) -> Dateline | None:
         m = rx.search(text, body[0], end)
         if m and sum(c.isalpha() for c in m.group("place")) >= 3 and m.group("place").lower() not in SPORTS_DESKS:
             date = m.groupdict().get("date")
-            return Dateline(m.start("place"), m.end("place"), _iso(date))
+            from kg.read import parse_date  # read imports this module
+
+            return Dateline(m.start("place"), m.end("place"), parse_date(date) if date else None)
     return None
 
-
-def _iso(date: str | None) -> str | None:
-    from datetime import date as day
-
-    try:
-        return day.fromisoformat(date).isoformat() if date else None
-    except ValueError:
-        return None

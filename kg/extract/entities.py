@@ -234,7 +234,7 @@ def _named(doc: Doc) -> list[RawMention]:
     named as a side is a team (an organisation)."""
     labels = _LEX["labels"]
     out = _us_states(doc)
-    sports = sports_report(doc.text)
+    sports = sports_report(doc.text.lstrip())  # the body's lead, as the linker reads it: not the blanked header
     for ent in _pieces(doc):
         type_ = labels.get(ent.label_)
         if type_ is None or not any(c.isupper() for c in ent.text) or \
