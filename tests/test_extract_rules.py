@@ -649,3 +649,67 @@ def test_a_gendered_title_tells_apart_two_people_who_share_a_surname():
     titles = {c.name: [doc[m.i - 1].text for m in c.mentions if m.text == "Clinton"]
               for c in cluster(doc, find_mentions(doc))}
     assert titles == {"Hillary Clinton": ["Mrs."], "Bill Clinton": ["Mr."]}
+
+
+@pytest.mark.parametrize("before, kept", [
+    ("Human Rights in", False),  # the place ends a longer name
+    ("the Golf Club of", False),
+    ("President of", True),  # a title of the country
+    ("the Republic of", True),  # a state form
+    ("Dow Chemical Co of", True),  # where a company is from
+    ("Karlsruhe of", True),  # a named side of the place: the model tags it
+])
+def test_a_place_that_ends_a_longer_capitalised_name_is_no_mention_of_the_place(before, kept):
+    from kg.extract.entities import find_mentions
+
+    words = ["He", "spoke", "for", *before.split(), "Chad", "."]
+    ents = [("Chad", "GPE")] + ([("Karlsruhe", "ORG")] if "Karlsruhe" in before else [])
+    doc = _flat_doc(words, ents)
+    assert ("Chad" in [m.text for m in find_mentions(doc) if m.form == "name"]) == kept
+
+
+def test_pro_before_a_place_makes_a_modifier_not_a_mention():
+    from kg.extract.entities import find_mentions
+
+    words = ["Pro", "-", "Moscow", "leaders", "met", "Moscow", "officials"]
+    doc = Doc(VOCAB, words=words, spaces=[False, False, True, True, True, True, False],
+              pos=["X", "PUNCT", "PROPN", "NOUN", "VERB", "PROPN", "NOUN"], heads=[2, 2, 3, 4, 4, 6, 4],
+              deps=["dep", "punct", "amod", "nsubj", "ROOT", "compound", "dobj"])
+    doc.ents = [doc.char_span(4, 10, label="GPE"), doc.char_span(doc.text.rindex("Moscow"), len(doc.text) - 10,
+                                                                    label="GPE")]
+    assert [m.start for m in find_mentions(doc) if m.form == "name"] == [doc.text.rindex("Moscow")]
+
+
+@pytest.mark.parametrize("demonym, country", [("Pakistani", False), ("British", True), ("Chinese", True)])
+def test_the_demonym_of_one_person_is_no_mention_of_the_country(demonym, country):
+    from kg.extract.entities import find_mentions
+
+    words = ["He", "shouted", "at", "the", demonym, "."]
+    doc = Doc(VOCAB, words=words, pos=["PRON", "VERB", "ADP", "DET", "PROPN", "PUNCT"], heads=[1, 1, 1, 4, 2, 1],
+              deps=["nsubj", "ROOT", "prep", "det", "pobj", "punct"])
+    doc.ents = [doc.char_span(doc.text.index(demonym), doc.text.index(demonym) + len(demonym), label="NORP")]
+    assert any(m.type == "Country" for m in find_mentions(doc)) == country
+
+
+def test_a_name_the_model_calls_a_person_is_a_place_by_its_generic_word_or_its_context_and_spellings_join():
+    from kg.extract.coref import cluster
+    from kg.extract.entities import find_mentions
+
+    words = ["Gas", "came", "from", "Kherbet", "al", "-", "Jawz", "to", "residents", "of", "Jisr", "ash", "-",
+             "Shugour", "and", "Jisr", "al", "-", "Shughour", "near", "Khan", "Sheikhoun", "."]
+    no_space = {4, 5, 11, 12, 16, 17}  # 'al-Jawz', 'ash-Shugour', 'al-Shughour'
+    doc = Doc(VOCAB, words=words, spaces=[k not in no_space and k + 1 < len(words) and words[k + 1] != "."
+                                          for k in range(len(words))],
+              pos=["PROPN" if w[:1].isupper() else "X" for w in words], heads=[0] * len(words),
+              deps=["ROOT"] + ["dep"] * (len(words) - 1), sent_starts=[k == 0 for k in range(len(words))])
+    text = doc.text
+    ents = [("Kherbet al-Jawz", 0), ("Jisr", text.index("Jisr ash")), ("Jisr al-Shughour", text.index("Jisr al")),
+            ("Khan Sheikhoun", 0)]
+    doc.ents = [doc.char_span(start or text.index(n), (start or text.index(n)) + len(n), label="PERSON")
+                for n, start in ents]
+    mentions = [m for m in find_mentions(doc) if m.form == "name"]
+    # 'Khan' opens people's names too ('Sadiq Khan'): no evidence of a place by itself
+    assert [(m.text, m.type) for m in mentions] == [("Kherbet al-Jawz", "Place"), ("Jisr ash-Shugour", "Place"),
+                                                    ("Jisr al-Shughour", "Place"), ("Khan Sheikhoun", "Person")]
+    jisr = [c for c in cluster(doc, mentions) if "Jisr" in c.name]
+    assert [[m.text for m in c.mentions] for c in jisr] == [["Jisr ash-Shugour", "Jisr al-Shughour"]]

@@ -486,9 +486,16 @@ def test_territory_corrections_are_verified(reference):
     ("Netherlands", "Q55"), ("Holland", "Q55"), ("Kingdom of the Netherlands", "Q29999"), ("Denmark", "Q35"),
     ("Britain", "Q145"), ("Soviet Union", "Q15180"), ("East Germany", "Q16957"), ("Yugoslavia", None),
     ("Turkey", "Q43"), ("Türkiye", "Q43"), ("Ivory Coast", "Q1008"), ("Côte d'Ivoire", "Q1008"),
-    ("Zaire", None)])
+    ("Zaire", None), ("Tunisia", "Q948"), ("Tunis", None)])
 def test_a_country_name_is_the_country_news_means_and_an_unverified_historical_state_nothing(default_kb, name, qid):
     assert [e.qid for e, _ in default_kb.candidates(name)] == ([qid] if qid else [])
+
+
+def test_a_capital_rigour_names_its_country_by_is_no_country_name():
+    from kg.extract.entities import country_name
+
+    # rigour counts 'Tunis' among Tunisia's names; a 'TUNIS' dateline is the city
+    assert (country_name("Tunisia"), country_name("TUNIS"), country_name("Tunis")) == ("Tunisia", None, None)
 
 
 def test_type_qids_against_reference(reference):

@@ -297,3 +297,23 @@ def test_an_acronym_the_model_calls_a_place_links_to_the_organisation_it_names(t
         ex = extraction("The E.U. said so. Europe is big.", [("E.U.", "Place", ["E.U."]), ("Europe", "Place", ["Europe"])])
         linked = {e.name: (e.qid, e.type) for e in link(ex, KbLinker(kb)).entities}
     assert linked == {"E.U.": ("Q458", "Organization"), "Europe": (None, "Place")}
+
+
+def test_the_home_side_of_a_fixture_is_a_team_not_the_country(kb):
+    text = "TENNIS - FED CUP DRAW . NEW YORK 1996-08-31 First round : Jordan at Syria , Syria at Jordan ."
+    ex = placed(text, [("Syria", "Country", ["at Syria", "Syria at"]), ("Jordan", "Country", ["Jordan at", "at Jordan"])])
+    assert qids(kb, ex) == {"Syria": None, "Jordan": None}
+    # in news, 'at' before a country is where something happens
+    news = "Talks opened at Syria 's border on Friday ."
+    assert qids(kb, placed(news, [("Syria", "Country", ["at Syria"])])) == {"Syria": "Q858"}
+
+
+@pytest.mark.parametrize("text, qid", [
+    ("1822 - Syria proclaimed independence from the empire .", None),
+    ("1822 - Syria proclaimed it ; in 1996 Syria held talks .", "Q858"),  # one mention in a dated present
+    ("Syria held talks in 1996 , its 1880s borders long gone .", "Q858"),
+    ("Syria held talks with 1,800 delegates .", "Q858"),  # a number, not a year
+])
+def test_a_country_in_a_sentence_about_the_time_before_1900_stays_unlinked(kb, text, qid):
+    contexts = [c for c in ("- Syria", "1996 Syria", "Syria held") if c in text]
+    assert qids(kb, placed(text, [("Syria", "Country", contexts)])) == {"Syria": qid}

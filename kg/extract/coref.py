@@ -3,6 +3,7 @@ phrases ("the ministry", "the country"), role phrases ("President Donald Trump's
 pronouns, of speakers and wherever the reading is clear."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Sequence
@@ -25,6 +26,19 @@ PLEONASTIC_HEADS = frozenset(_LEX["pleonastic_heads"])
 GENDERED_TITLES = _LEX["gendered_titles"]
 GIVEN_NAMES = {name: g for g in ("m", "f") for name in _LEX["given_names"][g]}
 PRONOUN_GENDER = {k: v for k, v in MENTION_PRONOUNS.items() if v in ("m", "f")}
+_ARTICLE = re.compile(r"\b(?:%s)-" % "|".join(_LEX["arabic_articles"]))
+
+
+def _spelling(key: str) -> str | None:
+    """One key for the spellings of a transliterated Arabic name ('jisr al-shughour', 'jisr ash-shugour'): the
+    article as 'al-', no h after s/g/k/t/d, 'ou' as 'u', no double letters. None for other names."""
+    if not _ARTICLE.search(key):
+        return None
+    key = _ARTICLE.sub("al-", key).replace("'", "")
+    key = re.sub(r"([sgktd])h", r"\1", key).replace("ou", "u").replace("ee", "i")
+    return re.sub(r"(.)\1", r"\1", key)
+
+
 TYPE_PRIORITY = {"Person": 5, "Country": 4, "Organization": 3, "Place": 2, "Group": 1, "Other": 0}
 
 
@@ -127,10 +141,11 @@ def cluster(doc: Doc, mentions: list[RawMention]) -> list[Cluster]:
     except nominal organisations modified by a country ("the Syrian government") and groups."""
     clusters: list[Cluster] = []
     by_key: dict[str, Cluster] = {}
+    by_spelling: dict[str, Cluster] = {}
     names = [m for m in mentions if m.form == "name"]
     # Longest names first so that partial names find their full form wherever it stands.
     for m in sorted(names, key=lambda m: (-len(_tokens(m.key)), m.start)):
-        c = by_key.get(m.key)
+        c = by_key.get(m.key) or by_spelling.get(_spelling(m.key))
         # 'Mrs. Clinton' and 'Mr. Clinton' in an article that names Hillary and Bill: the title tells them apart
         titled = GENDERED_TITLES.get(doc[m.i - 1].lower_.rstrip(".")) if m.i > 0 and m.type == "Person" else None
         if c is not None and titled and gender(doc, c) not in (None, titled):
@@ -168,6 +183,8 @@ def cluster(doc: Doc, mentions: list[RawMention]) -> list[Cluster]:
             clusters.append(c)
         c.mentions.append(m)
         by_key.setdefault(m.key, c)
+        if _spelling(m.key):
+            by_spelling.setdefault(_spelling(m.key), c)
         if m.type == "Person":
             c.titles |= _titles(doc, m)
     for m in mentions:

@@ -32,6 +32,14 @@ _SCORE = re.compile(r"\d+[-–/]\d+")  # '4-28', '108-3'
 PLACE_SUFFIXES = tuple(" " + s for s in _LEX["place_suffixes"])
 TEAM_VERBS = frozenset(_LEX["team_verbs"])
 TEAM_PREPOSITIONS = frozenset(_LEX["team_prepositions"])
+NAME_TAIL_PREPOSITIONS = frozenset(_LEX["name_tail_prepositions"])
+STATE_FORM_WORDS = frozenset(_LEX["state_form_words"])
+HYPHEN_PREFIXES = frozenset(_LEX["hyphen_prefixes"])
+COMPANY_SUFFIXES = frozenset(_LEX["company_suffixes"])
+LOCATIVE_HEADS = frozenset(_LEX["locative_heads"])
+ARABIC_ARTICLES = frozenset(_LEX["arabic_articles"])
+TOPONYM_GENERICS = frozenset(_LEX["toponym_generics"])
+PLACE_OF_NOUNS = frozenset(_LEX["place_of_nouns"])
 
 
 @dataclass(frozen=True)
@@ -56,8 +64,10 @@ def country_name(name: str) -> str | None:
     """Canonical country name for a country name or alias, else None (``U.S.`` -> ``United States``)."""
     from rigour.territories import lookup_territory
 
+    from kg.link.default_kb import not_country_name
+
     territory = lookup_territory(name)
-    if territory is None or not territory.is_country:
+    if territory is None or not territory.is_country or not_country_name(territory.code, name):
         return None
     if normalise(name) in {normalise(p) for p in territory.places}:
         return None  # rigour also finds a country by its capital: 'Paris' ('Bogota') is no name of France
@@ -125,8 +135,26 @@ def _inside_a_longer_name(doc: Doc, ent: Span) -> bool:
     k = ent.start - 1
     while k >= 0 and (doc[k].ent_type_ in ("GPE", "LOC") or doc[k].lower_ in ("and", ",")):
         k -= 1
-    return k >= 1 and doc[k].text == "(" and doc[k - 1].is_title and doc[k - 1].pos_ == "PROPN" \
-        and not doc[k - 1].ent_type_
+    if k >= 1 and doc[k].text == "(" and doc[k - 1].is_title and doc[k - 1].pos_ == "PROPN" \
+            and not doc[k - 1].ent_type_:
+        return True
+    # 'Human Rights in China', 'U.N. Interim Force in Lebanon', 'Golf Club of Georgia': the place ends a longer
+    # capitalised name. Not after a title ('President of France'), a state form ('Republic of Ireland') or a
+    # company's name ('Dow Chemical Co of the United States': where it is from), nor after a site the place
+    # holds ('Grace Road in Derby') or a word that opens the sentence ('Talks in Geneva')
+    if ent.start >= 2 and doc[ent.start - 1].lower_ in NAME_TAIL_PREPOSITIONS:
+        t = doc[ent.start - 2]
+        return t.is_title and t.pos_ in ("PROPN", "NOUN") and not t.is_sent_start \
+            and not t.ent_type_ and t.lower_ not in ROLE_NOUNS \
+            and t.lower_.rstrip(".") not in TITLES | COMPANY_SUFFIXES \
+            and t.lower_ not in STATE_FORM_WORDS | LOCATIVE_HEADS
+    return False
+
+
+def _one_person(demonym: str) -> bool:
+    """'the Pakistani', 'the American': one person of the country. 'the British', 'the Chinese', 'the
+    Russians' name the nation."""
+    return not demonym.lower().endswith(("s", "sh", "ch", "ese"))
 
 
 def _proper(span: Span) -> bool:
@@ -138,7 +166,8 @@ def _hyphenated(doc: Doc, i: int, j: int) -> bool:
     """``doc[i:j]`` is joined by a hyphen to a word ('Ontario-based', 'pro-Moscow', 'aid-U.N.') other than a
     capitalised name ('Bosnia-Herzegovina' split in two)."""
     def joined(hyphen: Token, word: Token) -> bool:
-        return hyphen.text in ("-", "–") and word.is_alpha and not word.is_title and not word.is_upper
+        return hyphen.text in ("-", "–") and word.is_alpha and \
+            (not word.is_title and not word.is_upper or word.lower_ in HYPHEN_PREFIXES)
     after = j + 1 < len(doc) and not doc[j - 1].whitespace_ and not doc[j].whitespace_ \
         and joined(doc[j], doc[j + 1])
     before = i >= 2 and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_ and joined(doc[i - 1], doc[i - 2])
@@ -247,6 +276,11 @@ def _named(doc: Doc) -> list[RawMention]:
         while j - i > 1 and (_SCORE.fullmatch(doc[j - 1].text) or
                              ent.label_ in ("PERSON", "GPE", "LOC", "NORP") and doc[j - 1].like_num):
             j -= 1
+        # 'Jisr' + 'ash-Shugour': the rest of an Arabic name the model left off
+        while j + 2 < len(doc) and ent.label_ in ("PERSON", "GPE", "LOC") and doc[j].lower_ in ARABIC_ARTICLES \
+                and doc[j + 1].text == "-" and doc[j + 2].is_title and not doc[j + 2].ent_type_ \
+                and not doc[j].whitespace_ and not doc[j + 1].whitespace_:
+            j += 3
         if j - i > 1 and doc[i].lower_ == "the" and ent.label_ != "NORP" and _proper(doc[i + 1:j]):
             i += 1  # 'the United States' is the name 'United States'; 'the Russian defense ministry' stays whole
         name = doc[i:j].text
@@ -255,7 +289,7 @@ def _named(doc: Doc) -> list[RawMention]:
             if root.dep_ in ("amod", "compound", "npadvmod") or root.pos_ == "ADJ" and root.dep_ != "pobj":
                 continue  # adjectival: "Syrian President", "Russian defense ministry"
             country = demonym_country(name)
-            if country and i > 0 and doc[i - 1].lower_ == "the":
+            if country and i > 0 and doc[i - 1].lower_ == "the" and not _one_person(name):
                 canonical = country_name(country) or country
                 m = _mention(doc, i - 1, j, "Country", "name", key=cluster_key(canonical), country=canonical)
                 if m:
@@ -287,9 +321,9 @@ def _named(doc: Doc) -> list[RawMention]:
             while j - i > 1 and doc[i + 1].pos_ == "PROPN" and \
                     (doc[i].lower_.rstrip(".") in TITLES or doc[i].lower_ in ROLE_NOUNS):
                 i += 1
-        if ent.label_ == "PERSON" and i >= 2 and doc[i - 2].lower_ in ("city", "town", "village", "province") \
-                and doc[i - 1].lower_ == "of":
-            type_ = "Place"  # "the city of Jisr al-Shughour": the small model often calls these people
+        if ent.label_ == "PERSON" and (j - i > 1 and doc[i].lower_ in TOPONYM_GENERICS or
+                                       i >= 2 and doc[i - 2].lower_ in PLACE_OF_NOUNS and doc[i - 1].lower_ == "of"):
+            type_ = "Place"  # "the city of Jisr al-Shughour", "Kherbet al-Jawz": the small model often calls these people
         key = cluster_key(doc[i:j].text)
         if type_ == "Place" and key.endswith(PLACE_SUFFIXES):
             key = key.rsplit(" ", 1)[0]  # "Idlib Province" is "Idlib"

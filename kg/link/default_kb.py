@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import tempfile
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -120,7 +121,7 @@ def territory_entities() -> list[KbEntity]:
         # "Geneva (Switzerland)" is a display form, not a name anyone writes.
         name = fixes["labels"].get(t.code, t.name)
         names = [n for n in (t.name, t.full_name, *strong.get(t.code, ()), *fixes["aliases"].get(t.code, ()))
-                 if n != name and "(" not in n and _latin(n)]
+                 if n != name and "(" not in n and _latin(n) and not not_country_name(t.code, n)]
         types = ("Q3024240",) if t.is_historical and kind == "Country" else ()
         country = fixes["country_items"].get(t.code)
         if country:  # 'Netherlands' is the country; 'Kingdom of the Netherlands' the wider state rigour names
@@ -143,13 +144,20 @@ def territory_entities() -> list[KbEntity]:
                      e.countries, e.positions, e.popularity, e.source) for e in out]
 
 
+@cache
 def _territory_fixes() -> dict:
     """``territories.json``: rigour territories that name a wider state than the country, that stay unlinked,
     names they lack, and the English names news and Wikidata use where rigour's differ."""
     raw = json.loads(resources.files(__package__).joinpath("territories.json").read_text(encoding="utf-8"))
-    out = {k: raw.get(k, {}) for k in ("country_items", "unlinked", "aliases", "labels")}
-    out["labels"] = {k: v for k, v in out["labels"].items() if not k.startswith("_")}
+    out = {k: raw.get(k, {}) for k in ("country_items", "unlinked", "aliases", "labels", "not_names")}
+    for k in ("labels", "not_names"):
+        out[k] = {code: v for code, v in out[k].items() if not code.startswith("_")}
     return out
+
+
+def not_country_name(code: str, name: str) -> bool:
+    """rigour gives territory ``code`` the name, but news means something else by it ('Tunis')."""
+    return normalise(name) in {normalise(n) for n in _territory_fixes()["not_names"].get(code, ())}
 
 
 def curated_entities() -> list[KbEntity]:

@@ -74,6 +74,7 @@ _CITY_REGIONS = lexicons.load("entities")["city_region_names"]
 _STATE_BEFORE = re.compile(r"\b(?:%s)\s+$" % "|".join(_CITY_REGIONS["state_before"]), re.IGNORECASE)
 _STATE_AFTER = re.compile(r"\s+(?:%s)\b" % "|".join(_CITY_REGIONS["state_after"]))
 _CITY_NAMES = frozenset(normalise(n).replace(" ", "") for n in _CITY_REGIONS["names"])
+_FIXTURE_BEFORE = re.compile(r"\b[A-Z][A-Za-z.]*\s+at\s+$")
 _NATIONAL_OF = re.compile(r"\s*'s\s+[A-Z][a-z]+\s+[A-Z][a-z]+")  # "Mexico 's Manuel Medina"
 
 
@@ -87,12 +88,32 @@ def _place_position(m, text: str, line: Dateline | None) -> bool:
     after = text[m.span.end:m.span.end + 40]
     if before.rstrip().endswith("("):
         return after.lstrip().startswith(")")
+    if _FIXTURE_BEFORE.search(text[max(0, m.span.start - 30):m.span.start]):
+        return False  # 'Spain at Belgium', 'Boston at New York': the home side of a fixture
     return bool(_PLACE_BEFORE.search(before) or _ADDRESS_BEFORE.search(before) or _NATIONAL_OF.match(after))
 
 
 def _team_in_sports(entity: Entity, text: str, line: Dateline | None) -> bool:
     """In a sports report, a country or city named anywhere but in a place position may be a team."""
     return any(not _place_position(m, text, line) for m in entity.mentions if m.form == "name")
+
+
+_SENTENCE_END = re.compile(r"[.!?]\s")
+_OLD_YEAR = re.compile(r"(?<![\d,.])1[0-8]\d\d(?![\d,])")
+_NEW_YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d\d(?![\d,])")
+
+
+def _historical(entity: Entity, text: str) -> bool:
+    """Every name mention sits in a sentence about the time before 1900 ('1822 - Brazil proclaimed
+    independence from Portugal'): the state it meant then is not today's item."""
+    def dated_before_1900(m) -> bool:
+        start = max((x.end() for x in _SENTENCE_END.finditer(text, max(0, m.span.start - 400), m.span.start)),
+                    default=max(0, m.span.start - 400))
+        end = _SENTENCE_END.search(text, m.span.end)
+        sentence = text[start:end.start() if end else len(text)]
+        return bool(_OLD_YEAR.search(sentence)) and not _NEW_YEAR.search(sentence)
+    names = [m for m in entity.mentions if m.form == "name"]
+    return bool(names) and all(dated_before_1900(m) for m in names)
 
 
 def _city_not_region(entity: Entity, text: str) -> bool:
@@ -203,7 +224,7 @@ class KbLinker:
         for entity in order:
             place_like = entity.type in ("Country", "Place", "Group")
             if _embedded(entity, text) or place_like and (sports and _team_in_sports(entity, text, line)
-                                                          or _opponent(entity, text)):
+                                                          or _opponent(entity, text) or _historical(entity, text)):
                 continue
             full_name = len(strip_titles(entity.name).split()) > 1
             acronym = place_like and ACRONYM.fullmatch(entity.name) is not None
