@@ -713,3 +713,25 @@ def test_a_name_the_model_calls_a_person_is_a_place_by_its_generic_word_or_its_c
                                                     ("Jisr al-Shughour", "Place"), ("Khan Sheikhoun", "Person")]
     jisr = [c for c in cluster(doc, mentions) if "Jisr" in c.name]
     assert [[m.text for m in c.mentions] for c in jisr] == [["Jisr ash-Shugour", "Jisr al-Shughour"]]
+
+
+def _lines_doc(text: str):
+    tokens = spacy.blank("en")(text)
+    words = [t.text for t in tokens]
+    return Doc(VOCAB, words=words, spaces=[bool(t.whitespace_) for t in tokens],
+               pos=["PROPN" if w[:1].isupper() else "X" for w in words], heads=[0] * len(words),
+               deps=["ROOT"] + ["dep"] * (len(words) - 1), sent_starts=[k == 0 for k in range(len(words))])
+
+
+def test_in_a_sports_report_the_sides_of_a_table_are_teams():
+    from kg.extract.entities import find_mentions
+
+    table = ("Clyde 3 1 0 2 2 5 3\nGreenock Morton 3 2 0 1 5 2 6\nNorway 3 2 1 0 5 2 7\nJohn Daly 68 70 72\n"
+             "Alloa 0 Montrose 2 Ross County 1 ( halftime 0-1 )\nLOS ANGELES AT PHILADELPHIA\nClyde lost 2 games .")
+    doc = _lines_doc("SOCCER - SCOTTISH LEAGUE STANDINGS .\nGLASGOW 1996-08-31\n" + table)
+    # a country is the country's name and a player's name is no team; a line of prose makes no side
+    assert [m.text for m in find_mentions(doc) if m.type == "Organization"] == [
+        "Clyde", "Greenock Morton", "Alloa", "Montrose", "Ross County", "LOS ANGELES", "PHILADELPHIA"]
+    # the same lines under a news desk are no table of sides
+    news = _lines_doc("POLITICS - SCOTTISH COUNCIL VOTES .\nGLASGOW 1996-08-31\n" + table)
+    assert not [m for m in find_mentions(news) if m.type == "Organization"]

@@ -462,9 +462,58 @@ def _confirmed(doc: Doc, named: list[RawMention]) -> list[RawMention]:
     return out
 
 
+_SIDE = r"[A-Z][\w'.&]*(?:[ -](?:[A-Z][\w'.&]*|of|de|'s))*"
+_QUALIFIER = r"(?: \( [A-Z][\w.]* \))?"  # 'Radnicki ( N )', 'Benetton ( Italy )'
+_STANDING = re.compile(rf"(?P<side>{_SIDE}){_QUALIFIER}(?: [-+]?\d*[.]?\d+){{3,}} ?")
+_RESULT = re.compile(rf"(?P<side>{_SIDE}){_QUALIFIER} \d{{1,3}}(?= |$)")
+_FIXTURE = re.compile(rf"(?P<side>{_SIDE}) (?:at|AT|v|vs\.?) (?P<other>{_SIDE})")
+_GIVEN = frozenset(_LEX["given_names"]["m"]) | frozenset(_LEX["given_names"]["f"])
+
+
+def _table_sides(doc: Doc, named: list[RawMention]) -> list[RawMention]:
+    """In a sports report, the sides the model did not find in a table: a line of standings ('Clyde 3 1 0 2 2 5
+    3', 'COLORADO 70 65 .519 5'), of results ('Alloa 0 Montrose 2 Ross County 1') or a fixture ('LOS ANGELES AT
+    PHILADELPHIA', 'Clyde v Alloa'). A country stays the
+    country's name, and a side whose first word is a given name is a player ('John Daly 68 70 72', not 'Ross
+    County')."""
+    text = doc.text
+    if not sports_report(text.lstrip()):
+        return []
+    taken = {k for m in named for k in range(m.start, m.end)}
+    out = []
+    offset = 0
+    for line in text.split("\n"):
+        sides = []
+        fixture = _FIXTURE.fullmatch(line.strip())
+        if _STANDING.fullmatch(line.strip()):
+            sides = [_STANDING.fullmatch(line.strip())]
+        elif fixture:
+            sides = [(fixture.start("side"), fixture.end("side")), (fixture.start("other"), fixture.end("other"))]
+        else:
+            results = list(_RESULT.finditer(line.strip()))
+            covered = sum(len(r.group()) for r in results) + len(results) - 1
+            rest = re.sub(r" \([^()]*\)$", "", line.strip())  # '( halftime 50-28 )'
+            if len(results) >= 2 and covered >= len(rest):
+                sides = results
+        lead = len(line) - len(line.lstrip())
+        for r in sides:
+            start, end = r if isinstance(r, tuple) else r.span("side")
+            a, b = offset + lead + start, offset + lead + end
+            span = doc.char_span(a, b, alignment_mode="contract")
+            if span is None or taken.intersection(range(a, b)) or country_name(span.text) or len(span) > 4 \
+                    or span[0].lower_ in _GIVEN and not (" " + span[-1].lower_).endswith(PLACE_SUFFIXES):
+                continue
+            m = _mention(doc, span.start, span.end, "Organization", "name")
+            if m:
+                out.append(m)
+        offset += len(line) + 1
+    return out
+
+
 def find_mentions(doc: Doc) -> list[RawMention]:
     """Named, nominal and role mentions in document order (no overlaps between names and nominals)."""
     named = _confirmed(doc, _named(doc))
+    named += _table_sides(doc, named)
     named += _dateline(doc, named)
     mentions = named + _nominals(doc, named)
     return sorted(mentions, key=lambda m: (m.start, -m.end))
