@@ -31,11 +31,13 @@ def sports_report(text: str) -> bool:
 
 
 # A wire dateline near the start of the body: 'LONDON 1996-08-30', 'ROCHESTER , N.H. 1996-08-30' (perhaps after
-# a byline), or at the start of the body or after a headline's full stop, 'WASHINGTON (Reuters) -', 'GENEVA - '
+# a byline), or at the start of the body or after a headline's full stop, 'WASHINGTON (Reuters) -', 'VICTORIA,
+# B.C. (CP) -', 'GENEVA - '
 # (not a desk slug, 'CRICKET - LEICESTERSHIRE WIN', whose headline is in capitals too).
 _PLACE = r"(?P<place>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+)*(?: ?, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)*(?: \.)?)?)"
 _DATED = re.compile(r"(?<![\w'.-])" + _PLACE + r" (?P<date>\d{4}-\d{2}-\d{2})\b")
-_UNDATED = re.compile(r"(?:^|(?<=[.!?] ))" + _PLACE + r"(?: ?\((?:Reuters|AP|AFP|UPI)\) ?[-–—]| [-–—] )"
+_UNDATED = re.compile(r"(?:^|(?<=[.!?] ))" + _PLACE + r"(?: ?\([A-Z][A-Za-z.]{1,11}(?: [A-Z][A-Za-z.]{1,11})?\) ?[-–—]"
+                      r"| [-–—] )"
                       r"(?![A-Z0-9'\- ]+(?: [.!?]|$))")
 DATELINE_REACH = 300  # characters into the body a dateline may start: after a headline, not in the story
 
@@ -58,6 +60,9 @@ def dateline(text: str, body: tuple[int, int]) -> Dateline | None:
     >>> text = "Shares rise . FARMINGTON HILLS , Mich . 1996-08-30 Shares of ..."
     >>> d = dateline(text, (0, len(text))); text[d.start:d.end], d.date
     ('FARMINGTON HILLS , Mich .', '1996-08-30')
+    >>> text = "VICTORIA, B.C. (CP) - Police said."
+    >>> d = dateline(text, (0, len(text))); text[d.start:d.end], d.date
+    ('VICTORIA, B.C.', None)
     >>> text = "GENEVA - Talks on Syria ended."
     >>> d = dateline(text, (0, len(text))); text[d.start:d.end], d.date
     ('GENEVA', None)

@@ -654,6 +654,8 @@ def test_a_gendered_title_tells_apart_two_people_who_share_a_surname():
 @pytest.mark.parametrize("before, kept", [
     ("Human Rights in", False),  # the place ends a longer name
     ("the Golf Club of", False),
+    ("the Bank of", False),  # an institution's head word
+    ("Police in", True),  # one capitalised word, no institution: where the police are
     ("President of", True),  # a title of the country
     ("the Republic of", True),  # a state form
     ("Dow Chemical Co of", True),  # where a company is from

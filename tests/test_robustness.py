@@ -30,3 +30,17 @@ def test_the_library_api_keeps_its_functions_after_use(tmp_path, nlp_ready):
         assert len(rows) == 4
     import kg.extract.coref
     assert callable(kg.extract.extract) and kg.extract.coref.__name__ == "kg.extract.coref"
+
+
+def test_a_press_agency_dateline_is_a_place_and_no_part_of_the_speaker(nlp_ready):
+    import kg
+
+    text = ("VICTORIA, B.C. (CP) - Police in Victoria, B.C., said on Tuesday that a man was arrested. "
+            "The mayor of Victoria said the city was calm.")
+    extraction = kg.extract_text(text)
+    types = {e.name: e.type for e in extraction.entities}
+    # the model calls 'VICTORIA' an organisation and the subject 'VICTORIA, B.C. (CP) - Police'
+    assert types["VICTORIA"] == "Place" and types["Police"] == "Organization"
+    assert not [e for e in extraction.entities for m in e.mentions if "(CP)" in m.span.text]
+    (police,) = [s for s in extraction.statements if s.content.text.startswith("a man was arrested")]
+    assert next(e.name for e in extraction.entities if e.id == police.speaker) == "Police"

@@ -38,6 +38,7 @@ HYPHEN_PREFIXES = frozenset(_LEX["hyphen_prefixes"])
 COMPANY_SUFFIXES = frozenset(_LEX["company_suffixes"])
 LOCATIVE_HEADS = frozenset(_LEX["locative_heads"])
 ARABIC_ARTICLES = frozenset(_LEX["arabic_articles"])
+INSTITUTION_HEADS = frozenset(_LEX["institution_heads"])
 TOPONYM_GENERICS = frozenset(_LEX["toponym_generics"])
 PLACE_OF_NOUNS = frozenset(_LEX["place_of_nouns"])
 
@@ -138,14 +139,19 @@ def _inside_a_longer_name(doc: Doc, ent: Span) -> bool:
     if k >= 1 and doc[k].text == "(" and doc[k - 1].is_title and doc[k - 1].pos_ == "PROPN" \
             and not doc[k - 1].ent_type_:
         return True
-    # 'Human Rights in China', 'U.N. Interim Force in Lebanon', 'Golf Club of Georgia': the place ends a longer
-    # capitalised name. Not after a title ('President of France'), a state form ('Republic of Ireland') or a
-    # company's name ('Dow Chemical Co of the United States': where it is from), nor after a site the place
-    # holds ('Grace Road in Derby') or a word that opens the sentence ('Talks in Geneva')
+    # 'Human Rights in China', 'U.N. Interim Force in Lebanon', 'the Bank of England': the place ends a longer
+    # name, of two capitalised words or more or with an institution's head word. Not after a title ('President
+    # of France'), a state form ('Republic of Ireland') or a company's name ('Dow Chemical Co of the United
+    # States': where it is from), nor after a site the place holds ('Grace Road in Derby') or a word that opens
+    # the sentence ('Talks in Geneva', 'LONDON - Police in Essex')
     if ent.start >= 2 and doc[ent.start - 1].lower_ in NAME_TAIL_PREPOSITIONS:
         t = doc[ent.start - 2]
-        return t.is_title and t.pos_ in ("PROPN", "NOUN") and not t.is_sent_start \
-            and not t.ent_type_ and t.lower_ not in ROLE_NOUNS \
+        before = doc[t.i - 1] if t.i > 0 else None
+        chain = before is not None and (before.is_title or before.is_upper and before.is_alpha
+                                        or before.text.isupper() and "." in before.text) and not before.is_sent_start
+        return (chain or t.lower_ in INSTITUTION_HEADS) and t.is_title and t.pos_ in ("PROPN", "NOUN") \
+            and not t.is_sent_start and (not t.ent_type_ or t.ent_type_ == "ORG" and t.lower_ in INSTITUTION_HEADS) \
+            and t.lower_ not in ROLE_NOUNS \
             and t.lower_.rstrip(".") not in TITLES | COMPANY_SUFFIXES \
             and t.lower_ not in STATE_FORM_WORDS | LOCATIVE_HEADS
     return False
@@ -264,6 +270,8 @@ def _named(doc: Doc) -> list[RawMention]:
     labels = _LEX["labels"]
     out = _us_states(doc)
     sports = sports_report(doc.text.lstrip())  # the body's lead, as the linker reads it: not the blanked header
+    start = len(doc.text) - len(doc.text.lstrip())
+    line = dateline(doc.text, (start, len(doc.text)))
     for ent in _pieces(doc):
         type_ = labels.get(ent.label_)
         if type_ is None or not any(c.isupper() for c in ent.text) or \
@@ -295,6 +303,8 @@ def _named(doc: Doc) -> list[RawMention]:
                 if m:
                     out.append(m)
                 continue
+        if line and line.start <= ent.start_char and ent.end_char <= line.end and ent.label_ in ("ORG", "PERSON"):
+            type_ = "Place"  # 'VICTORIA, B.C. (CP) -': a dateline names places, whatever the model says
         if ent.label_ == "ORG" and _is_title_fragment(ent):
             continue
         if ent.label_ == "ORG" and PARTICLE_NAME.fullmatch(name):
@@ -526,6 +536,8 @@ def speaker_mention(doc: Doc, i: int, j: int, head: Token) -> RawMention | None:
         # a name the model did not type is a person, unless it is an acronym ('JDRF said')
         default = "Organization" if head.text.isupper() and len(head.text) > 1 and j - i == 1 else "Person"
         label = _LEX["labels"].get(head.ent_type_, default)
+        if head.lower_ in ORG_HEADS and j - i == 1:
+            label = "Organization"  # 'Police said', capitalised at the start of a sentence
         if label == "Place" and country_name(doc[i:j].text):
             label = "Country"
         return _mention(doc, i, j, label, "name")

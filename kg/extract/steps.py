@@ -102,6 +102,9 @@ class Entities:
         """An entity for a speaker that names no known entity ('a source', 'restructuring experts', 'Fallon')."""
         doc = self.doc
         i = head.left_edge.i
+        # not across a dateline's dash or a bracket: 'VICTORIA, B.C. (CP) - Police said'
+        i = max([i] + [k + 1 for k in range(i + 1, head.i) if doc[k].text in ("-", "–", "—", ":", ")")
+                       and doc[k - 1].whitespace_])
         while i < head.i and (doc[i].dep_ in ("det", "predet") or doc[i].is_punct):
             i += 1
         j = head.i + 1

@@ -28,8 +28,9 @@ COMPATIBLE = {
     "Other": set(),
 }
 # Kinds the small NER model confuses: a full name that matches exactly may cross, at a cost, and the entity
-# takes the KB's kind ('David Cameron' typed as an organisation). Never a person and a place.
-CONFUSABLE = {"Person": {"Organization"}, "Organization": {"Person"}}
+# takes the KB's kind ('David Cameron' typed as an organisation, a dateline's 'UNITED NATIONS' as a place).
+# Never a person and a place.
+CONFUSABLE = {"Person": {"Organization"}, "Organization": {"Person"}, "Place": {"Organization"}}
 # An acronym the model calls a place may be the organisation the knowledge base knows by it ('E.U.', 'NATO').
 ACRONYM = re.compile(r"(?:[A-Z]\.){2,6}|[A-Z]{2,6}")
 CROSS_PENALTY = 0.1
