@@ -737,3 +737,12 @@ def test_in_a_sports_report_the_sides_of_a_table_are_teams():
     # the same lines under a news desk are no table of sides
     news = _lines_doc("POLITICS - SCOTTISH COUNCIL VOTES .\nGLASGOW 1996-08-31\n" + table)
     assert not [m for m in find_mentions(news) if m.type == "Organization"]
+
+
+@pytest.mark.parametrize("name, type_", [("Patriot Coal", "Organization"), ("Kia Motors Corp.", "Organization"),
+                                         ("Tom Clarke", "Person")])
+def test_a_name_the_model_calls_a_person_that_ends_in_a_company_word_is_an_organisation(name, type_):
+    from kg.extract.entities import find_mentions
+
+    doc = _flat_doc(["Then", *name.split(), "said", "no", "."], [(name, "PERSON")])
+    assert [m.type for m in find_mentions(doc) if m.form == "name"] == [type_]

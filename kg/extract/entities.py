@@ -36,6 +36,7 @@ NAME_TAIL_PREPOSITIONS = frozenset(_LEX["name_tail_prepositions"])
 STATE_FORM_WORDS = frozenset(_LEX["state_form_words"])
 HYPHEN_PREFIXES = frozenset(_LEX["hyphen_prefixes"])
 COMPANY_SUFFIXES = frozenset(_LEX["company_suffixes"])
+ORG_NAME_WORDS = frozenset(_LEX["org_name_words"]) | COMPANY_SUFFIXES
 LOCATIVE_HEADS = frozenset(_LEX["locative_heads"])
 ARABIC_ARTICLES = frozenset(_LEX["arabic_articles"])
 INSTITUTION_HEADS = frozenset(_LEX["institution_heads"])
@@ -303,6 +304,8 @@ def _named(doc: Doc) -> list[RawMention]:
                 if m:
                     out.append(m)
                 continue
+        if ent.label_ == "PERSON" and j - i > 1 and doc[j - 1].lower_.rstrip(".") in ORG_NAME_WORDS:
+            type_ = "Organization"  # 'Patriot Coal', 'Kia Motors'
         if line and line.start <= ent.start_char and ent.end_char <= line.end and ent.label_ in ("ORG", "PERSON"):
             type_ = "Place"  # 'VICTORIA, B.C. (CP) -': a dateline names places, whatever the model says
         if ent.label_ == "ORG" and _is_title_fragment(ent):
