@@ -159,7 +159,9 @@ def busiest(store) -> dict[str, str]:
 def cases(b: dict[str, str]) -> list[tuple[str, dict[str, str]]]:
     return [
         ("actors", {}), ("articles", {}), ("unlinked", {}), ("conflicts", {}), ("positions-by-country", {}),
-        ("positions", {"actor": b["actor"]}), ("quotes", {"actor": b["actor"]}), ("timeline", {"actor": b["actor"]}),
+        ("positions", {"actor": b["actor"]}), ("positions", {"actor": b["actor"], "mode": "speech"}),
+        ("positions", {"actor": b["actor"], "mode": "thought"}),
+        ("quotes", {"actor": b["actor"]}), ("timeline", {"actor": b["actor"]}),
         ("supporters", {"target": b["target"]}), ("opponents", {"target": b["target"]}),
         ("supporters", {"target": b["topic"]}), ("opponents", {"target": b["topic"]}),
         ("relations", {"type": b["type"]}), ("relations", {"actor": b["actor"]}),

@@ -83,8 +83,8 @@ def _parser() -> argparse.ArgumentParser:
                    "others with example parameters from their headers")
 
     p = command("sparql", "Run your own SPARQL query (read-only) over the store, with kg's prefixes declared "
-                          "(kg:, kgg:, kgrel:, kgst:, nif:, prov:, schema:, dcterms:, rdf:, rdfs:, owl:, skos:, "
-                          "xsd:, wd:).")
+                          "(kg:, kgg:, kgrel:, kgst:, kgmode:, nif:, prov:, schema:, dcterms:, rdf:, rdfs:, owl:, "
+                          "skos:, xsd:, wd:).")
     p.add_argument("query", nargs="?", metavar="QUERY", help="the query text (or --file)")
     p.add_argument("--file", help="read the query from this file")
     _answer_options(p, graphs=True)

@@ -288,17 +288,25 @@ def _check_concept(store, query: SavedQuery, param: Param, value: str) -> None:
     an error that lists the concepts: it would match nothing."""
     prefix, _, local = param.scheme.partition(":")
     scheme = ox.NamedNode(PREFIXES.get(prefix, "") + local if local else param.scheme)
-    raw = _raw(store)
-    names: dict[str, str] = {}
-    for q in raw.quads_for_pattern(None, SKOS.inScheme, scheme, None):
-        concept = q.subject.value
-        local_name = re.sub(r"^.*[#/]", "", concept)
-        names[local_name.lower()] = local_name
-        for label in raw.quads_for_pattern(q.subject, SKOS.prefLabel, None, None):
-            names[label.object.value.lower()] = local_name
+    names = _concept_names(_raw(store), scheme)
+    if not names:  # a store whose ontology graph predates the scheme (kg:Modes): kg's own ontology knows it
+        ontology = ox.Store()
+        ontology.load(resources.ontology(), format=ox.RdfFormat.TURTLE)
+        names = _concept_names(ontology, scheme)
     if names and value.lower() not in names:
         choices = ", ".join(sorted(set(names.values())))
         raise QueryError(f"--param {param.name}={value!r} is none of the values query {query.name!r} knows: {choices}")
+
+
+def _concept_names(store: ox.Store, scheme: ox.NamedNode) -> dict[str, str]:
+    """Each name of a concept of ``scheme`` (its local name and skos:prefLabel, lower-cased) -> its local name."""
+    names: dict[str, str] = {}
+    for q in store.quads_for_pattern(None, SKOS.inScheme, scheme, None):
+        local_name = re.sub(r"^.*[#/]", "", q.subject.value)
+        names[local_name.lower()] = local_name
+        for label in store.quads_for_pattern(q.subject, SKOS.prefLabel, None, None):
+            names[label.object.value.lower()] = local_name
+    return names
 
 
 # --- running ----------------------------------------------------------------------------------------------------

@@ -29,3 +29,42 @@ def private_knowledge_base(tmp_path_factory):
         os.environ.pop("KG_KB", None)
     else:
         os.environ["KG_KB"] = old
+
+
+# One speaker's statements of every mode and kind (sentence, content, cue, kind, mode), in text order.
+MODE_LINES = [
+    ('Angela Merkel said: "We will act now."', "We will act now.", "said", "direct", "speech"),
+    ('"We will win the vote," Merkel believes.', "We will win the vote,", "believes", "direct", "thought"),
+    ('Merkel criticized "the appointment".', "the appointment", "criticized", "direct", "nominal"),
+    ("Merkel hopes the talks succeed.", "the talks succeed", "hopes", "indirect", "thought"),
+    ('Merkel said a "good result" could emerge.', 'a "good result" could emerge', "said", "mixed", "speech"),
+    ("Merkel called for a ceasefire.", "a ceasefire", "called for", "indirect", "nominal"),
+    ("Merkel said the plan would work.", "the plan would work", "said", "indirect", "speech"),
+]
+
+
+@pytest.fixture(scope="session")
+def modes_extraction():
+    """An article (no spaCy) in which Angela Merkel (Q567) makes the statements of MODE_LINES: a spoken, a thought
+    and a nominal direct quote, a spoken mixed quote, and indirect statements of each mode."""
+    from kg.model import Article, Entity, Extraction, Mention, Span, Statement
+
+    text, sentences, mentions, statements = "", [], [], []
+    for i, (line, content, cue, kind, mode) in enumerate(MODE_LINES):
+        start = len(text)
+        text += line + " "
+        sentence = Span(start, start + len(line), line)
+        sentences.append(sentence)
+
+        def span(part: str) -> Span:
+            at = start + line.index(part)
+            return Span(at, at + len(part), part)
+        name = span("Angela Merkel" if "Angela Merkel" in line else "Merkel")
+        mentions.append(Mention(name, sentence))
+        statements.append(Statement(f"s{i}", span(content), kind, sentence, speaker="e1", speaker_mention=name,
+                                    cue=span(cue), rule="test", confidence=0.9,
+                                    mode=mode))
+    merkel = Entity("e1", "Angela Merkel", "Person", tuple(mentions), qid="Q567", link_score=0.9,
+                    link_method="test")
+    article = Article("modes.txt", text, (0, len(text)), published="2018-09-11T10:00")
+    return Extraction(article, tuple(sentences), (merkel,), tuple(statements), ())

@@ -24,16 +24,18 @@ DATA = Path(__file__).parent / "data" / "shapes"
 KG = Namespace("https://w3id.org/kg-news/ontology#")
 KGREL = Namespace("https://w3id.org/kg-news/relation#")
 KGST = Namespace("https://w3id.org/kg-news/stance#")
+KGMODE = Namespace("https://w3id.org/kg-news/mode#")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+KGSH = Namespace("https://w3id.org/kg-news/shapes#")
 # rdflib.XSD is a closed namespace that warns when pytest inspects module globals.
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 ONTOLOGY_IRI = URIRef("https://w3id.org/kg-news/ontology")
 
 PREFIXES = {
-    "kg": KG, "kgrel": KGREL, "kgst": KGST, "nif": NIF, "prov": PROV, "schema": SCHEMA,
+    "kg": KG, "kgrel": KGREL, "kgst": KGST, "kgmode": KGMODE, "nif": NIF, "prov": PROV, "schema": SCHEMA,
     "dcterms": DCTERMS, "skos": SKOS, "owl": OWL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "sh": SH,
 }
 # Terms of these W3C vocabularies are used as is and not re-declared in kg.ttl.
@@ -222,6 +224,37 @@ def test_stances_match_rdf_model(onto, doc):
     names = doc_list(doc, "## Stances (`kgst:`)\n")
     assert "assert" in names and "neutral" in names
     check_concepts(onto, KG.Stances, KGST, names)
+
+
+def test_modes_match_rdf_model_and_the_code(onto, doc):
+    from kg import model
+    from kg.rdf import namespaces
+
+    names = doc_list(doc, "## Modes (`kgmode:`)\n")
+    assert names == list(model.MODES) == list(namespaces.MODES) == ["speech", "thought", "nominal"]
+    check_concepts(onto, KG.Modes, KGMODE, names)
+    assert str(namespaces.KGMODE) == str(KGMODE) and namespaces.PREFIXES["kgmode"] == str(KGMODE)
+
+
+def test_mode_is_a_functional_property_of_statements(onto):
+    assert {(KG.mode, RDF.type, OWL.ObjectProperty), (KG.mode, RDF.type, OWL.FunctionalProperty),
+            (KG.mode, RDFS.domain, KG.Statement), (KG.mode, RDFS.range, SKOS.Concept)} <= set(onto)
+
+
+def test_the_mode_shape_allows_exactly_the_concepts_of_the_modes_scheme(onto, shapes):
+    statement = KGSH.StatementShape
+    [prop] = [p for p in shapes.objects(statement, SH.property) if shapes.value(p, SH.path) == KG.mode]
+    assert (int(shapes.value(prop, SH.minCount)), int(shapes.value(prop, SH.maxCount))) == (1, 1)
+    assert set(Collection(shapes, shapes.value(prop, SH["in"]))) == scheme_members(onto, KG.Modes)
+
+
+@pytest.mark.parametrize("mode", ["speech", "thought", "nominal"])
+def test_a_statement_of_each_mode_conforms(onto, shapes, mode):
+    text = (DATA / "valid_minimal.ttl").read_text(encoding="utf-8")
+    assert text.count("kg:mode kgmode:speech ;") == 1
+    data = Graph().parse(data=text.replace("kg:mode kgmode:speech ;", f"kg:mode kgmode:{mode} ;"), format="turtle")
+    conforms, _, report = pyshacl.validate(data + onto, shacl_graph=shapes, inference="none")
+    assert conforms, report
 
 
 def test_plover_notes(onto):

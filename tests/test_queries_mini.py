@@ -27,6 +27,7 @@ KG_TTL = ROOT / "ontology" / "kg.ttl"
 KG = "https://w3id.org/kg-news/ontology#"
 KGREL = "https://w3id.org/kg-news/relation#"
 KGST = "https://w3id.org/kg-news/stance#"
+KGMODE = "https://w3id.org/kg-news/mode#"
 KGD = "https://w3id.org/kg-news/id/"
 ONTOLOGY_GRAPH = ox.NamedNode("https://w3id.org/kg-news/graph/ontology")
 ARTICLE = KGD + "article/idlib-geneva-talks-2018-09-11-txt"
@@ -129,6 +130,7 @@ def column(rows: list[dict], key: str) -> list:
 def add_trig(store: ox.Store, trig: str) -> None:
     prefixes = f"""
         @prefix kg: <{KG}> . @prefix kgrel: <{KGREL}> . @prefix kgst: <{KGST}> . @prefix kgd: <{KGD}> .
+        @prefix kgmode: <{KGMODE}> .
         @prefix nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> .
         @prefix prov: <http://www.w3.org/ns/prov#> . @prefix schema: <https://schema.org/> .
         @prefix dcterms: <http://purl.org/dc/terms/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -286,6 +288,81 @@ def test_quotes(store):
     assert column(ansari, "kind") == ["mixed", "direct"]  # the dated one first
     assert ansari[0]["quote"] == 'a "good result" could emerge'
     assert run(store, "quotes", actor="Turkey") == []  # the plea is indirect
+
+
+# Bolton, in another article: a thought and a noun phrase, each a direct quote, an indirect thought, a spoken
+# direct quote, and a direct quote of a graph written before modes (no kg:mode: speech). add_trig gives them the
+# keys kg computes from the graph (kg.rdf.parts), so the quotes index is kg's own.
+BOLTON_MORE = f"""
+    <{KGD}article/more> {{
+        <{KGD}article/more> a kg:Article ; dcterms:identifier "more" ;
+            schema:datePublished "2018-09-12T10:00:00"^^xsd:dateTime .
+        kgd:statement\\/t1 a kg:Statement, kg:Quotation ; kg:speaker kgd:actor\\/Q311269 ; kg:kind "direct" ;
+            kg:mode kgmode:thought ; kg:text "we will prevail" ; prov:wasDerivedFrom <{KGD}article/more> .
+        kgd:statement\\/n1 a kg:Statement, kg:Quotation ; kg:speaker kgd:actor\\/Q311269 ; kg:kind "direct" ;
+            kg:mode kgmode:nominal ; kg:text "the appointment" ; prov:wasDerivedFrom <{KGD}article/more> .
+        kgd:statement\\/t2 a kg:Statement ; kg:speaker kgd:actor\\/Q311269 ; kg:kind "indirect" ;
+            kg:mode kgmode:thought ; kg:text "the talks would fail" ; prov:wasDerivedFrom <{KGD}article/more> .
+        kgd:statement\\/s1 a kg:Statement, kg:Quotation ; kg:speaker kgd:actor\\/Q311269 ; kg:kind "mixed" ;
+            kg:mode kgmode:speech ; kg:text "a \\"firm\\" answer" ; prov:wasDerivedFrom <{KGD}article/more> .
+        kgd:statement\\/s2 a kg:Statement, kg:Quotation ; kg:speaker kgd:actor\\/Q311269 ; kg:kind "direct" ;
+            kg:text "an old quote" ; prov:wasDerivedFrom <{KGD}article/more> .
+    }}"""
+
+
+def test_quotes_are_speech_only(store):
+    add_trig(store, BOLTON_MORE)
+    rows = run(store, "quotes", actor="Bolton")
+    assert sorted(column(rows, "quote")) == sorted([BOLTON_QUOTE, 'a "firm" answer', "an old quote"])
+    assert "we will prevail" not in column(rows, "quote") and "the appointment" not in column(rows, "quote")
+
+
+def test_positions_by_mode(store):
+    add_trig(store, BOLTON_MORE)
+    every = run(store, "positions", actor="Bolton")
+    assert len(every) == 8 and all(r["mode"] is None for r in every)
+    by_text = {r["text"]: r["statement_mode"] for r in every}
+    assert by_text["we will prevail"] == by_text["the talks would fail"] == "thought"
+    assert by_text["the appointment"] == "nominal"
+    assert by_text["an old quote"] == by_text[BOLTON_QUOTE] == "speech"  # no kg:mode: speech
+
+    thought = run(store, "positions", actor="Bolton", mode="thought")
+    assert sorted(column(thought, "text")) == ["the talks would fail", "we will prevail"]
+    assert set(column(thought, "statement_mode")) == {"thought"} and set(column(thought, "mode")) == {"thought"}
+    assert column(run(store, "positions", actor="Bolton", mode="Nominal"), "text") == ["the appointment"]
+    speech = run(store, "positions", actor="Bolton", mode="speech")
+    assert sorted(column(speech, "text")) == sorted([BOLTON_QUOTE, BOLTON_WARNED, BOLTON_PROMISED,
+                                                     'a "firm" answer', "an old quote"])
+    assert column(speech, "text") == [t for t in column(every, "text") if by_text[t] == "speech"]  # time order kept
+    # with 'since', as without
+    assert column(run(store, "positions", actor="Bolton", mode="thought", since="2018-09-12"), "text") == \
+        column(thought, "text")
+    assert run(store, "positions", actor="Bolton", mode="thought", since="2018-09-13") == []
+    # run as plain SPARQL (kg refuses them first), a value that is no mode finds nothing, not another index
+    for other in ("statement", "quote", "fact", "relation", "speech "):
+        assert run(store, "positions", actor="Bolton", mode=other) == [], other
+
+
+def test_positions_mode_of_the_mini_graph(store):
+    assert column(run(store, "positions", actor="Turkey", mode="nominal"), "text") == ["a ceasefire"]
+    assert run(store, "positions", actor="Turkey", mode="speech") == []
+    assert column(run(store, "positions", actor="Turkey"), "statement_mode") == ["nominal"]
+
+
+@pytest.mark.parametrize("ontology", ["kg.ttl", "none"])
+def test_a_mode_that_is_none_of_the_modes_is_an_error(store, ontology):
+    """With the store's ontology graph, or with none (a store built before modes: kg's own ontology knows them)."""
+    from kg import queries
+    from kg.errors import QueryError
+
+    if ontology == "none":
+        store.clear_graph(ONTOLOGY_GRAPH)
+    positions = queries.get("positions")
+    for bad in ("speach", "quote", "direct"):
+        with pytest.raises(QueryError, match=rf"mode='{bad}' is none of .*: nominal, speech, thought$"):
+            queries.bind(positions, {"actor": "Bolton", "mode": bad}, store)
+    for good in ("thought", "SPEECH", "nominal"):
+        queries.bind(positions, {"actor": "Bolton", "mode": good}, store)
 
 
 def test_timeline(store):

@@ -296,3 +296,109 @@ def test_a_relation_type_that_does_not_exist_is_an_error_that_lists_the_types(st
     assert queries.answer(store, "relations", {"type": "Role"}).total == queries.answer(
         store, "relations", {"type": "role"}).total > 0
     queries.answer(store, "relations", {"type": "member of"})  # a prefLabel: no error, whatever it finds
+
+
+# --- modes ----------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def modes_store(tmp_path_factory, modes_extraction):
+    """A store (no spaCy) of one article in which Angela Merkel says, thinks and names things
+    (tests/conftest.py, MODE_LINES), written as kg writes articles; closed, so that a kg process may read it."""
+    from kg import resources
+    from kg.rdf import article_graph
+
+    path = tmp_path_factory.mktemp("modes") / "store"
+    with EmbeddedStore(path) as s:
+        s.ensure_ontology(resources.ontology())
+        s.write_articles([article_graph(modes_extraction, base_iri=Config().base_iri, content_hash="0" * 64)])
+    with EmbeddedStore(path, create=False) as s:
+        yield s
+
+
+def _texts_of(x, **which) -> list[str]:
+    """The contents of the extraction's statements whose fields have the given values, in text order."""
+    return [s.content.text for s in x.statements
+            if all(getattr(s, k) in (v if isinstance(v, tuple) else (v,)) for k, v in which.items())]
+
+
+def test_quotes_are_what_the_speaker_said_not_what_it_thought_or_named(modes_store, modes_extraction):
+    a = queries.answer(modes_store, "quotes", {"actor": "Merkel"})
+    assert texts(a, "quote") == _texts_of(modes_extraction, kind=("direct", "mixed"), mode="speech")
+    assert len(a.rows) == a.total == 2
+    direct = _texts_of(modes_extraction, kind="direct")
+    assert len(direct) == 3 and not set(direct[1:]) & set(texts(a, "quote"))  # the thought and the nominal quote
+
+
+@pytest.mark.parametrize("mode", ["speech", "thought", "nominal"])
+def test_positions_of_one_mode_are_the_statements_of_that_mode_in_pages(modes_store, modes_extraction, mode):
+    whole = queries.answer(modes_store, "positions", {"actor": "Angela Merkel", "mode": mode})
+    assert texts(whole, "text") == _texts_of(modes_extraction, mode=mode) and len(whole.rows) >= 2
+    assert set(texts(whole, "statement_mode")) == {mode}
+    pages = [queries.answer(modes_store, "positions", {"actor": "Angela Merkel", "mode": mode}, limit=1, offset=i)
+             for i in range(whole.total + 1)]
+    assert [p.total for p in pages] == [whole.total] * len(pages) and whole.total == len(whole.rows)
+    assert [r for p in pages for r in p.rows] == whole.rows
+
+
+def test_positions_without_a_mode_are_every_statement_with_its_mode(modes_store, modes_extraction):
+    a = queries.answer(modes_store, "positions", {"actor": "Merkel"})
+    assert texts(a, "text") == [s.content.text for s in modes_extraction.statements]
+    assert texts(a, "statement_mode") == [s.mode for s in modes_extraction.statements]
+    assert queries.answer(modes_store, "positions", {"actor": "Merkel"}, limit=2).total == len(a.rows)
+
+
+def test_a_mode_that_is_none_of_the_modes_is_an_error_that_lists_them(modes_store):
+    with pytest.raises(QueryError, match=r"mode='speach' is none of .*: nominal, speech, thought"):
+        queries.answer(modes_store, "positions", {"actor": "Merkel", "mode": "speach"})
+    assert texts(queries.answer(modes_store, "positions", {"actor": "Merkel", "mode": "Thought"}), "text") == \
+        texts(queries.answer(modes_store, "positions", {"actor": "Merkel", "mode": "thought"}), "text")
+
+
+def test_a_store_written_before_modes_is_all_speech_once_opened(tmp_path, modes_extraction):
+    """A store an older kg wrote: no kg:mode, no mode indexes, keys of version 3, an ontology without kg:Modes.
+    Opened, it gets the keys of this kg, every statement is speech, and a mode is still checked."""
+    from kg import resources
+    from kg.rdf import article_graph
+    from kg.rdf.namespaces import KG, KGMODE, ONTOLOGY_GRAPH, SKOS, SUMMARY_GRAPH
+
+    path = tmp_path / "store"
+    with EmbeddedStore(path) as s:
+        s.ensure_ontology(resources.ontology())
+        s.write_articles([article_graph(modes_extraction, base_iri=Config().base_iri, content_hash="0" * 64)])
+    raw = ox.Store(str(path))
+    old = [q for q in raw if q.predicate in (KG.mode, KG.speechIndex, KG.thoughtIndex, KG.nominalIndex)
+           or q.graph_name == ONTOLOGY_GRAPH and (q.subject.value.startswith(str(KGMODE))
+                                                  or q.subject == KG.Modes or q.object == KG.Modes)]
+    assert any(q.predicate == KG.mode for q in old) and any(q.object == KG.Modes for q in old)
+    for q in old:
+        raw.remove(q)
+    raw.update(f"DELETE WHERE {{ GRAPH <{SUMMARY_GRAPH.value}> {{ ?s <{KG.keysVersion.value}> ?v }} }}")
+    assert not list(raw.quads_for_pattern(None, SKOS.inScheme, KG.Modes, None))
+    raw.flush()
+    del raw
+    every = [s.content.text for s in modes_extraction.statements]
+    with EmbeddedStore(path) as s:
+        assert texts(queries.answer(s, "positions", {"actor": "Merkel", "mode": "speech"}), "text") == every
+        assert queries.answer(s, "positions", {"actor": "Merkel", "mode": "thought"}).rows == []
+        assert set(texts(queries.answer(s, "positions", {"actor": "Merkel"}), "statement_mode")) == {"speech"}
+        assert texts(queries.answer(s, "quotes", {"actor": "Merkel"}), "quote") == _texts_of(
+            modes_extraction, kind=("direct", "mixed"))
+        with pytest.raises(QueryError, match=r"mode='speach' is none of .*: nominal, speech, thought"):
+            queries.answer(s, "positions", {"actor": "Merkel", "mode": "speach"})
+
+
+def test_kg_query_with_a_mode_that_is_none_of_the_modes_is_one_line_and_exit_2(modes_store):
+    import subprocess
+    import sys
+
+    def kg(*params: str) -> subprocess.CompletedProcess:
+        args = ["query", "positions", "--store", str(modes_store.path), "--format", "csv"]
+        return subprocess.run([sys.executable, "-m", "kg", *args, *(a for p in params for a in ("--param", p))],
+                              capture_output=True, text=True, timeout=300)
+    bad = kg("actor=Merkel", "mode=speach")
+    lines = [line for line in bad.stderr.splitlines() if line.strip()]
+    assert bad.returncode == 2 and bad.stdout == "" and len(lines) == 1, bad.stderr
+    assert lines[0].startswith("kg: ") and "mode='speach'" in lines[0] and "thought" in lines[0]
+    good = kg("actor=Merkel", "mode=thought")
+    assert good.returncode == 0, good.stderr
+    assert len(list(csv.DictReader(io.StringIO(good.stdout)))) == 2

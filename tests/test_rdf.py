@@ -110,3 +110,69 @@ def test_clean_takes_tags_out_of_a_name():
 
     assert clean("<b>Russia</b") == clean("<span class='x'>Russia</span>") == "Russia"
     assert normalise("Rus\u200bsia") == normalise("<b>Russia</b>") == "russia"
+
+
+# --- modes ---------------------------------------------------------------------------------------------
+
+def _objects(quads, predicate) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for q in quads:
+        if q.predicate == predicate:
+            out.setdefault(q.subject.value, set()).add(q.object.value)
+    return out
+
+
+def test_each_statement_gets_its_mode_and_only_a_spoken_quote_is_indexed_as_a_quote(modes_extraction):
+    from kg.rdf import parts
+    from kg.rdf.mapping import KEY_PREDICATES
+    from kg.rdf.namespaces import KG, KGMODE
+
+    x = modes_extraction
+    assert {s.mode for s in x.statements} == {"speech", "thought", "nominal"}
+    quads = to_quads(x, base_iri=BASE, content_hash="0" * 64)
+    text = {s: t.pop() for s, t in _objects(quads, KG.text).items()}
+    modes = _objects(quads, KG.mode)
+    assert {text[s]: m for s, m in modes.items()} == {st.content.text: {KGMODE[st.mode].value} for st in x.statements}
+
+    time = {text[s]: k.pop() for s, k in _objects(quads, KG.timeKey).items()}
+    merkel = BASE + "actor/Q567"
+    quoted = _objects(quads, KG.quoteIndex)[merkel]
+    assert quoted == {time[st.content.text] for st in x.statements
+                      if st.kind in ("direct", "mixed") and st.mode == "speech"}
+    assert len(quoted) == 2  # a spoken direct and a spoken mixed quote; not the thought or nominal direct ones
+    assert _objects(quads, KG.statementIndex)[merkel] == set(time.values())  # every statement, whatever its mode
+    for mode in ("speech", "thought", "nominal"):  # and under the index of its mode
+        assert _objects(quads, KG[f"{mode}Index"])[merkel] == {time[st.content.text] for st in x.statements
+                                                                if st.mode == mode}
+
+    # a store that rebuilds the keys from the graph (kg.rdf.parts) reads the mode as the mapping did ...
+    graph = quads[0].graph_name.value
+    facts = [q for q in quads if q.predicate.value not in KEY_PREDICATES]
+    assert set(parts.fact_keys(graph, facts)) == {q for q in quads if q.predicate.value in KEY_PREDICATES}
+    # ... and a graph written before modes, without kg:mode, is all speech: every direct or mixed statement is a quote
+    old = parts.fact_keys(graph, [q for q in facts if q.predicate != KG.mode])
+    assert {q.object.value for q in old if q.predicate == KG.quoteIndex} == {
+        time[st.content.text] for st in x.statements if st.kind in ("direct", "mixed")}
+    assert {q.object.value for q in old if q.predicate == KG.speechIndex} == set(time.values())
+    assert not [q for q in old if q.predicate in (KG.thoughtIndex, KG.nominalIndex)]
+
+
+def test_a_statement_mode_that_is_none_of_the_modes_is_an_error(modes_extraction):
+    from dataclasses import replace
+
+    x = modes_extraction
+    bad = replace(x, statements=(replace(x.statements[0], mode="reported"),) + x.statements[1:])
+    with pytest.raises(ValueError, match="mode 'reported'"):
+        to_quads(bad, base_iri=BASE, content_hash="0" * 64)
+
+
+def test_the_graph_of_statements_of_every_mode_conforms_to_the_shapes(modes_extraction, tmp_path):
+    from kg import resources
+    from kg.rdf import article_graph
+    from kg.validate import validate
+
+    with EmbeddedStore(tmp_path / "s") as store:
+        store.ensure_ontology(resources.ontology())
+        store.write_articles([article_graph(modes_extraction, base_iri=BASE, content_hash="0" * 64)])
+        report = validate(store)
+    assert report.conforms, report.problems

@@ -11,8 +11,8 @@ from kg.model import Entity, Extraction, Span
 from kg.names import clean
 from kg.rdf import iris
 from kg.rdf.keys import sort_key, time_key, topic_key, topic_words
-from kg.rdf.namespaces import (DCTERMS, KG, KGREL, KGST, NIF, OWL, PROV, RDF, RDFS, RELATION_TYPES, SCHEMA, SKOS,
-                               STANCES, WD, XSD)
+from kg.rdf.namespaces import (DCTERMS, KG, KGMODE, KGREL, KGST, MODES, NIF, OWL, PROV, RDF, RDFS, RELATION_TYPES,
+                               SCHEMA, SKOS, STANCES, WD, XSD)
 
 ACTOR_CLASSES = {"Person": KG.Person, "Organization": KG.Organization, "Country": KG.Country, "Place": KG.Place,
                  "Group": KG.Group, "Other": KG.Actor}  # Other: a source such as 'the poll', no finer class
@@ -107,6 +107,9 @@ def to_quads(extraction: Extraction, *, base_iri: str, content_hash: str) -> lis
             add(mention, KG.denotes, node)
 
     for st in extraction.statements:
+        if st.mode not in MODES:  # never dropped: kg:mode is required, a statement without one is invalid
+            raise ValueError(f"statement mode {st.mode!r} (rule {st.rule}) is none of kg.model.MODES "
+                             f"({', '.join(MODES)})")
         speaker = actor.get(st.speaker) if st.speaker else None
         node = NamedNode(iris.fact_iri(base_iri, "statement", a.id, st.content.start, st.content.end,
                                        speaker.value if speaker else ""))
@@ -116,6 +119,7 @@ def to_quads(extraction: Extraction, *, base_iri: str, content_hash: str) -> lis
         add(node, KG.content, span(st.content))
         add(node, KG.text, Literal(st.content.text))
         add(node, KG.kind, Literal(st.kind))
+        add(node, KG.mode, KGMODE[st.mode])
         if speaker:
             add(node, KG.speaker, speaker)
         if st.speaker_mention:
@@ -134,7 +138,8 @@ def to_quads(extraction: Extraction, *, base_iri: str, content_hash: str) -> lis
         if st.date:
             add(node, KG.date, Literal(st.date, datatype=XSD.date))
         for q in key_quads(article, node, article_id=a.id, published=a.published, begin=st.content.start,
-                           statement=True, date_=st.date, topics=st.topics, quote=st.kind in QUOTE_KINDS,
+                           statement=True, date_=st.date, topics=st.topics, quote=is_quote(st.kind, st.mode),
+                           mode=st.mode,
                            speaker=speaker, about=[actor[x] for x in st.about if x in actor],
                            stance=KGST[st.stance] if st.stance in STANCES else None):
             out[q] = None
@@ -171,10 +176,22 @@ def to_quads(extraction: Extraction, *, base_iri: str, content_hash: str) -> lis
 
 
 QUOTE_KINDS = ("direct", "mixed")
+
+
+def is_quote(kind: str | None, mode: str | None) -> bool:
+    """Whether a statement is one of its speaker's quotes, which the speaker carries the keys of (kg:quoteIndex)
+    and the 'quotes' query lists: quoted in whole or in part (kind direct or mixed), and said or written (mode
+    speech; None, a statement without kg:mode in a graph written before modes, counts as speech). A belief,
+    wish or perception in quotation marks, or a quoted noun phrase, is no quote of what the speaker said."""
+    return kind in QUOTE_KINDS and (mode or "speech") == "speech"
+
+
+# each mode -> the index under which a speaker carries the keys of its statements of that mode
+MODE_INDEXES = {mode: KG[f"{mode}Index"] for mode in MODES}
 # the predicates of the keys and index triples key_quads writes
 KEY_PREDICATES = frozenset(p.value for p in (KG.sortKey, KG.timeKey, KG.topicKey, KG.topicWord, KG.statementIndex,
-                                             KG.quoteIndex, KG.relationIndex, KG.factIndex, KG.position, KG.heldBy,
-                                             KG.positionType, KG.target, KG.targetTopic))
+                                             KG.quoteIndex, *MODE_INDEXES.values(), KG.relationIndex, KG.factIndex,
+                                             KG.position, KG.heldBy, KG.positionType, KG.target, KG.targetTopic))
 
 
 @cache
@@ -198,7 +215,7 @@ def position_node(base: str, position: str, target: str) -> str:
 
 
 def key_quads(graph: NamedNode, fact: NamedNode, *, article_id: str, published: str | None, begin: int,
-              statement: bool, date_: str | None = None, topics=(), quote: bool = False,
+              statement: bool, date_: str | None = None, topics=(), quote: bool = False, mode: str | None = None,
               speaker: NamedNode | None = None, about=(), relation_type: NamedNode | None = None,
               subject: NamedNode | None = None, obj: NamedNode | None = None, stance: NamedNode | None = None,
               negated: bool = False, hypothetical: bool = False) -> list[Quad]:
@@ -208,8 +225,10 @@ def key_quads(graph: NamedNode, fact: NamedNode, *, article_id: str, published: 
     - the fact's kg:sortKey (document order) and, for a statement, kg:timeKey (time order); kg:topicKey of
       each topic, and kg:topicWord of each word of it;
     - on each actor (and relation type) a query starts from, the fact's key under kg:statementIndex,
-      kg:quoteIndex, kg:relationIndex or kg:factIndex; a query reads the keys there, sorts and cuts them, and
-      finds the few facts of its page back by their key;
+      kg:quoteIndex (``quote``: see :func:`is_quote`), the index of the statement's mode (kg:speechIndex,
+      kg:thoughtIndex or kg:nominalIndex; ``mode`` None is speech, as a statement without kg:mode), kg:relationIndex
+      or kg:factIndex; a query reads the keys there, sorts and cuts them, and finds the few facts of its page back
+      by their key;
     - for a fact that takes a position with an opposite (a support or oppose stance, a supports or opposes
       relation that is not negated) on a target (an actor or a topic): the position node of that position and
       target, which the fact points to (kg:position) and which names who holds it (kg:heldBy, unless the fact
@@ -231,6 +250,8 @@ def key_quads(graph: NamedNode, fact: NamedNode, *, article_id: str, published: 
             add(speaker, KG.statementIndex, time)
             if quote:
                 add(speaker, KG.quoteIndex, time)
+            if (mode or "speech") in MODE_INDEXES:
+                add(speaker, MODE_INDEXES[mode or "speech"], time)
         involved = [speaker, *about]
     else:
         involved = [subject, obj]

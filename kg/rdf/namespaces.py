@@ -31,6 +31,7 @@ class Namespace:
 KG = Namespace("https://w3id.org/kg-news/ontology#")
 KGREL = Namespace("https://w3id.org/kg-news/relation#")
 KGST = Namespace("https://w3id.org/kg-news/stance#")
+KGMODE = Namespace("https://w3id.org/kg-news/mode#")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 SCHEMA = Namespace("https://schema.org/")
@@ -50,9 +51,9 @@ ENRICH_GRAPH = NamedNode("https://w3id.org/kg-news/graph/wikidata")
 SPECIAL_GRAPHS = frozenset(g.value for g in (ONTOLOGY_GRAPH, SUMMARY_GRAPH, ENRICH_GRAPH))
 
 PREFIXES = {
-    "kg": str(KG), "kgrel": str(KGREL), "kgst": str(KGST), "nif": str(NIF), "prov": str(PROV),
-    "schema": str(SCHEMA), "dcterms": str(DCTERMS), "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL),
-    "skos": str(SKOS), "xsd": str(XSD), "wd": str(WD), "kgg": "https://w3id.org/kg-news/graph/",
+    "kg": str(KG), "kgrel": str(KGREL), "kgst": str(KGST), "kgmode": str(KGMODE), "nif": str(NIF),
+    "prov": str(PROV), "schema": str(SCHEMA), "dcterms": str(DCTERMS), "rdf": str(RDF), "rdfs": str(RDFS),
+    "owl": str(OWL), "skos": str(SKOS), "xsd": str(XSD), "wd": str(WD), "kgg": "https://w3id.org/kg-news/graph/",
     "wdt": "http://www.wikidata.org/prop/direct/", "p": "http://www.wikidata.org/prop/",
     "ps": "http://www.wikidata.org/prop/statement/", "pq": "http://www.wikidata.org/prop/qualifier/",
 }
@@ -68,3 +69,6 @@ RELATION_TYPES = {t: _camel_case(t) for t in model.RELATION_TYPES}
 
 STANCES = ("assert", "warn", "threaten", "deny", "accuse", "request", "promise", "support", "oppose", "agree",
            "concern", "optimistic", "neutral")
+
+# what kind of attribution a statement is (kg.model.MODES), each the local name of a kgmode: concept of kg:Modes
+MODES = ("speech", "thought", "nominal")

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from kg import resources
 from kg.rdf import keys
-from kg.rdf.namespaces import DCTERMS, KG, NIF, RDF, RDFS, SCHEMA, SKOS
+from kg.rdf.namespaces import DCTERMS, KG, KGMODE, NIF, RDF, RDFS, SCHEMA, SKOS
 
 _TYPE, _LABEL, _ALT, _QID = RDF.type.value, RDFS.label.value, SKOS.altLabel.value, KG.wikidataId.value
 _DENOTES, _SPEAKER, _STANCE = KG.denotes.value, KG.speaker.value, KG.stance.value
@@ -45,7 +45,7 @@ def actor_classes() -> dict[str, tuple[str, ...]]:
 def fact_keys(iri: str, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     """The keys and index triples of an article graph's statements and relations, computed from the graph
     itself: what the mapping writes (kg.rdf.mapping.key_quads), for graphs written without them."""
-    from kg.rdf.mapping import QUOTE_KINDS, key_quads
+    from kg.rdf.mapping import is_quote, key_quads
 
     by_subject: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for q in quads:
@@ -65,11 +65,12 @@ def fact_keys(iri: str, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
         common = dict(article_id=ident, published=published, begin=int(begin.value) if begin else 0)
         if statement:
             date_ = one(props, KG.date)
-            kind = one(props, KG.kind)
+            kind, mode = one(props, KG.kind), one(props, KG.mode)
+            mode_name = mode.value.removeprefix(str(KGMODE)) if mode is not None else None  # None: speech
             out += key_quads(ox.NamedNode(iri), ox.NamedNode(s), statement=True, **common,
                              date_=date_.value if date_ else None,
                              topics=[t.value for t in props.get(KG.topic.value, [])],
-                             quote=kind is not None and kind.value in QUOTE_KINDS,
+                             quote=is_quote(kind.value if kind is not None else None, mode_name), mode=mode_name,
                              speaker=one(props, KG.speaker), about=props.get(KG.about.value, []),
                              stance=one(props, KG.stance))
         else:
