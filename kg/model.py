@@ -5,6 +5,9 @@ from dataclasses import dataclass, replace
 
 ENTITY_TYPES = ("Person", "Organization", "Country", "Place", "Group", "Other")
 KINDS = ("direct", "indirect", "mixed")
+# What kind of attribution a statement is (the contract's 'mode'): said or written; a belief, wish, intention or
+# perception; a speech act whose content is a noun phrase ('criticized the appointment').
+MODES = ("speech", "thought", "nominal")
 # Every type a Relation may have, each a concept of the ontology's kg:RelationTypes named in camel case
 # (member_of -> kgrel:memberOf, kg.rdf.namespaces.RELATION_TYPES); tests/test_relation_types.py checks that the
 # lexicons, the rules, the ontology and docs/rdf-model.md agree with this list.
@@ -77,6 +80,8 @@ class Statement:
     date: str | None = None
     rule: str = ""
     confidence: float = 0.5
+    mode: str = "speech"  # one of MODES
+    parts: tuple[Span, ...] = ()  # the quotes of a statement joined across its attribution or paragraphs
 
 
 @dataclass(frozen=True)
@@ -117,9 +122,10 @@ class Extraction:
             ],
             "statements": [
                 {"id": s.id, "speaker": s.speaker, "speaker_mention": span(s.speaker_mention), "cue": span(s.cue),
-                 "cue_lemma": s.cue_lemma, "content": s.content.to_json(), "kind": s.kind, "stance": s.stance,
+                 "cue_lemma": s.cue_lemma, "content": s.content.to_json(), "kind": s.kind, "mode": s.mode,
+                 "stance": s.stance,
                  "about": list(s.about) + list(s.topics), "date": s.date, "rule": s.rule,
-                 "confidence": s.confidence}
+                 "confidence": s.confidence, **({"parts": [p.to_json() for p in s.parts]} if s.parts else {})}
                 for s in self.statements
             ],
             "relations": [

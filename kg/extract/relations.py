@@ -12,13 +12,15 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from kg import lexicons
 from kg.extract import parsed
 from kg.extract.confidence import CONFIDENCE
-from kg.extract.entities import demonym_country
+from kg.extract.entities import country_name, demonym_country
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 log = logging.getLogger(__name__)
 _LEX = lexicons.load("relations")
+ROLE_WORDS = frozenset(w for w in _LEX["role_nouns"] + _LEX["affiliation_nouns"] if " " not in w)
+PLACE_OFFICES = frozenset(_LEX["place_offices"])
 VERBS: dict[str, str] = _LEX["verbs"]
 OBJECT_PREPS: dict[str, list[str]] = _LEX["object_preps"]
 JOINT: dict[str, str] = _LEX["joint_verbs"]
@@ -234,6 +236,11 @@ def _despite_pleas(doc: Doc, tok: Token, owner: Owner, verb_rels: list[FoundRela
                           hypothetical=False, rule="despite-plea", confidence=CONFIDENCE["despite-plea"])]
 
 
+def _a_place(t: Token) -> bool:
+    """A city or region, not a country: where someone lives or works, no body they hold a role in."""
+    return t.ent_type_ in ("GPE", "LOC", "FAC") and country_name(t.text) is None and not demonym_country(t.text)
+
+
 def _role_relations(doc: Doc, person_mentions: TokenSpans, owner: Owner, country_entity: CountryEntity
                     ) -> list[FoundRelation]:
     """'Syrian President Bashar Assad' -> role(Assad, Syria); 'X, a special envoy for Iran's ...' -> role(X, Iran)."""
@@ -241,9 +248,17 @@ def _role_relations(doc: Doc, person_mentions: TokenSpans, owner: Owner, country
     for i, j in person_mentions:
         person = i
         k = i - 1
+        # 'Toronto retiree Jane Doe', 'Halifax woman': a place before a person is where they live, not a role
+        titled = office = False
         while k >= 0 and doc[k].dep_ in ("compound", "amod", "nmod") and doc[k].pos_ in ("PROPN", "ADJ", "NOUN"):
+            titled = titled or doc[k].lower_ in ROLE_WORDS
+            office = office or doc[k].lower_ in PLACE_OFFICES
+            if not titled:
+                k -= 1
+                continue
             name = demonym_country(doc[k].text)
-            named = doc[k].ent_type_ in ("ORG", "GPE", "NORP")  # "President" of "President Trump" is no target
+            named = doc[k].ent_type_ in ("ORG", "GPE", "NORP") and (office or not _a_place(doc[k]))
+            # ("President" of "President Trump" is no target)
             target = country_entity(name) if name else (owner(k) if named and owner(k) != owner(person) else None)
             if target:
                 out.append(FoundRelation(type="role", subject=person, object=None if name else k, topic=None,
@@ -252,9 +267,13 @@ def _role_relations(doc: Doc, person_mentions: TokenSpans, owner: Owner, country
                                          object_entity=target if name else None))
             k -= 1
         root = doc[j - 1]
-        for app in (c for c in root.children if c.dep_ == "appos"):
+        # 'X, a special envoy for Iran', 'X, spokesman for the ministry': an apposition with a role noun
+        for app in (c for c in root.children if c.dep_ == "appos" and any(
+                t.lower_ in ROLE_WORDS for t in c.subtree)):
+            office = any(t.lower_ in PLACE_OFFICES for t in app.subtree)
             for t in app.subtree:
-                if t.i != person and owner(t.i) and owner(t.i) != owner(person) and t.pos_ == "PROPN":
+                if t.i != person and owner(t.i) and owner(t.i) != owner(person) and t.pos_ == "PROPN" \
+                        and (office or not _a_place(t)):
                     out.append(FoundRelation(type="role", subject=person, object=t.i, topic=None,
                                              evidence=_evidence(doc, i, app.right_edge.i + 1), negated=False,
                                              hypothetical=False, rule="apposition",

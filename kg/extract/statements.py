@@ -25,7 +25,17 @@ SUBJECT_DEPS = frozenset(_LEX["subject_deps"])
 OBJECT_CONTENT = frozenset(_LEX["object_content_verbs"])  # "called the charges unsubstantiated"
 NEEDS_OBJECT = frozenset(_LEX["object_content_needs_direct_object"])  # not "called into a radio show"
 CONTENT_PREPS = {k: frozenset(v) for k, v in _LEX["object_content_preps"].items() if not k.startswith("_")}
-SOURCE_OBJECT = frozenset(_LEX["source_object_verbs"])  # "citing Idlib residents": a source, not content
+SOURCE_OBJECT = frozenset(_LEX["source_object_verbs"])
+THOUGHT_VERBS = frozenset(_LEX["thought_verbs"])
+EVIDENCE_VERBS = frozenset(_LEX["evidence_verbs"])
+NOMINAL_RULES = frozenset({"reported-object", "nominal-act"})  # the content is a noun phrase
+NEGATED_STANCES = {k: v for k, v in _LEX["negated_stances"].items() if not k.startswith("_")}
+LEMMA_FIXES = {k: v for k, v in _LEX["lemma_fixes"].items() if not k.startswith("_")}
+
+
+def _lemma(tok: Token) -> str:
+    """The token's lemma, where the small model's is wrong ('hoped' -> 'hop') as the lexicon fixes it."""
+    return LEMMA_FIXES.get(tok.lower_, tok.lemma_.lower())  # "citing Idlib residents": a source, not content
 ACCORDING_TO = tuple(tuple(p.split()) for p in _LEX["according_to"])  # ('according', 'to'), ('per',)
 NEEDS_SPEAKER = frozenset(tuple(p.split()) for p in _LEX["according_to_needs_speaker"])  # 'per cent', 'per day'
 _ENTITIES = lexicons.load("entities")
@@ -51,6 +61,8 @@ class Found:
     stance: str | None
     rule: str
     confidence: float
+    mode: str = "speech"  # speech | thought | nominal (kg.model.MODES)
+    parts: tuple[tuple[int, int], ...] = ()  # the quotes a joined statement is made of; () when it is one
 
 
 def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -194,7 +206,7 @@ def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | 
         stop = min([s.left_edge.i for s in subj] + [verb.i])
         return _char_span(doc, sent.start, stop), "reported-preposed"
     objs = [c for c in verb.children if c.dep_ in ("dobj", "prep", "dative", "oprd") and c.i > verb.i]
-    lemma = verb.lemma_.lower()
+    lemma = _lemma(verb)
     direct_object = any(o.dep_ in ("dobj", "oprd") for o in objs)
     # 'denied the use of ...', 'warned X against ...', 'called the charges unsubstantiated' -- not 'called into'
     stance = VERBS.get(lemma)
@@ -236,9 +248,14 @@ def _only_marks(text: str) -> bool:
     return all(c.isspace() or c in QUOTE_CHARS or c in ",:;.—–-'`" for c in text)
 
 
+# ', referring to the 1 percent excuse, ' between an attribution and the rest of its quote, in one sentence
+_ASIDE = re.compile(r",[^\"“”‘’'\n;:.!?]{1,100},\s*[\"“‘']*")
+
+
 def _adjacent_quotes(text: str, doc: Doc, verb: Token, subj: Token, sent: Span, quotes: CharSpans
                      ) -> list[tuple[int, int]]:
-    """Quotes attributed by this verb: '"...," X said', 'X said: "..."', '"...," said X, "..."'."""
+    """Quotes attributed by this verb: '"...," X said', 'X said: "..."', '"...," said X, "..."', '"...," X said,
+    referring to ..., "..."'."""
     left = min(subj.left_edge.i, verb.i)
     right = max(subj.i, verb.i) if subj.i < verb.i + 3 else verb.i
     left_char = doc[left].idx
@@ -250,11 +267,39 @@ def _adjacent_quotes(text: str, doc: Doc, verb: Token, subj: Token, sent: Span, 
         if qe <= left_char and _only_marks(gap) and "\n" not in gap and (
                 "," in gap or qe > 0 and text[qe - 1] in ",?!—–-"):
             out.append((qs, qe))
-        elif qs >= right_char and qs <= sent.end_char + 2 and _only_marks(text[right_char:qs]) and (
+        elif qs >= right_char and qs <= sent.end_char + 2 and (
+                _only_marks(text[right_char:qs]) or _ASIDE.fullmatch(text[right_char:qs])) and (
                 subj.dep_ != "nsubjpass" or not any(c in text[right_char:qs] for c in ".;")):
             # 'X said: "..."', '..., X said. "..."' (the speaker goes on), not 'The plan was criticized. "..."'
             out.append((qs, qe))
     return out
+
+
+def _stance(verb: Token, lemma: str) -> tuple[str, str]:
+    """The stance of a reporting verb and the cue's lemma: a phrasal verb's own ('called out' opposes, where
+    'called' asserts), turned by a negation ('did not support' opposes)."""
+    particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
+    if particle and f"{lemma} {particle}" in VERBS:
+        lemma = f"{lemma} {particle}"
+    stance = VERBS[lemma]
+    if any(c.dep_ == "neg" for c in verb.children):
+        stance = NEGATED_STANCES.get(stance, stance)
+    return stance, lemma
+
+
+def _mode(lemma: str, rule: str, subject: Token | None) -> str:
+    """Thought for a belief, wish or intention ('hopes', 'wants'), and for evidence a thing gives ('the report
+    found', 'data showed'); nominal for a speech act whose content is a noun phrase ('denied the attack'); else
+    speech."""
+    if lemma in THOUGHT_VERBS or lemma in EVIDENCE_VERBS and subject is not None and not _someone(subject):
+        return "thought"
+    return "nominal" if rule in NOMINAL_RULES else "speech"
+
+
+def _someone(subject: Token) -> bool:
+    """A subject that can speak: a person, a body, a country, a pronoun for one ('he', 'they')."""
+    return subject.pos_ == "PRON" and subject.lower_ not in ("it", "this", "that", "which") or _names_someone(subject) \
+        or subject.pos_ == "PROPN"
 
 
 def _kind(text: str, span: tuple[int, int], quotes: CharSpans) -> str:
@@ -271,7 +316,7 @@ def _sentence_statements(text: str, doc: Doc, sent: Span, quotes: CharSpans) -> 
     for tok in sent:
         if _inside(tok.idx, here):
             continue
-        lemma = tok.lemma_.lower()
+        lemma = _lemma(tok)
         if tok.pos_ == "VERB" and lemma in VERBS:
             out += _verb_statements(text, doc, tok, sent, quotes)
         elif tok.pos_ == "NOUN" and lemma in NOUNS:
@@ -292,18 +337,21 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
     heads, sp_span = _speaker(subj[0])
     if any(_inside(doc[h].idx, quotes) for h in heads):
         return []
-    lemma = verb.lemma_.lower()
+    lemma = _lemma(verb)
+    stance, cue_lemma = _stance(verb, lemma)
 
     def said(content: tuple[int, int], kind: str, rule: str) -> Found:
         return Found(content=content, kind=kind, sentence=(sent.start_char, sent.end_char), speaker_tokens=heads,
-                     speaker_span=sp_span, cue=(verb.idx, verb.idx + len(verb.text)), cue_lemma=lemma,
-                     stance=VERBS[lemma], rule=rule, confidence=CONFIDENCE[rule])
+                     speaker_span=sp_span, cue=(verb.idx, verb.idx + len(verb.text)), cue_lemma=cue_lemma,
+                     stance=stance, rule=rule, confidence=CONFIDENCE[rule], mode=_mode(lemma, rule, subj[0]))
 
     out = []
     adjacent = _adjacent_quotes(text, doc, verb, subj[0], sent, quotes)
     if len(adjacent) == 2 and adjacent[0][1] <= verb.idx <= adjacent[1][0]:
-        # '"We will win," he said, "and soon."': one statement around its attribution
-        out.append(said((adjacent[0][0], adjacent[1][1]), "direct", "direct-quote-split"))
+        # '"We will win," he said, "and soon."', '"We will win," he said. "And soon."': one statement around its
+        # attribution
+        out.append(replace(said((adjacent[0][0], adjacent[1][1]), "direct", "direct-quote-split"),
+                           parts=tuple(adjacent)))
     else:
         out += [said(q, "direct", "direct-quote") for q in adjacent]
     content, rule = _verb_content(doc, verb, sent)
@@ -328,7 +376,7 @@ def _nominal_act(doc: Doc, noun: Token, sent: Span) -> list[Found]:
     lemma = noun.lemma_.lower()
     return [Found(content=content, kind="indirect", sentence=(sent.start_char, sent.end_char), speaker_tokens=heads,
                   speaker_span=sp_span, cue=(noun.idx, noun.idx + len(noun.text)), cue_lemma=lemma,
-                  stance=NOUNS[lemma], rule="nominal-act", confidence=CONFIDENCE["nominal-act"])]
+                  stance=NOUNS[lemma], rule="nominal-act", confidence=CONFIDENCE["nominal-act"], mode="nominal")]
 
 
 def _according_to(text: str, doc: Doc, tok: Token, phrase: tuple[str, ...], sent: Span, quotes: CharSpans
@@ -376,9 +424,17 @@ def _label_statements(doc: Doc, text: str, start: int, end: int, quotes: CharSpa
     '“...” ― Sonya Herridge' (quotes signed after a dash)."""
     out = []
     pos = start
-    for line in text[start:end].split("\n"):
+    lines = text[start:end].split("\n")
+    labels = [m.group("name") for m in map(_LABEL.match, lines) if m]
+    named = {w.lower() for e in doc.ents if e.label_ in ("PERSON", "ORG", "NORP") and not e.text.isupper()
+             for w in e.text.split()}
+    for line in lines:
         m = _LABEL.match(line)
-        if m and m.group("name").lower().rstrip(".") not in NOT_SPEAKERS:
+        name = m.group("name") if m else ""
+        # a label in capitals is a transcript's speaker when it comes back ('PENCE: ... WALLACE: ... PENCE:') or
+        # names someone the article names ('Mike Pence'); once and nameless, it heads a section ('CURRENCIES:')
+        heading = name.isupper() and labels.count(name) < 2 and name.split()[-1].lower() not in named
+        if m and name.lower().rstrip(".") not in NOT_SPEAKERS and not heading:
             ns, ne = pos + m.start("name"), pos + m.end("name")
             cs, ce = _strip(text, pos + m.start("content"), pos + len(line))
             head = _name_head(doc, ns, ne)
@@ -464,8 +520,15 @@ def _continuations(text: str, quotes: CharSpans, found: list[Found]) -> list[Fou
             continue
         last = max(prev, key=lambda f: f.content[1])
         between = text[last.content[1]:qs - 1]
-        if last.kind != "direct" or between.count("\n") > 1 or any(c in between for c in OPENERS):
+        if last.kind != "direct" or any(c in between for c in OPENERS) or between.count("\n") > 2:
+            continue  # not past another quote, nor further than the next paragraph
+        line_end = text.find("\n", qe)
+        if "\n" in between and _only_marks(text[qe:line_end if line_end >= 0 else len(text)]):
+            # a paragraph that is only a quotation goes on with the statement before it: one statement
+            k = out.index(last)
+            out[k] = replace(last, content=(last.content[0], qe), parts=(last.parts or (last.content,)) + ((qs, qe),))
+            covered.append((qs, qe))
             continue
-        out.append(replace(last, content=(qs, qe), kind="direct", rule="quote-continuation",
-                           confidence=CONFIDENCE["quote-continuation"]))
+        out.append(replace(last, content=(qs, qe), kind="direct", rule="quote-continuation", mode="speech",
+                           confidence=CONFIDENCE["quote-continuation"], parts=()))
     return out

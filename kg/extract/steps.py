@@ -116,6 +116,13 @@ class Entities:
         # a name the model missed here but found elsewhere ('Ivanka Trump said') is that entity
         eid = self.by_phrase.get(mention.key) or next(
             (self.id_of(c) for c in self.clusters if any(n.key == mention.key for n in c.names)), None)
+        if eid is None and mention.form == "name" and " " not in mention.key:
+            # 'PENCE:' or 'Pence said' after 'Mike Pence': the surname of the one person of the article who bears it
+            people = [c for c in self.clusters if c.type == "Person" and any(
+                len(n.key.split()) > 1 and n.key.split()[-1] == mention.key for n in c.names)]
+            if len(people) == 1:
+                eid = self.id_of(people[0])
+                mention = replace(mention, type="Person")
         if eid is None:
             c = coref.Cluster([mention])
             self.clusters.append(c)
@@ -209,16 +216,20 @@ def attribute(article: Article, doc: Doc, found: list[Found], ents: Entities, se
         date = dates.sentence_date(date_ents, cue_sent.start_char, cue_sent.end_char, article.published_date) \
             if cue_sent is not None else None
         content = Span(f.content[0], f.content[1], text[f.content[0]:f.content[1]])
-        about = tuple(sorted({ents.owner(t.i) for t in doc.char_span(*f.content, alignment_mode="expand")
-                              if ents.owner(t.i)} - set(speaker_ids)))
+        # what the quotes name, not the attribution between them ('said X, an economist at Y.')
+        about = tuple(sorted({ents.owner(t.i) for a, b in (f.parts or (f.content,))
+                              for t in doc.char_span(a, b, alignment_mode="expand") if ents.owner(t.i)}
+                             - set(speaker_ids)))
         for sid in speaker_ids or [None]:
             out.append(Statement(
                 id="s" + fact_id(article.id, content.start, content.end, sid), content=content, kind=f.kind,
                 sentence=sent_of(f.content[0]), speaker=sid, speaker_mention=sp_span,
                 cue=Span(f.cue[0], f.cue[1], text[f.cue[0]:f.cue[1]]) if f.cue else None,
                 cue_lemma=f.cue_lemma, stance=f.stance, about=about,
-                topics=topics(text, chunks, f.content, ents.owner), date=date, rule=f.rule,
-                confidence=f.confidence))
+                topics=tuple(dict.fromkeys(t for part in (f.parts or (f.content,))
+                                           for t in topics(text, chunks, part, ents.owner)))[:2], date=date, rule=f.rule,
+                confidence=f.confidence, mode=f.mode,
+                parts=tuple(Span(a, b, text[a:b]) for a, b in f.parts)))
     return out
 
 

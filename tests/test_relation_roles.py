@@ -1,0 +1,31 @@
+"""A role relation needs a role noun: where a person lives or comes from is no role. Real pipeline."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("text, roles", [
+    ("Toronto retiree Jane Doe said the tax was unfair.", []),
+    ("Jane Doe, a Halifax woman, said the tax was unfair.", []),
+    ("John Smith, a spokesman for the Pentagon, said the tax was unfair.", [("John Smith", "Pentagon")]),
+    ("Syria's army fought on. Syrian President Bashar Assad spoke.", [("Bashar Assad", "Syria")]),
+])
+def test_a_role_needs_a_role_noun(nlp_ready, text, roles):
+    import kg
+
+    x = kg.extract_text(text)
+    names = {e.id: e.name for e in x.entities}
+    assert [(names[r.subject], names.get(r.object)) for r in x.relations if r.type == "role"] == roles
+
+
+@pytest.mark.parametrize("text, roles", [
+    ("Kevin McKinley, a financial adviser in Eau Claire, said the tax was unfair.", []),  # where he works
+    ("Mike Savage, the mayor of Halifax, said the tax was unfair.", [("Mike Savage", "Halifax")]),  # its office
+    ("Peter Morgan, a lawyer for the Sierra Club, said the tax was unfair.", [("Peter Morgan", "Sierra Club")]),
+])
+def test_a_role_at_a_city_is_an_office_of_the_city(nlp_ready, text, roles):
+    import kg
+
+    x = kg.extract_text(text)
+    names = {e.id: e.name for e in x.entities}
+    assert [(names[r.subject], names.get(r.object)) for r in x.relations if r.type == "role"] == roles

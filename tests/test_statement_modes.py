@@ -1,0 +1,68 @@
+"""What kind of attribution a statement is (speech, thought, nominal), and quotations that go on past their
+attribution: extraction with the real pipeline."""
+from __future__ import annotations
+
+import pytest
+
+
+def statements(text: str):
+    import kg
+
+    x = kg.extract_text(text)
+    names = {e.id: e.name for e in x.entities}
+    return [(s.content.text, s.mode, names.get(s.speaker)) for s in x.statements]
+
+
+@pytest.mark.parametrize("text, content, mode", [
+    ("The minister said that the talks had failed.", "the talks had failed", "speech"),
+    ("The minister believes that the talks have failed.", "the talks have failed", "thought"),
+    ("The minister hoped that the talks would resume.", "the talks would resume", "thought"),
+    ("The report found that the talks had failed.", "the talks had failed", "thought"),  # evidence, not speech
+    ("The minister denied the attack on the convoy.", "the attack on the convoy", "nominal"),
+    ("The senator called for a ceasefire in Idlib.", "a ceasefire in Idlib", "nominal"),
+])
+def test_each_statement_says_what_kind_of_attribution_it_is(nlp_ready, text, content, mode):
+    assert (content, mode) in [(c, m) for c, m, _ in statements(text)]
+
+
+def test_a_quotation_goes_on_after_its_attribution_and_in_the_next_paragraph(nlp_ready):
+    import kg
+
+    text = ('"We tried. We failed," Smith said. "We will try again."\n\n'
+            '"Not now," said Lee, an economist at the Acme Institute. "Later."\n\n"And we will win."\n\n'
+            'Jones disagreed. "It is over," Jones said.')
+    x = kg.extract_text(text)
+    names = {e.id: e.name for e in x.entities}
+    found = {s.content.text: (names.get(s.speaker), [p.text for p in s.parts], s.kind, s.mode) for s in x.statements}
+    # the quote around a bare attribution is one statement; its quotes are its parts
+    assert found['We tried. We failed," Smith said. "We will try again.'] == (
+        "Smith", ["We tried. We failed,", "We will try again."], "direct", "speech")
+    # after a longer attribution the quote goes on as a statement of its own, and a paragraph that is only a
+    # quotation joins the statement before it
+    assert found['Later."\n\n"And we will win.'] == ("Lee", ["Later.", "And we will win."], "direct", "speech")
+    later = next(s for s in x.statements if s.content.text.startswith("Later"))
+    # what the statement is about comes from its quotes, not from the attribution between them
+    assert not any(names[e] == "Acme Institute" for e in later.about)
+    # another speaker's quote is never joined to theirs
+    assert found["It is over,"][0] == "Jones"
+
+
+def test_a_label_in_capitals_is_a_speaker_in_a_transcript_and_a_heading_elsewhere(nlp_ready):
+    transcript = ("Mike Pence spoke to Chris Wallace on Sunday.\n\nPENCE: We will win in November.\n\n"
+                  "WALLACE: How?\n\nPENCE: By talking to voters.")
+    found = [(c, who) for c, _, who in statements(transcript)]
+    assert ("We will win in November.", "Mike Pence") in found and ("By talking to voters.", "Mike Pence") in found
+    markets = "CURRENCIES: The dollar rose against the yen.\n\nEUROPEAN GROWTH: Output slowed in France."
+    assert statements(markets) == []
+
+
+@pytest.mark.parametrize("text, stance", [
+    ("Sanders called out Clinton for her ties to Wall Street.", "oppose"),  # not 'called' (assert)
+    ("The senator did not support the plan to cut taxes.", "oppose"),
+    ("The senator supported the plan to cut taxes.", "support"),
+])
+def test_the_stance_comes_from_the_whole_cue(nlp_ready, text, stance):
+    import kg
+
+    (st,) = kg.extract_text(text).statements
+    assert st.stance == stance
