@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from kg.export import export
 from kg.model import Article, Entity, Extraction, Mention, Span, Statement
 from kg.rdf import iris, to_quads
-from kg.rdf.namespaces import NIF
+from kg.rdf.namespaces import KG, NIF
 from kg.store import EmbeddedStore
 
 BASE = "https://w3id.org/kg-news/id/"
@@ -174,5 +174,30 @@ def test_the_graph_of_statements_of_every_mode_conforms_to_the_shapes(modes_extr
     with EmbeddedStore(tmp_path / "s") as store:
         store.ensure_ontology(resources.ontology())
         store.write_articles([article_graph(modes_extraction, base_iri=BASE, content_hash="0" * 64)])
+        report = validate(store)
+    assert report.conforms, report.problems
+
+
+def test_a_joined_quotation_keeps_its_parts_and_conforms(tmp_path):
+    from kg import resources
+    from kg.rdf import article_graph
+    from kg.validate import validate
+
+    text = '"We tried," Merkel said. "We will try again."\n\n"And we will win."'
+    spans = [Span(text.index(p), text.index(p) + len(p), p) for p in ("We tried,", "And we will win.")]
+    content = Span(spans[0].start, spans[-1].end, text[spans[0].start:spans[-1].end])
+    sentence = Span(0, len(text), text)
+    name = Span(text.index("Merkel"), text.index("Merkel") + 6, "Merkel")
+    merkel = Entity("e1", "Angela Merkel", "Person", (Mention(name, sentence),))
+    st = Statement("s1", content, "direct", sentence, speaker="e1", speaker_mention=name, rule="test",
+                   confidence=0.9, parts=tuple(spans))
+    x = Extraction(Article("parts.txt", text, (0, len(text))), (sentence,), (merkel,), (st,), ())
+    quads = to_quads(x, base_iri=BASE, content_hash="0" * 64)
+    parts = {q.object.value for q in quads if q.predicate == KG.part}
+    anchors = {q.subject.value: q.object.value for q in quads if q.predicate == NIF.anchorOf}
+    assert sorted(anchors[p] for p in parts) == ["And we will win.", "We tried,"]
+    with EmbeddedStore(tmp_path / "s") as store:
+        store.ensure_ontology(resources.ontology())
+        store.write_articles([article_graph(x, base_iri=BASE, content_hash="0" * 64)])
         report = validate(store)
     assert report.conforms, report.problems

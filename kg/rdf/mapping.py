@@ -118,6 +118,8 @@ def to_quads(extraction: Extraction, *, base_iri: str, content_hash: str) -> lis
             add(node, RDF.type, KG.Quotation)
         add(node, KG.content, span(st.content))
         add(node, KG.text, Literal(st.content.text))
+        for part in st.parts:  # the quotes of a statement joined across its attribution or paragraphs
+            add(node, KG.part, span(part))
         add(node, KG.kind, Literal(st.kind))
         add(node, KG.mode, KGMODE[st.mode])
         if speaker:
