@@ -66,3 +66,18 @@ def test_the_stance_comes_from_the_whole_cue(nlp_ready, text, stance):
 
     (st,) = kg.extract_text(text).statements
     assert st.stance == stance
+
+
+@pytest.mark.parametrize("text, stance", [
+    ("Butterfield said that Donald Trump is a disgusting fraud.", "oppose"),
+    ("Pence said that Hillary Clinton was not qualified.", "oppose"),
+    ("Smith said that Barack Obama was a great president.", "support"),
+    ('Dean said: "I don\'t think this is a ridiculous idea about Donald Trump."', "assert"),  # no praise
+    ("Jones said that Donald Trump was honest but dangerous.", "assert"),  # both ways
+    ("Smith said that the weather was terrible.", "assert"),  # about no actor
+])
+def test_an_assertion_about_an_actor_that_judges_one_way_takes_a_side(nlp_ready, text, stance):
+    import kg
+
+    (st,) = kg.extract_text(text).statements
+    assert st.stance == stance

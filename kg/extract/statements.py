@@ -29,6 +29,7 @@ SOURCE_OBJECT = frozenset(_LEX["source_object_verbs"])
 THOUGHT_VERBS = frozenset(_LEX["thought_verbs"])
 EVIDENCE_VERBS = frozenset(_LEX["evidence_verbs"])
 NOMINAL_RULES = frozenset({"reported-object", "nominal-act"})  # the content is a noun phrase
+JUDGING_WORDS = {k: v for k, v in _LEX["judging_words"].items() if not k.startswith("_")}
 NEGATED_STANCES = {k: v for k, v in _LEX["negated_stances"].items() if not k.startswith("_")}
 LEMMA_FIXES = {k: v for k, v in _LEX["lemma_fixes"].items() if not k.startswith("_")}
 
@@ -285,6 +286,29 @@ def _stance(verb: Token, lemma: str) -> tuple[str, str]:
     if any(c.dep_ == "neg" for c in verb.children):
         stance = NEGATED_STANCES.get(stance, stance)
     return stance, lemma
+
+
+def judged_stance(doc: Doc, f: Found) -> str | None:
+    """The stance of a statement about an actor: an assertion whose content judges only one way supports or
+    opposes ('Trump is a disgusting fraud', 'she was not qualified'); else the cue's. Crude by design: words of
+    praise and blame from the lexicon, with no target of their own."""
+    if f.stance != "assert":
+        return f.stance
+    signs = set()
+    for a, b in f.parts or (f.content,):
+        span = doc.char_span(a, b, alignment_mode="expand")
+        for t in span or ():
+            sign = JUDGING_WORDS.get(t.lemma_.lower())
+            if not sign or t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("many", "deal"):
+                continue  # 'a great many', 'a great deal': an amount
+            # a negation on the word or above it: 'not qualified' blames; "I don't think this is a ridiculous
+            # idea" does not praise
+            above = [t] + [h for h in t.ancestors if span.start <= h.i < span.end]
+            if not any(c.dep_ == "neg" for h in above for c in h.children):
+                signs.add(sign)
+            elif sign > 0:
+                signs.add(-1)
+    return {frozenset({1}): "support", frozenset({-1}): "oppose"}.get(frozenset(signs), f.stance)
 
 
 def _mode(lemma: str, rule: str, subject: Token | None) -> str:

@@ -225,7 +225,7 @@ def attribute(article: Article, doc: Doc, found: list[Found], ents: Entities, se
                 id="s" + fact_id(article.id, content.start, content.end, sid), content=content, kind=f.kind,
                 sentence=sent_of(f.content[0]), speaker=sid, speaker_mention=sp_span,
                 cue=Span(f.cue[0], f.cue[1], text[f.cue[0]:f.cue[1]]) if f.cue else None,
-                cue_lemma=f.cue_lemma, stance=f.stance, about=about,
+                cue_lemma=f.cue_lemma, stance=statements.judged_stance(doc, f) if about else f.stance, about=about,
                 topics=tuple(dict.fromkeys(t for part in (f.parts or (f.content,))
                                            for t in topics(text, chunks, part, ents.owner)))[:2], date=date, rule=f.rule,
                 confidence=f.confidence, mode=f.mode,
