@@ -100,7 +100,9 @@ def _team_in_sports(entity: Entity, text: str, line: Dateline | None) -> bool:
 
 
 _SENTENCE_END = re.compile(r"[.!?]\s")
-_OLD_YEAR = re.compile(r"(?<![\d,.])1[0-8]\d\d(?![\d,])")
+# a year, not an amount ('1500 troops'): opening the sentence, after 'in', 'since' and the like, or in a range
+_OLD_YEAR = re.compile(r"(?:^\s*|\b(?:in|since|until|by|from|of|year|century)\s+|\d[-–])1[0-8]\d\d(?![\d,])"
+                       r"|(?<![\d,.])1[0-8]\d\d(?=\s*[-–]\s*(?:\d|[A-Z]))", re.IGNORECASE)
 _NEW_YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d\d(?![\d,])")
 
 
