@@ -145,7 +145,8 @@ def cluster(doc: Doc, mentions: list[RawMention]) -> list[Cluster]:
     names = [m for m in mentions if m.form == "name"]
     # Longest names first so that partial names find their full form wherever it stands.
     for m in sorted(names, key=lambda m: (-len(_tokens(m.key)), m.start)):
-        c = by_key.get(m.key) or by_spelling.get(_spelling(m.key))
+        spelling = _spelling(m.key)
+        c = by_key.get(m.key) or by_spelling.get(spelling)
         # 'Mrs. Clinton' and 'Mr. Clinton' in an article that names Hillary and Bill: the title tells them apart
         titled = GENDERED_TITLES.get(doc[m.i - 1].lower_.rstrip(".")) if m.i > 0 and m.type == "Person" else None
         if c is not None and titled and gender(doc, c) not in (None, titled):
@@ -183,8 +184,8 @@ def cluster(doc: Doc, mentions: list[RawMention]) -> list[Cluster]:
             clusters.append(c)
         c.mentions.append(m)
         by_key.setdefault(m.key, c)
-        if _spelling(m.key):
-            by_spelling.setdefault(_spelling(m.key), c)
+        if spelling:
+            by_spelling.setdefault(spelling, c)
         if m.type == "Person":
             c.titles |= _titles(doc, m)
     for m in mentions:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterator
 from kg import lexicons
 from kg.extract import parsed
 from kg.names import TITLES, normalise
-from kg.wire import dateline, sports_report
+from kg.wire import Dateline, dateline, sports_report
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -42,6 +42,8 @@ ARABIC_ARTICLES = frozenset(_LEX["arabic_articles"])
 INSTITUTION_HEADS = frozenset(_LEX["institution_heads"])
 TOPONYM_GENERICS = frozenset(_LEX["toponym_generics"])
 PLACE_OF_NOUNS = frozenset(_LEX["place_of_nouns"])
+_NOT_NAME_HEADS = TITLES | COMPANY_SUFFIXES  # 'President of France', 'Dow Chemical Co of the United States'
+_PLACE_HEADS = STATE_FORM_WORDS | LOCATIVE_HEADS  # 'Republic of Ireland', 'Grace Road in Derby'
 
 
 @dataclass(frozen=True)
@@ -153,8 +155,7 @@ def _inside_a_longer_name(doc: Doc, ent: Span) -> bool:
         return (chain or t.lower_ in INSTITUTION_HEADS) and t.is_title and t.pos_ in ("PROPN", "NOUN") \
             and not t.is_sent_start and (not t.ent_type_ or t.ent_type_ == "ORG" and t.lower_ in INSTITUTION_HEADS) \
             and t.lower_ not in ROLE_NOUNS \
-            and t.lower_.rstrip(".") not in TITLES | COMPANY_SUFFIXES \
-            and t.lower_ not in STATE_FORM_WORDS | LOCATIVE_HEADS
+            and t.lower_.rstrip(".") not in _NOT_NAME_HEADS and t.lower_ not in _PLACE_HEADS
     return False
 
 
@@ -265,14 +266,11 @@ def _team(doc: Doc, i: int, j: int) -> bool:
         or i >= 1 and doc[i - 1].lower_ in ("v", "v.", "vs", "vs.", "versus")
 
 
-def _named(doc: Doc) -> list[RawMention]:
+def _named(doc: Doc, sports: bool, line: Dateline | None) -> list[RawMention]:
     """Mentions of the named entities the model found, typed, trimmed and keyed. In a sports report a place
     named as a side is a team (an organisation)."""
     labels = _LEX["labels"]
     out = _us_states(doc)
-    sports = sports_report(doc.text.lstrip())  # the body's lead, as the linker reads it: not the blanked header
-    start = len(doc.text) - len(doc.text.lstrip())
-    line = dateline(doc.text, (start, len(doc.text)))
     for ent in _pieces(doc):
         type_ = labels.get(ent.label_)
         if type_ is None or not any(c.isupper() for c in ent.text) or \
@@ -419,11 +417,9 @@ def _nominals(doc: Doc, named: list[RawMention]) -> list[RawMention]:
     return out
 
 
-def _dateline(doc: Doc, named: list[RawMention]) -> list[RawMention]:
+def _dateline(doc: Doc, named: list[RawMention], line: Dateline | None) -> list[RawMention]:
     """The places of a wire dateline the model did not find ('BEIJING 1996-08-30', 'LANDGRAAF , Netherlands')."""
     text = doc.text
-    start = len(text) - len(text.lstrip())
-    line = dateline(text, (start, len(text)))
     if line is None:
         return []
     out = []
@@ -483,23 +479,23 @@ _FIXTURE = re.compile(rf"(?P<side>{_SIDE}) (?:at|AT|v|vs\.?) (?P<other>{_SIDE})"
 _GIVEN = frozenset(_LEX["given_names"]["m"]) | frozenset(_LEX["given_names"]["f"])
 
 
-def _table_sides(doc: Doc, named: list[RawMention]) -> list[RawMention]:
+def _table_sides(doc: Doc, named: list[RawMention], sports: bool) -> list[RawMention]:
     """In a sports report, the sides the model did not find in a table: a line of standings ('Clyde 3 1 0 2 2 5
     3', 'COLORADO 70 65 .519 5'), of results ('Alloa 0 Montrose 2 Ross County 1') or a fixture ('LOS ANGELES AT
     PHILADELPHIA', 'Clyde v Alloa'). A country stays the
     country's name, and a side whose first word is a given name is a player ('John Daly 68 70 72', not 'Ross
     County')."""
     text = doc.text
-    if not sports_report(text.lstrip()):
+    if not sports:
         return []
     taken = {k for m in named for k in range(m.start, m.end)}
     out = []
     offset = 0
     for line in text.split("\n"):
         sides = []
-        fixture = _FIXTURE.fullmatch(line.strip())
-        if _STANDING.fullmatch(line.strip()):
-            sides = [_STANDING.fullmatch(line.strip())]
+        standing, fixture = _STANDING.fullmatch(line.strip()), _FIXTURE.fullmatch(line.strip())
+        if standing:
+            sides = [standing]
         elif fixture:
             sides = [(fixture.start("side"), fixture.end("side")), (fixture.start("other"), fixture.end("other"))]
         else:
@@ -525,9 +521,12 @@ def _table_sides(doc: Doc, named: list[RawMention]) -> list[RawMention]:
 
 def find_mentions(doc: Doc) -> list[RawMention]:
     """Named, nominal and role mentions in document order (no overlaps between names and nominals)."""
-    named = _confirmed(doc, _named(doc))
-    named += _table_sides(doc, named)
-    named += _dateline(doc, named)
+    text = doc.text
+    sports = sports_report(text.lstrip())  # the body's lead, as the linker reads it: not the blanked header
+    line = dateline(text, (len(text) - len(text.lstrip()), len(text)))
+    named = _confirmed(doc, _named(doc, sports, line))
+    named += _table_sides(doc, named, sports)
+    named += _dateline(doc, named, line)
     mentions = named + _nominals(doc, named)
     return sorted(mentions, key=lambda m: (m.start, -m.end))
 

@@ -25,18 +25,13 @@ SUBJECT_DEPS = frozenset(_LEX["subject_deps"])
 OBJECT_CONTENT = frozenset(_LEX["object_content_verbs"])  # "called the charges unsubstantiated"
 NEEDS_OBJECT = frozenset(_LEX["object_content_needs_direct_object"])  # not "called into a radio show"
 CONTENT_PREPS = {k: frozenset(v) for k, v in _LEX["object_content_preps"].items() if not k.startswith("_")}
-SOURCE_OBJECT = frozenset(_LEX["source_object_verbs"])
+SOURCE_OBJECT = frozenset(_LEX["source_object_verbs"])  # "citing Idlib residents": a source, not content
 THOUGHT_VERBS = frozenset(_LEX["thought_verbs"])
 EVIDENCE_VERBS = frozenset(_LEX["evidence_verbs"])
 NOMINAL_RULES = frozenset({"reported-object", "nominal-act"})  # the content is a noun phrase
 JUDGING_WORDS = {k: v for k, v in _LEX["judging_words"].items() if not k.startswith("_")}
 NEGATED_STANCES = {k: v for k, v in _LEX["negated_stances"].items() if not k.startswith("_")}
 LEMMA_FIXES = {k: v for k, v in _LEX["lemma_fixes"].items() if not k.startswith("_")}
-
-
-def _lemma(tok: Token) -> str:
-    """The token's lemma, where the small model's is wrong ('hoped' -> 'hop') as the lexicon fixes it."""
-    return LEMMA_FIXES.get(tok.lower_, tok.lemma_.lower())  # "citing Idlib residents": a source, not content
 ACCORDING_TO = tuple(tuple(p.split()) for p in _LEX["according_to"])  # ('according', 'to'), ('per',)
 NEEDS_SPEAKER = frozenset(tuple(p.split()) for p in _LEX["according_to_needs_speaker"])  # 'per cent', 'per day'
 _ENTITIES = lexicons.load("entities")
@@ -64,6 +59,11 @@ class Found:
     confidence: float
     mode: str = "speech"  # speech | thought | nominal (kg.model.MODES)
     parts: tuple[tuple[int, int], ...] = ()  # the quotes a joined statement is made of; () when it is one
+
+
+def _lemma(tok: Token) -> str:
+    """The token's lemma, where the small model's is wrong ('hoped' -> 'hop') as the lexicon fixes it."""
+    return LEMMA_FIXES.get(tok.lower_, tok.lemma_.lower())
 
 
 def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -451,7 +451,7 @@ def _label_statements(doc: Doc, text: str, start: int, end: int, quotes: CharSpa
     lines = text[start:end].split("\n")
     labels = [m.group("name") for m in map(_LABEL.match, lines) if m]
     named = {w.lower() for e in doc.ents if e.label_ in ("PERSON", "ORG", "NORP") and not e.text.isupper()
-             for w in e.text.split()}
+             for w in e.text.split()} if any(n.isupper() for n in labels) else set()
     for line in lines:
         m = _LABEL.match(line)
         name = m.group("name") if m else ""
