@@ -163,6 +163,18 @@ def test_an_empty_folder_becomes_a_store(tmp_path):
         assert s.stats()["articles"] == 0
 
 
+def test_a_store_in_a_folder_that_does_not_exist_yet_is_made_with_its_folders(tmp_path):
+    with EmbeddedStore(tmp_path / "runs" / "2018" / "store") as s:
+        assert s.stats()["articles"] == 0
+    assert (tmp_path / "runs" / "2018" / "store" / "CURRENT").is_file()
+
+
+def test_a_store_whose_folder_cannot_be_made_is_a_one_line_error(tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(StoreError, match="cannot open store .*check the path"):
+        EmbeddedStore(tmp_path / "file" / "store")
+
+
 class _FullDisk:
     """A store whose writes to disk fail (flush), as on a full disk; everything else is the real store's."""
 

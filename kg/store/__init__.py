@@ -146,6 +146,8 @@ class EmbeddedStore:
             raise StoreError(f"{self.path} is a {'folder' if self.path.is_dir() else 'file'} that is not a kg "
                              "store; give --store a new or empty folder")
         try:
+            if not read_only:  # '--store runs/2018/store' makes its folders, as 'kg export --output' does
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             self._store = _open_read_only(self.path) if read_only else ox.Store(str(self.path))
         except OSError as exc:
             if "lock" in str(exc).lower():
