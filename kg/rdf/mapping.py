@@ -11,7 +11,6 @@ from kg.model import Entity, Extraction, Span
 from kg.names import clean
 from kg.rdf import iris
 from kg.rdf.keys import sort_key, time_key, topic_key, topic_words
-from kg.rdf.parts import speaker_day_iri, time_key_day
 from kg.rdf.namespaces import (DCTERMS, KG, KGMODE, KGREL, KGST, MODES, NIF, OWL, PROV, RDF, RDFS, RELATION_TYPES,
                                SCHEMA, SKOS, STANCES, WD, XSD)
 
@@ -193,7 +192,7 @@ def is_quote(kind: str | None, mode: str | None) -> bool:
 MODE_INDEXES = {mode: KG[f"{mode}Index"] for mode in MODES}
 # the predicates of the keys and index triples key_quads writes
 KEY_PREDICATES = frozenset(p.value for p in (KG.sortKey, KG.timeKey, KG.topicKey, KG.topicWord, KG.statementIndex,
-                                             KG.dayIndex, KG.quoteIndex, *MODE_INDEXES.values(), KG.relationIndex, KG.factIndex,
+                                             KG.quoteIndex, *MODE_INDEXES.values(), KG.relationIndex, KG.factIndex,
                                              KG.position, KG.heldBy, KG.positionType, KG.target, KG.targetTopic))
 
 
@@ -230,8 +229,7 @@ def key_quads(graph: NamedNode, fact: NamedNode, *, article_id: str, published: 
     - on each actor (and relation type) a query starts from, the fact's key under kg:statementIndex,
       kg:quoteIndex (``quote``: see :func:`is_quote`), the index of the statement's mode (kg:speechIndex,
       kg:thoughtIndex or kg:nominalIndex; ``mode`` None is speech, as a statement without kg:mode), kg:relationIndex
-      or kg:factIndex, and on the speaker's node of the statement's day (the summary row that counts them) under
-      kg:dayIndex; a query reads the keys there, sorts and cuts them, and finds the few facts of its page back
+      or kg:factIndex; a query reads the keys there, sorts and cuts them, and finds the few facts of its page back
       by their key;
     - for a fact that takes a position with an opposite (a support or oppose stance, a supports or opposes
       relation that is not negated) on a target (an actor or a topic): the position node of that position and
@@ -252,7 +250,6 @@ def key_quads(graph: NamedNode, fact: NamedNode, *, article_id: str, published: 
         add(fact, KG.timeKey, time)
         if speaker is not None:
             add(speaker, KG.statementIndex, time)
-            add(NamedNode(speaker_day_iri(speaker.value, time_key_day(time.value))), KG.dayIndex, time)
             if quote:
                 add(speaker, KG.quoteIndex, time)
             if (mode or "speech") in MODE_INDEXES:

@@ -43,7 +43,7 @@ from kg.rdf.namespaces import DCTERMS, KG, RDF, RDFS, SCHEMA, SKOS, SPECIAL_GRAP
 from kg.rdf.parts import ActorFacts, ArticlePart, Position, actor_classes, speaker_day_iri
 
 VERSION = "10"  # bump when what a row holds changes: stores rebuild their summary on open
-KEYS_VERSION = "5"  # bump when the keys and index triples of kg.rdf.mapping.key_quads change: stores rewrite them
+KEYS_VERSION = "4"  # bump when the keys and index triples of kg.rdf.mapping.key_quads change: stores rewrite them
 EXAMPLES = 3
 _PERSON = KG.Person.value
 STATE = SUMMARY_GRAPH  # the subject of the summary's own state (version, totals, articles in flight)
