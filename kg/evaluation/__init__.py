@@ -5,15 +5,17 @@ Gold files are JSONL (or one JSON document), one article per line; the shape of 
 - attribution gold (PolNeAR style) and contract gold (seed-gold.json): statements and relations
   (``statements.py``);
 - entity linking gold (ELEVANT news-fair): ELEVANT's InKB counting on exact spans (``linking.py``);
-- NER gold (CoNLL++): exact span and class P/R/F1 (``ner.py``).
+- NER gold (CoNLL++): exact span and class P/R/F1 (``ner.py``);
+- relation and stance gold (hand-annotated, docs/annotation-relations-stances.md): relation P/R/F1 by type and
+  stance accuracy (``relations.py``).
 
-Each agrees with the reference scorer of its gold set (score_quotes.py, score_seed.py, score_el.py,
+The first four agree with the reference scorers of their gold sets (score_quotes.py, score_seed.py, score_el.py,
 score_ner.py); tests/test_eval.py runs them side by side.
 """
 from __future__ import annotations
 
 from kg.errors import EvalError
-from kg.evaluation import linking, ner, statements
+from kg.evaluation import linking, ner, relations, statements
 from kg.evaluation.gold import SHAPES, doc_id, read_gold, shape, task
 from kg.evaluation.statements import Counts, Scores
 
@@ -30,6 +32,8 @@ def score(gold_docs: list[dict], predictions: dict[str, dict], texts: dict[str, 
         return linking.score(gold_docs, predictions, texts, kb)
     if kind == "ner":
         return ner.score(gold_docs, predictions, texts)
+    if kind == "relations":
+        return relations.score(gold_docs, predictions, texts)
     return statements.score(gold_docs, predictions, texts)
 
 
@@ -38,4 +42,6 @@ def report(scores) -> str:
         return linking.report(scores)
     if isinstance(scores, ner.NerScores):
         return ner.report(scores)
+    if isinstance(scores, relations.RelationStanceScores):
+        return relations.report(scores)
     return statements.report(scores)
