@@ -23,6 +23,25 @@ class InputError(KgError):
     code = "E010"
 
 
+class FetchError(InputError):
+    """An article URL cannot be fetched, or what it serves is not an HTML page with an article in it."""
+
+    code = "E011"
+
+    def __init__(self, url: str, reason: str):
+        super().__init__(f"{url}: {reason}")
+        self.url, self.reason = url, reason
+
+    def __reduce__(self):
+        return type(self), (self.url, self.reason)
+
+
+class PrivateAddressError(FetchError):
+    """An article URL, or a redirect, leads to a private, loopback or link-local address (the SSRF guard)."""
+
+    code = "E012"
+
+
 class ModelNotFoundError(KgError):
     """The configured spaCy pipeline is not installed."""
 

@@ -52,9 +52,28 @@ def content_hash(article: Article, config: Config, kb_state: str = "") -> str:
     return h.hexdigest()
 
 
-def read_articles(paths: Iterable[str | Path], config: Config) -> Iterator[Article | Problem]:
-    """Articles (and problems) under ``paths``; a second article with an id already read is a problem."""
-    return _unique(read(paths, max_bytes=config.max_bytes, id_from=config.id_from))
+def read_articles(paths: Iterable[str | Path], config: Config, fetcher=None) -> Iterator[Article | Problem]:
+    """Articles (and problems) under ``paths``, and at the http(s) URLs among them (fetched by ``fetcher``, a
+    :class:`kg.fetch.Fetcher`, or one with the default settings); a second article with an id already read is a
+    problem."""
+    return _unique(_inputs(paths, config, fetcher))
+
+
+def _inputs(paths: Iterable[str | Path], config: Config, fetcher) -> Iterator[Article | Problem]:
+    from kg import fetch
+
+    own = None
+    try:
+        for path in paths:
+            if fetch.is_url(path):
+                if fetcher is None:
+                    fetcher = own = fetch.Fetcher(max_bytes=config.max_bytes)
+                yield fetcher.read(path)
+            else:
+                yield from read([path], max_bytes=config.max_bytes, id_from=config.id_from)
+    finally:
+        if own is not None:
+            own.close()
 
 
 def _unique(items: Iterable[Article | Problem]) -> Iterator[Article | Problem]:
@@ -105,8 +124,9 @@ class _Batch:
 
 
 def build(paths: Iterable[str | Path], store, config: Config, *, progress: bool = False,
-          force: bool = False) -> BuildReport:
-    """Read, extract and store every article under ``paths``; unchanged articles are skipped.
+          force: bool = False, fetcher=None) -> BuildReport:
+    """Read, extract and store every article under ``paths`` (files, folders and http(s) URLs, which ``fetcher``
+    fetches: see :func:`read_articles`); unchanged articles are skipped.
 
     The articles stream through in batches: only a few batches are held at a time, however many articles there
     are. Batches are extracted by ``config.workers`` processes (one with ``config.online``) and stored in input
@@ -115,7 +135,7 @@ def build(paths: Iterable[str | Path], store, config: Config, *, progress: bool 
     store.ensure_ontology(resources.ontology())
     with open_default(config.kb or None) as kb:  # built here on first use, not by each worker
         kb_state = kb.state()
-    pending = _pending(paths, store, config, kb_state, force, report)
+    pending = _pending(paths, store, config, kb_state, force, report, fetcher)
     bar = None
     try:
         with closing(_extracted(_batches(pending, config.batch_size), config)) as batches:
@@ -137,9 +157,9 @@ def build(paths: Iterable[str | Path], store, config: Config, *, progress: bool 
     return report
 
 
-def _pending(paths, store, config: Config, kb_state: str, force: bool, report: BuildReport):
+def _pending(paths, store, config: Config, kb_state: str, force: bool, report: BuildReport, fetcher=None):
     """Input problems, and the articles to extract with their content hash; unchanged ones are noted in the report."""
-    for item in read_articles(paths, config):
+    for item in read_articles(paths, config, fetcher):
         if isinstance(item, Problem):
             yield item
             continue

@@ -140,7 +140,7 @@ def test_online_builds_use_one_worker(inputs, tmp_path, nlp_ready, pools, monkey
 def test_build_reads_articles_only_a_few_batches_ahead_of_storing(tmp_path, nlp_ready, monkeypatch, workers):
     read = []
 
-    def articles(paths, cfg):
+    def articles(paths, cfg, fetcher=None):
         for n in range(40):
             read.append(n)
             yield make_article(f"n{n}", f"Iran said on day {n} that it opposes the offensive.")
@@ -278,7 +278,7 @@ def test_kg_extract_writes_each_line_as_it_is_extracted(tmp_path, nlp_ready, mon
     output = tmp_path / "out.jsonl"
     written_before_the_last_read = []
 
-    def articles(paths, cfg):
+    def articles(paths, cfg, fetcher=None):
         for n in range(40):
             if n == 39:
                 written_before_the_last_read.append(len(output.read_text().splitlines()))
