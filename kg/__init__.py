@@ -27,13 +27,14 @@ __all__ = ["Config", "KgError", "build", "export_graph", "extract_text", "load_c
 
 
 def open_store(store=None, config: Config | None = None, *, create: bool = True, reader: bool = False):
-    """An :class:`kg.store.EmbeddedStore` for a path (default: the configured store), or ``store`` itself.
-    ``reader``: opened to be read only, beside a build that may be writing it (:func:`kg.store.open_reader`)."""
-    from kg.store import EmbeddedStore, open_reader
+    """The store a path or URL names (default: the configured store), or ``store`` itself: an
+    :class:`kg.store.EmbeddedStore` for a folder, a :class:`kg.store.remote.RemoteStore` for an ``http(s)://``
+    URL (:func:`kg.store.open_store`). ``reader``: opened to be read only, beside a build that may be writing it
+    (:func:`kg.store.open_reader`)."""
+    from kg.store import open_store as open_spec
 
     if store is None or isinstance(store, (str, Path)):
-        path = store or (config or load_config()).store
-        return open_reader(path) if reader else EmbeddedStore(path, create=create)
+        return open_spec(store or (config or load_config()).store, create=create, reader=reader)
     return store
 
 

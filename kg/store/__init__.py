@@ -1,5 +1,6 @@
 """Stage 6, store: where article graphs live. ``EmbeddedStore`` is an on-disk pyoxigraph store; anything with
-the same few methods (a remote SPARQL 1.1 endpoint, say) can stand in for it without touching the pipeline.
+the same few methods can stand in for it without touching the pipeline, as :class:`kg.store.remote.RemoteStore`
+(a SPARQL 1.1 server) does. :func:`open_store` picks one from a ``--store`` value.
 
 Besides one named graph per article, the store keeps a summary graph (:mod:`kg.store.summary`) in step with
 them: one row per actor and per article, which the saved queries start from.
@@ -109,6 +110,17 @@ def open_reader(path: str | Path) -> "EmbeddedStore":
                                "build ends; query it then (a store that already holds a build can be queried "
                                "while the next one runs)") from None
     return EmbeddedStore(path, read_only=True)
+
+
+def open_store(spec: str | Path, *, create: bool = True, reader: bool = False) -> "Store":
+    """The store a ``--store`` value names: a :class:`kg.store.remote.RemoteStore` for an ``http(s)://`` URL (a
+    SPARQL 1.1 server), else the :class:`EmbeddedStore` in that folder. ``reader``: opened to be read only
+    (:func:`open_reader` for a folder); ``create``: a folder with no store in it may become one."""
+    from kg.store.remote import RemoteStore, is_remote
+
+    if is_remote(spec):
+        return RemoteStore(str(spec), reader=reader)
+    return open_reader(spec) if reader else EmbeddedStore(spec, create=create)
 
 
 def damaged(path, exc: Exception) -> StoreError:
