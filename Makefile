@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BROWSER := $(VENV)/.browser
 
 .PHONY: run test bench eval clean
 
@@ -21,7 +22,22 @@ run: $(STAMP)
 	$(BIN)/kg export --format turtle --output out/graph.ttl
 	$(BIN)/kg export --format trig --output out/graph.trig
 
-test: $(STAMP)
+# the browser tests drive Debian's headless chromium; as root with apt-get they are installed here, else skipped
+$(BROWSER):
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing chromium and chromium-driver (Debian) for the browser tests"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -q chromium chromium-driver >/dev/null || \
+	      { apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver >/dev/null; } || \
+	      echo "could not install chromium: the browser tests will be skipped"; \
+	  else \
+	    echo "the browser tests need chromium and chromium-driver (sudo apt-get install chromium chromium-driver); skipped"; \
+	  fi; \
+	fi
+	@touch $@
+
+test: $(STAMP) $(BROWSER)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

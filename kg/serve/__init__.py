@@ -1,0 +1,37 @@
+"""Stage 8, serve: the store over HTTP (``kg serve``). A SPARQL 1.1 Protocol endpoint, the saved queries as an
+API, and a web UI of actors, articles, saved queries and conflicts (:mod:`kg.serve.app`)."""
+from __future__ import annotations
+
+import ipaddress
+import logging
+
+from kg.errors import ConfigError
+
+log = logging.getLogger("kg")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(store_path: str, *, host: str = "127.0.0.1", port: int = 8000, base_iri: str, token: str | None = None,
+          timeout: float = 30.0, max_rows: int = 100_000) -> None:
+    """Serve the store until interrupted. A host other than loopback needs a token unless the caller has
+    decided otherwise (the CLI asks for --token or --no-token)."""
+    import uvicorn
+
+    from kg.serve.app import create_app
+
+    if not 0 < port < 65536:
+        raise ConfigError(f"--port {port} is no TCP port; give 1-65535")
+    app = create_app(store_path, base_iri=base_iri, token=token, timeout=timeout, max_rows=max_rows)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"kg serve: http://{shown}:{port}/ (SPARQL endpoint at /sparql, API at /api/queries); Ctrl-C stops it",
+          flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
+                limit_concurrency=64, timeout_keep_alive=5, h11_max_incomplete_event_size=64 * 1024)
