@@ -325,8 +325,9 @@ class Answer:
 
 
 def answer(store, name: str, params: dict[str, str] | None = None, *, limit: int | None = None, offset: int = 0,
-           base_iri: str | None = None) -> Answer:
-    """A page of ``limit`` rows (all when None) from ``offset`` of a saved query's answer, with the total."""
+           base_iri: str | None = None, total: int | None = None) -> Answer:
+    """A page of ``limit`` rows (all when None) from ``offset`` of a saved query's answer, with the total
+    (``total``: the total an earlier page of the same answer from the same store gave, not counted again)."""
     if limit is not None and limit < 0 or offset < 0:
         raise QueryError("--limit and --offset must be 0 or more")
     from kg.config import Config
@@ -345,7 +346,7 @@ def answer(store, name: str, params: dict[str, str] | None = None, *, limit: int
         total = len(rows)
     elif rows and (limit is None or len(rows) < limit):
         total = offset + len(rows)
-    else:  # a full page, or a page past the end: count the whole answer
+    elif total is None:  # a full page, or a page past the end: count the whole answer
         total = _count(store, query, binding)
     helpers = {f"{p.name}_{suffix}" for p in query.params for suffix in ("key", "text", "word", "node")}
     keep = [i for i, c in enumerate(names) if c not in helpers]

@@ -253,6 +253,9 @@ def test_actor_page_shows_its_facts_tables_timeline_and_network(server):
 
 
 def test_article_page_highlights_statements_and_mentions(server):
+    hostile = requests.get(f"{server.url}/article/{quote('hostile <b>1</b>.txt', safe='')}", headers=HTML).text
+    assert 'class="badge stance-support">support</span>' in hostile  # the stance's name, not its IRI's tail
+    assert "opposes" in hostile.split("<h2>Relations</h2>", 1)[1]
     page = requests.get(f"{server.url}/article/modes.txt", headers=HTML).text
     assert page.count('class="hl stance-') >= 7
     assert 'class="mention" href="/actor/Q567"' in page
@@ -410,3 +413,30 @@ def test_in_a_browser_hostile_markup_runs_no_script(server, browser):
     assert browser.execute_script("return document.querySelectorAll('article script, article img').length") == 0
     # an alert would have left a dialog open; the page answers scripts, so there is none
     assert browser.execute_script("return 1") == 1
+
+
+def test_pages_are_kept_until_the_store_changes_and_a_build_can_write_meanwhile(tmp_path, modes_extraction):
+    """The server holds no lock: a build writes while it serves, and the next snapshot shows the new article
+    (and forgets the pages kept from the old one)."""
+    from dataclasses import replace
+
+    from kg import resources
+    from kg.rdf import article_graph
+    from kg.serve.app import create_app
+
+    path, base = tmp_path / "store", Config().base_iri
+    with EmbeddedStore(path) as s:
+        s.ensure_ontology(resources.ontology())
+        s.write_articles([article_graph(modes_extraction, base_iri=base, content_hash="0" * 64)])
+    with Server(create_app(str(path), base_iri=base)) as server:
+        ask = lambda: requests.get(f"{server.url}/api/queries/articles", params={"limit": 10})  # noqa: E731
+        first, again = ask(), ask()
+        assert (first.headers["X-KG-Cache"], again.headers["X-KG-Cache"]) == ("miss", "hit")
+        assert first.headers["X-Total-Count"] == "1"
+        other = replace(modes_extraction, article=replace(modes_extraction.article, id="modes-2.txt"))
+        with EmbeddedStore(path, create=False) as s:  # a build, while the server reads
+            s.write_articles([article_graph(other, base_iri=base, content_hash="1" * 64)])
+        deadline = time.monotonic() + 10
+        while ask().headers["X-Total-Count"] != "2" and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert ask().headers["X-Total-Count"] == "2"

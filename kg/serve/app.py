@@ -18,6 +18,8 @@ import hmac
 import json
 import threading
 import time
+from collections import OrderedDict
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -37,6 +39,9 @@ HERE = Path(__file__).resolve().parent
 PAGE = 50  # rows of a table page in the UI
 ACTOR_TABLE = 20  # rows of each table of an actor page
 TOKEN_COOKIE = "kg_token"
+CACHED_ANSWERS = 2048  # pages of saved-query answers kept per snapshot
+CACHED_ROWS = 1000  # longer answers (a whole csv) are not kept
+CACHED_BYTES = 1_000_000
 
 
 class Snapshot:
@@ -52,6 +57,8 @@ class Snapshot:
         self._seen = _files(Path(path))
         self._checked = time.monotonic()
         self._names: pages.NameIndex | None = None
+        self._answers: OrderedDict = OrderedDict()  # (query, params, limit, offset) -> Answer, latest last
+        self._running: dict[tuple, threading.Event] = {}  # pages being read now
 
     def get(self):
         now = time.monotonic()
@@ -63,7 +70,60 @@ class Snapshot:
                     if files != self._seen:
                         # the old snapshot is dropped, not closed: a request may still be reading it
                         self._store, self._seen, self._names = self._open(self.path), files, None
+                        self._answers = OrderedDict()
         return self._store
+
+    def kept(self, key: tuple):
+        """What :meth:`keep` kept under ``key`` for this snapshot of the store, or None."""
+        self.get()
+        with self._lock:
+            value = self._answers.get(key)
+            if value is not None:
+                self._answers.move_to_end(key)
+            return value
+
+    def keep(self, key: tuple, value) -> None:
+        """Keep a saved query's answer (or its serialised page) for this snapshot. The server never writes the
+        store and a new snapshot empties what was kept, so a kept answer is the answer."""
+        with self._lock:
+            self._answers[key] = value
+            while len(self._answers) > CACHED_ANSWERS:
+                self._answers.popitem(last=False)
+
+    def answer(self, name: str, params: dict, limit: int | None, offset: int, base_iri: str
+               ) -> tuple[queries.Answer, bool]:
+        """A page of a saved query's answer, and whether it was kept from an earlier request (short ones are)."""
+        key = ("answer", name, tuple(sorted(params.items())), limit, offset)
+        a = self.kept(key)
+        if a is not None:
+            return a, True
+        # one reading per page: requests for a page that is being read wait for it (a burst of clients asking
+        # the same first page read it once)
+        with self._lock:
+            running = self._running.get(key)
+            if running is None:
+                running = self._running[key] = threading.Event()
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            running.wait(600)
+            a = self.kept(key)
+            if a is not None:
+                return a, True
+        try:
+            counted = ("total", name, key[2])  # the other pages of the answer need not count it again
+            a = queries.answer(self.get(), name, params, limit=limit, offset=offset, base_iri=base_iri,
+                               total=self.kept(counted))
+            self.keep(counted, a.total)
+            if len(a.rows) <= CACHED_ROWS:
+                self.keep(key, a)
+        finally:
+            if mine:
+                with self._lock:
+                    self._running.pop(key, None)
+                running.set()
+        return a, False
 
     def names(self) -> pages.NameIndex:
         store = self.get()
@@ -78,6 +138,7 @@ def _templates() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["plain"] = queries.plain
     env.filters["thousands"] = lambda n: f"{int(n or 0):,}"
+    env.filters["local"] = pages.local_name
     return env
 
 
@@ -87,6 +148,8 @@ def create_app(store_path: str, *, base_iri: str, token: str | None = None, time
     token, or the cookie the /login form sets). ``timeout`` and ``max_rows`` bound a SPARQL query; ``max_body``
     bounds a request's body."""
     snapshot = Snapshot(store_path, base_iri)
+    # the search index of every name (a quarter of a second on 10,000 articles) is read before the first search
+    threading.Thread(target=snapshot.names, daemon=True).start()
     env = _templates()
 
     def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
@@ -164,18 +227,25 @@ def create_app(store_path: str, *, base_iri: str, token: str | None = None, time
         try:
             fmt = _results_format(params.pop("format", None), request.headers.get("accept", ""))
             limit, offset = _paging(params)
-            params.pop("token", None)
-            a = await _in_thread(_answer, snapshot, name, params, limit, offset, base_iri)
         except QueryError as exc:
-            status = 404 if "unknown query" in str(exc) else 406 if "format" in str(exc) else 400
+            status = 406 if "format" in str(exc) else 400
             return JSONResponse({"error": _message(exc)}, status_code=status)
-        headers = {"X-Total-Count": str(a.total), "X-Offset": str(a.offset)}
-        if a.notes:
-            headers["X-KG-Notes"] = json.dumps(a.notes, ensure_ascii=True)
-        if limit is not None and a.offset + len(a.rows) < a.total:
-            more = {**dict(request.query_params), "offset": a.offset + len(a.rows), "limit": limit}
-            headers["Link"] = f'<{request.url.path}?{urlencode(more)}>; rel="next"'
-        return Response(queries.results(a.columns, a.rows, fmt), media_type=_RESULT_TYPES[fmt], headers=headers)
+        # a page asked before is sent as it was serialised, without a thread or a query
+        key = ("page", name, tuple(sorted(params.items())), limit, offset, fmt, str(request.url.path))
+        page = snapshot.kept(key)
+        if page is None:
+            try:
+                page = await _in_thread(_page, snapshot, name, params, limit, offset, fmt, request, base_iri)
+            except QueryError as exc:
+                status = 404 if "unknown query" in str(exc) else 400
+                return JSONResponse({"error": _message(exc)}, status_code=status)
+            if len(page[0]) <= CACHED_BYTES:
+                snapshot.keep(key, page)
+            hit = "miss"
+        else:
+            hit = "hit"
+        body, headers = page
+        return Response(body, media_type=_RESULT_TYPES[fmt], headers={**headers, "X-KG-Cache": hit})
 
     # --- the UI ----------------------------------------------------------------------------------------------
 
@@ -200,7 +270,7 @@ def create_app(store_path: str, *, base_iri: str, token: str | None = None, time
                                   ("opponents", "opponents", "target")):
             try:
                 a = await _in_thread(_answer, snapshot, query, {param: name}, ACTOR_TABLE, 0, base_iri)
-                a.notes = [n for n in a.notes if " actors here" in n]  # that the name is this actor goes unsaid
+                a = replace(a, notes=[n for n in a.notes if " actors here" in n])  # 'Q22686 is Trump' goes unsaid
                 tables[key] = (_table(a, base_iri), {param: name})
             except QueryError as exc:
                 tables[key] = (None, {param: name, "error": _message(exc)})
@@ -359,11 +429,28 @@ async def _in_thread(fn, *args, **kwargs):
     return await run_in_threadpool(fn, *args, **kwargs)
 
 
+def _page(snapshot: Snapshot, name: str, params: dict, limit: int | None, offset: int, fmt: str, request: Request,
+          base_iri: str) -> tuple[bytes, dict]:
+    """A page of a saved query as the API sends it: the body in ``fmt``, and the headers of its total and paging."""
+    a, _ = _cached(snapshot, name, params, limit, offset, base_iri)
+    headers = {"X-Total-Count": str(a.total), "X-Offset": str(a.offset)}
+    if a.notes:
+        headers["X-KG-Notes"] = json.dumps(a.notes, ensure_ascii=True)
+    if limit is not None and a.offset + len(a.rows) < a.total:
+        more = {**dict(request.query_params), "offset": a.offset + len(a.rows), "limit": limit}
+        headers["Link"] = f'<{request.url.path}?{urlencode(more)}>; rel="next"'
+    return queries.results(a.columns, a.rows, fmt), headers
+
+
 def _answer(snapshot: Snapshot, name: str, params: dict, limit: int | None, offset: int, base_iri: str):
+    return _cached(snapshot, name, params, limit, offset, base_iri)[0]
+
+
+def _cached(snapshot: Snapshot, name: str, params: dict, limit: int | None, offset: int, base_iri: str):
     q = queries.get(name)
     if q.online:
         raise QueryError(f"query {name!r} calls a remote endpoint; kg serve runs the store's own queries only")
-    return queries.answer(snapshot.get(), name, params, limit=limit, offset=offset, base_iri=base_iri)
+    return snapshot.answer(name, params, limit, offset, base_iri)
 
 
 def _results_format(given: str | None, accept: str) -> str:
@@ -421,7 +508,7 @@ def _table(a: queries.Answer, base: str) -> dict:
                 href = pages.article_link(article, fact)
             elif column in ("article", "id") and text and "://" not in text:
                 href = pages.article_link(text)
-            badge = _BADGES.get(text.rsplit("/", 1)[-1].rsplit("#", 1)[-1]) if column in ("stance", "via") else None
+            badge = _BADGES.get(pages.local_name(text)) if column in ("stance", "via") else None
             cells.append({"text": text, "href": href, "column": column, "badge": badge})
         rows.append({"cells": cells, "stance": next((c["badge"] for c in cells if c["badge"]), "")})
     return {"columns": [a.columns[i] for i in keep], "rows": rows, "total": a.total, "offset": a.offset,

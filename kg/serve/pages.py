@@ -17,7 +17,8 @@ from kg.rdf.namespaces import PREFIXES
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
-def _local(iri: str) -> str:
+def local_name(iri: str) -> str:
+    """'https://w3id.org/kg-news/stance#warn' -> 'warn'."""
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
@@ -65,7 +66,7 @@ def article_link(article_id: str, fact: str = "") -> str:
 def fact_anchor(iri: str) -> str:
     """The anchor of a statement or relation in its article's page: st-<hash> or rel-<hash>."""
     kind = "st" if "/statement/" in iri else "rel"
-    return f"{kind}-{_local(iri)}"
+    return f"{kind}-{local_name(iri)}"
 
 
 # --- search ------------------------------------------------------------------------------------------------------
@@ -161,24 +162,32 @@ NETWORK_EDGES = 300
 
 
 def network(store, iri: str, base: str) -> dict:
-    """The actor's relations to other actors, and its statements that take a side on one, as nodes and edges
-    for the network picture (at most NETWORK_EDGES edges, the first in document order)."""
+    """The actor's relations to other actors and the sides it takes and others take on it, as nodes and edges
+    for the network picture. Sides (supports, opposes: relations and statements alike) come from the summary's
+    position rows, with the number of articles; the other relations from the actor's first NETWORK_EDGES relation
+    keys (kg:relationIndex), so that an actor of thousands of facts costs a page, not all of them."""
     a = ox.NamedNode(iri)
     edges: Counter = Counter()
     for r in _rows(store, """SELECT ?s ?type ?o WHERE {
-            { ?r kg:subject ?a } UNION { ?r kg:object ?a }
-            ?r kg:subject ?s ; kg:object ?o ; kg:relationType ?type ; kg:negated false .
-            FILTER(isIRI(?o)) }""", a=a):
-        edges[(r["s"], _local(r["type"]), r["o"])] += 1
-    for r in _rows(store, """SELECT ?s ?stance ?o WHERE {
-            { ?st kg:speaker ?a } UNION { ?st kg:about ?a }
-            ?st kg:speaker ?s ; kg:about ?o ; kg:stance ?stance .
-            FILTER(?stance IN (kgst:support, kgst:oppose) && isIRI(?o)) }""", a=a):
-        edges[(r["s"], "supports" if r["stance"].endswith("support") else "opposes", r["o"])] += 1
+            { SELECT ?a ?key WHERE { ?a kg:relationIndex ?key } ORDER BY ?key LIMIT %d }
+            ?r kg:sortKey ?key ; kg:subject ?s ; kg:object ?o ; kg:relationType ?type .
+            FILTER(isIRI(?o) && ?type NOT IN (kgrel:supports, kgrel:opposes))
+            FILTER NOT EXISTS { ?r kg:negated true } }""" % NETWORK_EDGES, a=a):
+        edges[(r["s"], local_name(r["type"]), r["o"])] += 1
+    # two plain patterns, not one UNION: Oxigraph planned the UNION as a scan of every position row
+    held = _rows(store, """SELECT ?target ?type ?n WHERE { GRAPH kgg:summary {
+            ?h kg:heldBy ?a ; kg:position ?p ; kg:articleCount ?n . ?p kg:target ?target ; kg:positionType ?type } }""",
+                 a=a)
+    taken = _rows(store, """SELECT ?holder ?type ?n WHERE { GRAPH kgg:summary {
+            ?p kg:target ?a ; kg:positionType ?type . ?h kg:position ?p ; kg:heldBy ?holder ; kg:articleCount ?n } }""",
+                  a=a)
+    for r in [{**r, "holder": iri} for r in held] + [{**r, "target": iri} for r in taken]:
+        side = "supports" if local_name(r["type"]).startswith("support") else "opposes"
+        edges[(r["holder"], side, r["target"])] += int(r["n"])
     top = sorted(edges.items(), key=lambda kv: (-kv[1], kv[0]))[:NETWORK_EDGES]
     ids = {iri} | {x for (s, _, o), _ in top for x in (s, o)}
     cards = {c["iri"]: c for c in actor_cards(store, sorted(ids))}
-    nodes = [{"data": {"id": i, "label": cards.get(i, {}).get("label") or _local(i),
+    nodes = [{"data": {"id": i, "label": cards.get(i, {}).get("label") or local_name(i),
                        "type": cards.get(i, {}).get("type") or "", "href": actor_path(i, base) or "",
                        "focus": i == iri}} for i in sorted(ids)]
     links = [{"data": {"id": f"e{n}", "source": s, "target": o, "label": t, "type": t, "count": c}}
@@ -227,7 +236,7 @@ def pieces(text: str, statements: list[dict], relations: list[dict], mentions: l
     with what covers it, so that the page can colour and link it."""
     spans = []  # (begin, end, kind, value)
     for s in statements:
-        spans.append((int(s["b"]), int(s["e"]), "st", (fact_anchor(s["st"]), _local(s["stance"]) or "assert")))
+        spans.append((int(s["b"]), int(s["e"]), "st", (fact_anchor(s["st"]), local_name(s["stance"]) or "assert")))
     for r in relations:
         spans.append((int(r["b"]), int(r["e"]), "rel", (fact_anchor(r["r"]), "")))
     for m in mentions:
