@@ -74,10 +74,34 @@ def test_the_stance_comes_from_the_whole_cue(nlp_ready, text, stance):
     ("Smith said that Barack Obama was a great president.", "support"),
     ('Dean said: "I don\'t think this is a ridiculous idea about Donald Trump."', "assert"),  # no praise
     ("Jones said that Donald Trump was honest but dangerous.", "assert"),  # both ways
-    ("Smith said that the weather was terrible.", "assert"),  # about no actor
+    ("Smith said that the sale of the company was a mistake.", "oppose"),  # about a topic
+    ('Smith said: "This just is not right."', "assert"),  # about nothing named
+    ("Smith said a good result could emerge from the talks.", "assert"),  # 'good' describes, it judges nothing
 ])
-def test_an_assertion_about_an_actor_that_judges_one_way_takes_a_side(nlp_ready, text, stance):
+def test_an_assertion_about_an_actor_or_topic_that_judges_one_way_takes_a_side(nlp_ready, text, stance):
     import kg
 
     (st,) = kg.extract_text(text).statements
+    assert st.stance == stance
+
+
+@pytest.mark.parametrize("text, stance", [
+    ('"You should resign," Smith told the chief executive.', "request"),  # a deontic modal asks
+    ("Smith said Congress must act on the report.", "request"),
+    ("Smith said prices should rise next year.", "assert"),  # a thing's 'should' is a forecast
+    ('"We will end the program," the minister said.', "promise"),  # first person, the future
+    ("The ministry announced it would end the program.", "promise"),  # 'would' after a cue that announces
+    ("Smith said he would visit the town as a child.", "assert"),  # 'would' after 'said': a habit, no pledge
+    ('"We support the plan," the minister said.', "support"),  # the content's verb, its subject the speaker
+    ("The minister said he did not support the plan.", "oppose"),  # turned by the negation
+    ("The minister said the unions supported the plan.", "assert"),  # someone else's side, not the speaker's
+    ("Smith called for a ceasefire in the region.", "request"),  # 'call for', not 'call'
+    ("Smith called on Russia to withdraw its troops.", "request"),
+])
+def test_the_content_gives_the_stance_when_the_cue_takes_no_side(nlp_ready, text, stance):
+    import kg
+
+    # the statement of the sentence's own cue ('he did not support the plan' is also the nominal statement of
+    # its verb 'support')
+    (st,) = [s for s in kg.extract_text(text).statements if s.cue.text in ("said", "told", "announced", "called")]
     assert st.stance == stance

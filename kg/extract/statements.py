@@ -30,6 +30,9 @@ THOUGHT_VERBS = frozenset(_LEX["thought_verbs"])
 EVIDENCE_VERBS = frozenset(_LEX["evidence_verbs"])
 NOMINAL_RULES = frozenset({"reported-object", "nominal-act"})  # the content is a noun phrase
 JUDGING_WORDS = {k: v for k, v in _LEX["judging_words"].items() if not k.startswith("_")}
+JUDGING_ADJECTIVES = frozenset(_LEX["judging_adjectives"]["words"])
+CONTENT_STANCES = {k: (frozenset(v) if isinstance(v, list) else v) for k, v in _LEX["content_stances"].items()
+                   if not k.startswith("_")}
 NEGATED_STANCES = {k: v for k, v in _LEX["negated_stances"].items() if not k.startswith("_")}
 LEMMA_FIXES = {k: v for k, v in _LEX["lemma_fixes"].items() if not k.startswith("_")}
 ACCORDING_TO = tuple(tuple(p.split()) for p in _LEX["according_to"])  # ('according', 'to'), ('per',)
@@ -280,6 +283,9 @@ def _stance(verb: Token, lemma: str) -> tuple[str, str]:
     """The stance of a reporting verb and the cue's lemma: a phrasal verb's own ('called out' opposes, where
     'called' asserts), turned by a negation ('did not support' opposes)."""
     particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
+    if particle is None:  # 'called for a ceasefire', 'called on Russia to': a preposition, not a date ('on Monday')
+        particle = next((c.lower_ for c in verb.children if c.dep_ == "prep" and f"{lemma} {c.lower_}" in VERBS
+                         and not any(o.ent_type_ in ("DATE", "TIME") for o in c.children)), None)
     if particle and f"{lemma} {particle}" in VERBS:
         lemma = f"{lemma} {particle}"
     stance = VERBS[lemma]
@@ -288,19 +294,65 @@ def _stance(verb: Token, lemma: str) -> tuple[str, str]:
     return stance, lemma
 
 
+def stance_of(doc: Doc, f: Found, *, has_target: bool) -> str | None:
+    """A statement's stance: the cue's, unless the cue takes no side ('said'); then its content's
+    (:func:`content_stance`), and for a statement about an actor or a topic, its content's judgement
+    (:func:`judged_stance`)."""
+    if f.stance != "assert":
+        return f.stance
+    return content_stance(doc, f) or (judged_stance(doc, f) if has_target else f.stance)
+
+
+def content_stance(doc: Doc, f: Found) -> str | None:
+    """The stance the main verbs of a statement's content take (lexicon content_stances): 'the US must act' asks
+    (request), 'we will end it' promises, 'we support the plan' and 'he backed the idea' support; None when
+    they take none."""
+    cs = CONTENT_STANCES
+    for a, b in f.parts or (f.content,):
+        span = doc.char_span(a, b, alignment_mode="expand")
+        if span is None:
+            continue
+        for verb in (t for t in span if t.pos_ in ("VERB", "AUX") and not span.start <= t.head.i < span.end
+                     or t.head.i == t.i):
+            subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            modals = {c.lower_ for c in verb.children if c.dep_ == "aux"}
+            negated = any(c.dep_ == "neg" for c in verb.children)
+            stance = None
+            if subject is not None and _someone(subject) and (
+                    modals & cs["request_modals"] or verb.lemma_.lower() in cs["request_verbs"] and any(
+                        c.dep_ == "xcomp" and any(x.lower_ == "to" for x in c.children) for c in verb.children)):
+                stance = "request"
+            elif subject is not None and (
+                    modals & cs["promise_modals"] and subject.lower_ in cs["promise_subjects"]
+                    or modals & (cs["promise_modals"] | cs["announced_modals"])
+                    and (f.cue_lemma or "") in cs["announcing_cues"]):
+                stance = "promise"
+            elif verb.lemma_.lower() in cs["verbs"] and subject is not None and subject.lower_ in cs["verb_subjects"]:
+                stance = cs["verbs"][verb.lemma_.lower()]
+            if stance is not None:
+                return NEGATED_STANCES.get(stance, stance) if negated and stance != "request" else stance
+    return None
+
+
 def judged_stance(doc: Doc, f: Found) -> str | None:
-    """The stance of a statement about an actor: an assertion whose content judges only one way supports or
-    opposes ('Trump is a disgusting fraud', 'she was not qualified'); else the cue's. Crude by design: words of
-    praise and blame from the lexicon, with no target of their own."""
+    """The stance of a statement about an actor or a topic: an assertion whose content judges only one way
+    supports or opposes ('Trump is a disgusting fraud', 'she was not qualified', 'it was a mistake'); else the
+    cue's. Crude by design: words of praise and blame from the lexicon, with no target of their own."""
     if f.stance != "assert":
         return f.stance
     signs = set()
     for a, b in f.parts or (f.content,):
         span = doc.char_span(a, b, alignment_mode="expand")
         for t in span or ():
-            sign = JUDGING_WORDS.get(t.lemma_.lower())
+            lemma = t.lemma_.lower()
+            sign = JUDGING_WORDS.get(lemma)
             if not sign or t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("many", "deal"):
                 continue  # 'a great many', 'a great deal': an amount
+            if lemma in JUDGING_ADJECTIVES and t.pos_ != "ADJ":
+                continue  # 'the right to vote', 'for good'
+            if t.dep_ == "amod" and t.head.dep_ not in ("attr", "oprd", "acomp", "ROOT", "appos", "conj"):
+                continue  # an adjective that describes a thing ('a good result could emerge'), not a judgement
+                # predicated of one ('he is a disgusting fraud', 'called it a great deal')
             # a negation on the word or above it: 'not qualified' blames; "I don't think this is a ridiculous
             # idea" does not praise
             above = [t] + [h for h in t.ancestors if span.start <= h.i < span.end]

@@ -220,14 +220,16 @@ def attribute(article: Article, doc: Doc, found: list[Found], ents: Entities, se
         about = tuple(sorted({ents.owner(t.i) for a, b in (f.parts or (f.content,))
                               for t in doc.char_span(a, b, alignment_mode="expand") if ents.owner(t.i)}
                              - set(speaker_ids)))
+        topics_ = tuple(dict.fromkeys(t for part in (f.parts or (f.content,))
+                                      for t in topics(text, chunks, part, ents.owner)))[:2]
+        # a judgement needs something to be about: an actor or a topic
+        stance = statements.stance_of(doc, f, has_target=bool(about or topics_))
         for sid in speaker_ids or [None]:
             out.append(Statement(
                 id="s" + fact_id(article.id, content.start, content.end, sid), content=content, kind=f.kind,
                 sentence=sent_of(f.content[0]), speaker=sid, speaker_mention=sp_span,
                 cue=Span(f.cue[0], f.cue[1], text[f.cue[0]:f.cue[1]]) if f.cue else None,
-                cue_lemma=f.cue_lemma, stance=statements.judged_stance(doc, f) if about else f.stance, about=about,
-                topics=tuple(dict.fromkeys(t for part in (f.parts or (f.content,))
-                                           for t in topics(text, chunks, part, ents.owner)))[:2], date=date, rule=f.rule,
+                cue_lemma=f.cue_lemma, stance=stance, about=about, topics=topics_, date=date, rule=f.rule,
                 confidence=f.confidence, mode=f.mode,
                 parts=tuple(Span(a, b, text[a:b]) for a, b in f.parts)))
     return out
