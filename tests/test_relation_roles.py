@@ -9,6 +9,9 @@ import pytest
     ("Jane Doe, a Halifax woman, said the tax was unfair.", []),
     ("John Smith, a spokesman for the Pentagon, said the tax was unfair.", [("John Smith", "Pentagon")]),
     ("Syria's army fought on. Syrian President Bashar Assad spoke.", [("Bashar Assad", "Syria")]),
+    # a role is held in an organisation or a country, not at a person
+    ("Erin Murphy, a former Clinton aide, said the plan would fail.", []),
+    ("Jason Miller, an adviser to Donald Trump, said the plan would work.", []),
 ])
 def test_a_role_needs_a_role_noun(nlp_ready, text, roles):
     import kg

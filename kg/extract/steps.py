@@ -296,6 +296,7 @@ def relations_between_entities(article: Article, found: list[FoundRelation], sai
     text = article.text
     owner = ents.owner
     contents = [(s.content.start, s.content.end, s.speaker) for s in said]
+    types = {ents.id_of(c): c.type for c in ents.clusters}
     out: dict[tuple[str, str, str | None, str | None], Relation] = {}
     for r in found:
         # a claim becomes a relation only about the speaker's own doings (descriptions such as roles and places
@@ -309,6 +310,8 @@ def relations_between_entities(article: Article, found: list[FoundRelation], sai
         topic = text[r.topic[0]:r.topic[1]] if r.topic else None
         if not subj or (obj is None and not topic) or obj == subj:
             continue
+        if r.type == "role" and types.get(obj) == "Person":
+            continue  # a role is held in an organisation or a country: 'a former Clinton aide' is no role at Clinton
         ev = Span(r.evidence[0], r.evidence[1], text[r.evidence[0]:r.evidence[1]])
         key = (r.type, subj, obj, topic.lower() if topic else None)
         if key in out:
