@@ -97,6 +97,8 @@ def test_an_assertion_about_an_actor_or_topic_that_judges_one_way_takes_a_side(n
     ("The minister said the unions supported the plan.", "assert"),  # someone else's side, not the speaker's
     ("Smith called for a ceasefire in the region.", "request"),  # 'call for', not 'call'
     ("Smith called on Russia to withdraw its troops.", "request"),
+    ("Smith said residents were worried about the floods.", "concern"),  # words of worry
+    ("Smith said residents were not worried about the floods.", "assert"),
 ])
 def test_the_content_gives_the_stance_when_the_cue_takes_no_side(nlp_ready, text, stance):
     import kg

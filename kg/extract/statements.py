@@ -305,8 +305,8 @@ def stance_of(doc: Doc, f: Found, *, has_target: bool) -> str | None:
 
 def content_stance(doc: Doc, f: Found) -> str | None:
     """The stance the main verbs of a statement's content take (lexicon content_stances): 'the US must act' asks
-    (request), 'we will end it' promises, 'we support the plan' and 'he backed the idea' support; None when
-    they take none."""
+    (request), 'we will end it' promises, 'we support the plan' and 'he backed the idea' support; words of worry
+    are a concern; None when it takes none."""
     cs = CONTENT_STANCES
     for a, b in f.parts or (f.content,):
         span = doc.char_span(a, b, alignment_mode="expand")
@@ -331,6 +331,9 @@ def content_stance(doc: Doc, f: Found) -> str | None:
                 stance = cs["verbs"][verb.lemma_.lower()]
             if stance is not None:
                 return NEGATED_STANCES.get(stance, stance) if negated and stance != "request" else stance
+        worried = [t for t in span if t.lemma_.lower() in cs["concern_words"] or t.lower_ in cs["concern_words"]]
+        if worried and not any(c.dep_ == "neg" for t in worried for c in list(t.children) + list(t.head.children)):
+            return "concern"  # 'we are worried', 'our concern is that ...'; not 'we are not worried'
     return None
 
 
