@@ -107,3 +107,13 @@ def test_the_content_gives_the_stance_when_the_cue_takes_no_side(nlp_ready, text
     # its verb 'support')
     (st,) = [s for s in kg.extract_text(text).statements if s.cue.text in ("said", "told", "announced", "called")]
     assert st.stance == stance
+
+
+def test_a_speech_act_inside_what_the_same_speaker_said_is_part_of_that_statement(nlp_ready):
+    import kg
+
+    (st,) = kg.extract_text("The minister said he did not support the plan.").statements
+    assert (st.cue.text, st.content.text, st.stance) == ("said", "he did not support the plan", "oppose")
+    # another speaker's act inside the content stays a statement of its own
+    two = kg.extract_text("The minister said the unions supported the plan.").statements
+    assert sorted(s.cue.text for s in two) == ["said", "supported"]

@@ -33,7 +33,7 @@ def extract(article: Article, doc: Doc | Pieces) -> Extraction:
 
     said = steps.attribute(article, doc, statements.find_statements(doc, start, end), ents, sent_of)
     steps.resolve_pronouns(doc, ents, said, start, end)
-    said = steps.one_per_speaker(steps.date_by_speaker(said))
+    said = steps.outside_own_statements(steps.one_per_speaker(steps.date_by_speaker(said)))
     accused = steps.accusations(doc, said, ents)
     said = steps.mark_accusations(said, accused)
 

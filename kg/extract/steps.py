@@ -266,6 +266,18 @@ def one_per_speaker(said: list[Statement]) -> list[Statement]:
     return list({(s.content.start, s.content.end, s.speaker): s for s in reversed(said)}.values())[::-1]
 
 
+def outside_own_statements(said: list[Statement]) -> list[Statement]:
+    """Without the statements that lie inside another of the same speaker, cue and all: in 'she said she did not
+    support the plan', 'support' is part of what she said, not a second speech act (the outer statement takes
+    its side: :func:`kg.extract.statements.content_stance`)."""
+    def inside(s: Statement, t: Statement) -> bool:
+        return (t is not s and t.speaker == s.speaker and s.cue is not None
+                and t.content.start <= s.content.start and s.content.end <= t.content.end
+                and t.content.start <= s.cue.start and s.cue.end <= t.content.end
+                and t.content.end - t.content.start > s.content.end - s.content.start)
+    return [s for s in said if not (s.speaker and any(inside(s, t) for t in said))]
+
+
 def accusations(doc: Doc, said: list[Statement], ents: Entities) -> list[FoundRelation]:
     """Accusations in what speakers claim (not in their direct quotes): 'Russia said terrorists plan an attack'."""
     claims = [(s.speaker, (s.content.start, s.content.end)) for s in said if s.speaker and s.kind != "direct"]
