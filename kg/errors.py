@@ -42,6 +42,13 @@ class PrivateAddressError(FetchError):
     code = "E012"
 
 
+class ShardError(InputError):
+    """A shard of article graphs (kg load, kg build --engine dask) cannot be read, or holds something other
+    than kg article graphs."""
+
+    code = "E013"
+
+
 class ModelNotFoundError(KgError):
     """The configured spaCy pipeline is not installed."""
 
@@ -100,3 +107,9 @@ class WorkerError(KgError):
     """A process extracting articles for a build stopped unexpectedly."""
 
     code = "E090"
+
+
+class ClusterError(KgError):
+    """The Dask cluster of ``kg build --engine dask`` is missing or unreachable, or a partition failed on it."""
+
+    code = "E091"

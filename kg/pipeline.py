@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import deque
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from kg import __version__, lexicons, nlp, parallel, resources
+from kg import progress as progressbar
 from kg.config import Config
 from kg.extract import extract as extract_doc
 from kg.link import default_linker, link
@@ -22,6 +23,7 @@ from kg.link.default_kb import open_default
 from kg.model import Article, Extraction
 from kg.rdf import ArticleGraph, article_graph, iris
 from kg.read import Problem, make_article, read
+from kg.read import count as count_articles
 
 log = logging.getLogger(__name__)
 
@@ -135,9 +137,12 @@ def build(paths: Iterable[str | Path], store, config: Config, *, progress: bool 
     store.ensure_ontology(resources.ontology())
     with open_default(config.kb or None) as kb:  # built here on first use, not by each worker
         kb_state = kb.state()
+    paths = list(paths)
+    progress = progress and progressbar.shown()
+    total = _estimate(paths) if progress else None
     pending = _pending(paths, store, config, kb_state, force, report, fetcher)
-    bar = None
-    try:
+    with ExitStack() as stack:
+        bar, done = None, 0
         with closing(_extracted(_batches(pending, config.batch_size), config)) as batches:
             for batch, results in batches:
                 report.problems.extend(batch.problems)
@@ -146,15 +151,22 @@ def build(paths: Iterable[str | Path], store, config: Config, *, progress: bool 
                     store.write_articles(graphs)
                 report.stored.extend(g.article_id for g in graphs)
                 report.problems.extend(r for r in results if isinstance(r, Problem))
-                if progress and results:
-                    if bar is None:  # only once there is work: the total is not known in advance
-                        from tqdm import tqdm
-                        bar = tqdm(unit=" article", desc="kg build")
-                    bar.update(len(results))
-    finally:
-        if bar is not None:
-            bar.close()
+                if progress and bar is None:
+                    # made once the first batch is back, so after the workers are forked: they never hold a
+                    # copy of it (or of its lock)
+                    bar = stack.enter_context(progressbar.bar(total, desc="kg build", unit=" article"))
+                if bar is not None:  # unchanged and unreadable articles are done too
+                    now = len(report.stored) + len(report.unchanged) + len(report.problems)
+                    bar.update(now - done)
+                    done = now
     return report
+
+
+def _estimate(paths: list) -> int:
+    """About how many articles ``paths`` hold (a URL is one), for the progress bar's total."""
+    from kg import fetch
+
+    return sum(1 for p in paths if fetch.is_url(p)) + count_articles(p for p in paths if not fetch.is_url(p))
 
 
 def _pending(paths, store, config: Config, kb_state: str, force: bool, report: BuildReport, fetcher=None):

@@ -68,3 +68,27 @@ def modes_extraction():
                     link_method="test")
     article = Article("modes.txt", text, (0, len(text)), published="2018-09-11T10:00")
     return Extraction(article, tuple(sentences), (merkel,), tuple(statements), ())
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's chromium and chromium-driver, which 'make test' installs), with its console
+    log kept; skipped where they are missing."""
+    import shutil
+
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    binary, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not binary or not driver:
+        pytest.skip("no chromium/chromedriver: 'make test' installs them (Debian packages chromium, chromium-driver)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000",
+                 "--disable-gpu", "--no-first-run"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    chrome = webdriver.Chrome(options=options, service=Service(driver))
+    chrome.set_page_load_timeout(30)
+    yield chrome
+    chrome.quit()

@@ -330,27 +330,6 @@ def test_serve_refuses_to_listen_beyond_loopback_without_a_token(tmp_path, store
 
 # --- in a browser: headless Chromium (Debian's chromium and chromium-driver) -----------------------------------
 
-@pytest.fixture(scope="module")
-def browser():
-    import os
-    import shutil
-
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    binary, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not binary or not driver:
-        pytest.skip("no chromium/chromedriver: 'make test' installs them (Debian packages chromium, chromium-driver)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000",
-                 "--disable-gpu", "--no-first-run"):
-        options.add_argument(flag)
-    chrome = webdriver.Chrome(options=options, service=Service(driver))
-    chrome.set_page_load_timeout(30)
-    yield chrome
-    chrome.quit()
-
 
 def _screen(browser, name: str) -> None:
     """With KG_SCREENS=DIR (or KG_SCREENS=1: out/screens), save the page as DIR/NAME.png."""
@@ -374,6 +353,7 @@ def test_in_a_browser_search_open_an_actor_follow_a_statement_and_run_a_saved_qu
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
+    browser.get_log("browser")  # what earlier tests left in the log
     browser.get(server.url + "/")
     _screen(browser, "home")
     box = browser.find_element(By.CSS_SELECTOR, ".big-search input[name=q]")
@@ -403,6 +383,8 @@ def test_in_a_browser_search_open_an_actor_follow_a_statement_and_run_a_saved_qu
     _screen(browser, "query")
     browser.get(server.url + "/conflicts")
     _screen(browser, "conflicts")
+    # the pages ran no script and applied no style that the Content-Security-Policy refused
+    assert not [e for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
 
 
 def test_in_a_browser_hostile_markup_runs_no_script(server, browser):

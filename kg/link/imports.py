@@ -5,12 +5,15 @@ from __future__ import annotations
 import bz2
 import csv
 import gzip
+import io
 import json
 import logging
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, Iterator, TextIO
 
+from kg import progress as progressbar
 from kg.errors import InputError
 from kg.link import wikibase
 from kg.link.kb import KINDS, QID_PATTERN, KbEntity, KnowledgeBase, Position, calendar_date, type_kinds
@@ -87,24 +90,31 @@ def _csv_entity(row: dict, where: str, name: str) -> KbEntity:
 BATCH = 1000
 
 
-def _open_text(path: Path) -> TextIO:
-    """Open a plain, gzip or bzip2 file as text, recognised by its first bytes rather than its name."""
-    with path.open("rb") as f:
-        magic = f.read(3)
-    if magic[:2] == b"\x1f\x8b":
-        return gzip.open(path, "rt", encoding="utf-8")
-    if magic == b"BZh":
-        return bz2.open(path, "rt", encoding="utf-8")
-    return path.open(encoding="utf-8")
+@contextmanager
+def _open_text(path: Path) -> Iterator[tuple[TextIO, BinaryIO]]:
+    """A plain, gzip or bzip2 file as text, recognised by its first bytes rather than its name, and the file
+    itself, whose position says how far into it the text has been read."""
+    with path.open("rb") as raw:
+        magic = raw.read(3)
+        raw.seek(0)
+        if magic[:2] == b"\x1f\x8b":
+            binary = gzip.GzipFile(fileobj=raw, mode="rb")
+        elif magic == b"BZh":
+            binary = bz2.BZ2File(raw)
+        else:
+            binary = raw
+        with io.TextIOWrapper(binary, encoding="utf-8") as text:
+            yield text, raw
 
 
 def import_dump(kb: KnowledgeBase, path: str | os.PathLike, *, types: set[str] | None = None,
-                languages: tuple[str, ...] = wikibase.DEFAULT_LANGUAGES) -> int:
+                languages: tuple[str, ...] = wikibase.DEFAULT_LANGUAGES, progress: bool = False) -> int:
     """Stream a Wikidata JSON dump (``latest-all.json.gz``: one entity per line) into ``kb``, in constant memory.
 
     Keeps the items that are an instance (P31) of one of ``types`` (default: the classes of
     ``wikidata_types.json``). Returns the number of entities added; lines that are not JSON entities are skipped,
-    counted, logged and recorded as ``kb.loaded()[source]["malformed"]``.
+    counted, logged and recorded as ``kb.loaded()[source]["malformed"]``. ``progress``: a bar of the file's bytes
+    read (compressed, as on disk) on a terminal's standard error (:mod:`kg.progress`).
     """
     path = Path(path)
     types = set(types) if types is not None else set(type_kinds())
@@ -112,8 +122,12 @@ def import_dump(kb: KnowledgeBase, path: str | os.PathLike, *, types: set[str] |
     added = malformed = parsed = 0
     batch: list[KbEntity] = []
     try:
-        with _open_text(path) as lines:
-            for line in lines:
+        with _open_text(path) as (lines, raw), \
+                progressbar.bar(path.stat().st_size, desc="kg kb import", unit="B", unit_scale=True,
+                                enabled=progress) as bar:
+            for n, line in enumerate(lines, 1):
+                if n % 1000 == 0:
+                    bar.update(raw.tell() - bar.n)
                 line = line.strip().rstrip(",")
                 if not line or line in ("[", "]"):
                     continue
@@ -130,6 +144,8 @@ def import_dump(kb: KnowledgeBase, path: str | os.PathLike, *, types: set[str] |
                 if len(batch) >= BATCH:
                     added += kb.add(batch)
                     batch.clear()
+                    bar.set_postfix_str(f"{added:,} entities kept", refresh=False)
+            bar.update(raw.tell() - bar.n)
     except (OSError, EOFError, UnicodeDecodeError) as exc:  # missing, truncated or not really compressed
         raise InputError(f"cannot read {path} ({exc}); give a complete Wikidata JSON dump (.json, .json.gz or "
                          ".json.bz2)") from None

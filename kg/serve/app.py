@@ -31,7 +31,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from kg import queries
+from kg import network, queries
 from kg.errors import KgError, QueryError
 from kg.serve import endpoint, pages
 
@@ -354,8 +354,10 @@ def create_app(store_path: str, *, base_iri: str, token: str | None = None, time
 # --- helpers -----------------------------------------------------------------------------------------------------
 
 _SECURITY_HEADERS = {
-    # the pages load scripts and styles from kg itself only; inline scripts are not run
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    # the pages load scripts and styles from kg itself only; inline scripts are not run (the one inline style
+    # allowed is the <style> element cytoscape.js adds, by its hash)
+    "Content-Security-Policy": f"default-src 'self'; img-src 'self' data:; style-src 'self' "
+                               f"{network.csp_hash(network.LIBRARY_STYLE)}; script-src 'self'; "
                                "object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
