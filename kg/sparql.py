@@ -18,6 +18,7 @@ from kg.errors import QueryError
 from kg.queries import Answer
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATE_FORMS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
 _TOKENS = re.compile(r"""<[^<>"{}|^`\\\s]*>|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|#[^\n]*|[A-Za-z]+|\S""")
 _PROLOGUE = {"PREFIX", "BASE"}
 
@@ -47,7 +48,7 @@ def run(store, text: str, *, limit: int | None = None, offset: int = 0):
     as Turtle). An update is refused: kg sparql never changes the store."""
     kind = form(text)
     if kind not in QUERY_FORMS:
-        if kind in {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}:
+        if kind in UPDATE_FORMS:
             raise QueryError(f"kg sparql runs queries only, and this is an update ({kind}); kg changes the store "
                              "through kg build, kg remove and kg enrich")
         raise QueryError("the text is not a SPARQL query: it must be SELECT, ASK, CONSTRUCT or DESCRIBE "

@@ -40,7 +40,7 @@ def _hostile() -> Extraction:
     relation = Relation("r1", "opposes", "e2", Span(second.start, second.end - 1, second.text[:-1]), second,
                         object="e1", rule="test", confidence=0.9)
     article = Article("hostile <b>1</b>.txt", text, (0, len(text)), title='<img src=x onerror=alert("title")>',
-                      published="2018-05-04T09:00")
+                      url="javascript://%0aalert(document.domain)", published="2018-05-04T09:00")
     return Extraction(article, (first, second), people, (statement,), (relation,))
 
 
@@ -279,6 +279,7 @@ def test_hostile_html_in_text_labels_titles_and_parameters_arrives_escaped(serve
     assert "&lt;img src=x onerror=alert(&#34;title&#34;)&gt;" in article.text
     assert "&lt;script&gt;alert(&#34;p&#34;)&lt;/script&gt;" in query.text
     assert "default-src 'self'" in article.headers["Content-Security-Policy"]
+    assert 'href="javascript:' not in article.text  # the article's url is a link only when it is http(s)
     # the hostile label reaches the network picture only as escaped data
     smith = requests.get(server.url + "/actor/Q567", headers=HTML).text
     assert "<script>alert(\"label\")" not in smith and "&lt;script&gt;" in smith
@@ -422,3 +423,16 @@ def test_pages_are_kept_until_the_store_changes_and_a_build_can_write_meanwhile(
         while ask().headers["X-Total-Count"] != "2" and time.monotonic() < deadline:
             time.sleep(0.3)
         assert ask().headers["X-Total-Count"] == "2"
+
+
+def test_a_whole_api_answer_over_the_row_cap_is_an_error_and_every_answer_has_the_security_headers(store_path):
+    from kg.serve.app import create_app
+
+    with Server(create_app(str(store_path), base_iri=Config().base_iri, max_rows=3)) as s:
+        whole = requests.get(f"{s.url}/api/queries/positions", params={"actor": "Merkel"})
+        assert whole.status_code == 400 and "more than the server's cap of 3" in whole.json()["error"]
+        page = requests.get(f"{s.url}/api/queries/positions", params={"actor": "Merkel", "limit": 3})
+        assert page.status_code == 200 and page.headers["X-Total-Count"] == "7"
+        for r in (page, whole, requests.get(f"{s.url}/sparql", params={"query": COUNT, "format": "xml"})):
+            assert r.headers["X-Content-Type-Options"] == "nosniff"
+            assert "default-src 'self'" in r.headers["Content-Security-Policy"]

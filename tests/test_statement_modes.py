@@ -99,6 +99,9 @@ def test_an_assertion_about_an_actor_or_topic_that_judges_one_way_takes_a_side(n
     ("Smith called on Russia to withdraw its troops.", "request"),
     ("Smith said residents were worried about the floods.", "concern"),  # words of worry
     ("Smith said residents were not worried about the floods.", "assert"),
+    ("Smith said the talks concerning the budget went well.", "assert"),  # 'concerning' is no worry
+    ("Merkel said she had warned Iran about the deal.", "warn"),  # the side of the act she reports of herself
+    ("Donald Trump met Angela Merkel. Merkel said he supported the plan.", "assert"),  # his side, not hers
 ])
 def test_the_content_gives_the_stance_when_the_cue_takes_no_side(nlp_ready, text, stance):
     import kg

@@ -305,15 +305,15 @@ def stance_of(doc: Doc, f: Found, *, has_target: bool) -> str | None:
 
 def content_stance(doc: Doc, f: Found) -> str | None:
     """The stance the main verbs of a statement's content take (lexicon content_stances): 'the US must act' asks
-    (request), 'we will end it' promises, 'we support the plan' and 'he backed the idea' support; words of worry
-    are a concern; None when it takes none."""
+    (request), 'we will end it' promises, 'we support the plan' supports; words of worry are a concern; None
+    when it takes none."""
     cs = CONTENT_STANCES
     for a, b in f.parts or (f.content,):
         span = doc.char_span(a, b, alignment_mode="expand")
         if span is None:
             continue
-        for verb in (t for t in span if t.pos_ in ("VERB", "AUX") and not span.start <= t.head.i < span.end
-                     or t.head.i == t.i):
+        for verb in (t for t in span if t.pos_ in ("VERB", "AUX")
+                     and (not span.start <= t.head.i < span.end or t.head.i == t.i)):
             subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             modals = {c.lower_ for c in verb.children if c.dep_ == "aux"}
             negated = any(c.dep_ == "neg" for c in verb.children)
@@ -327,11 +327,16 @@ def content_stance(doc: Doc, f: Found) -> str | None:
                     or modals & (cs["promise_modals"] | cs["announced_modals"])
                     and (f.cue_lemma or "") in cs["announcing_cues"]):
                 stance = "promise"
-            elif verb.lemma_.lower() in cs["verbs"] and subject is not None and subject.lower_ in cs["verb_subjects"]:
-                stance = cs["verbs"][verb.lemma_.lower()]
+            elif verb.lemma_.lower() in VERBS and VERBS[verb.lemma_.lower()] not in ("assert", "agree") \
+                    and subject is not None and subject.lower_ in cs["verb_subjects"]:
+                # 'we support the plan'; 'he backed it' is a statement of its own, which outside_own_statements
+                # folds into this one when 'he' is the speaker
+                stance = VERBS[verb.lemma_.lower()]
             if stance is not None:
                 return NEGATED_STANCES.get(stance, stance) if negated and stance != "request" else stance
-        worried = [t for t in span if t.lemma_.lower() in cs["concern_words"] or t.lower_ in cs["concern_words"]]
+        # 'we are worried', 'our concern', 'they fear'; not 'the talks concerning the budget'
+        worried = [t for t in span if (t.lemma_.lower() in cs["concern_words"] or t.lower_ in cs["concern_words"])
+                   and (t.pos_ in ("ADJ", "NOUN") or t.pos_ == "VERB" and any(c.dep_ == "nsubj" for c in t.children))]
         if worried and not any(c.dep_ == "neg" for t in worried for c in list(t.children) + list(t.head.children)):
             return "concern"  # 'we are worried', 'our concern is that ...'; not 'we are not worried'
     return None

@@ -267,15 +267,22 @@ def one_per_speaker(said: list[Statement]) -> list[Statement]:
 
 
 def outside_own_statements(said: list[Statement]) -> list[Statement]:
-    """Without the statements that lie inside another of the same speaker, cue and all: in 'she said she did not
-    support the plan', 'support' is part of what she said, not a second speech act (the outer statement takes
-    its side: :func:`kg.extract.statements.content_stance`)."""
+    """Without the statements that lie inside another of the same speaker, cue and all: in 'she said she had
+    warned Iran', 'warned' is part of what she said, not a second speech act. A statement whose cue took no
+    side takes the side of the one it holds (warn)."""
     def inside(s: Statement, t: Statement) -> bool:
         return (t is not s and t.speaker == s.speaker and s.cue is not None
                 and t.content.start <= s.content.start and s.content.end <= t.content.end
                 and t.content.start <= s.cue.start and s.cue.end <= t.content.end
                 and t.content.end - t.content.start > s.content.end - s.content.start)
-    return [s for s in said if not (s.speaker and any(inside(s, t) for t in said))]
+    held = {id(t): [s for s in said if s.speaker and inside(s, t)] for t in said}
+    out = []
+    for t in said:
+        if t.speaker and any(inside(t, u) for u in said):
+            continue
+        sides = [s.stance for s in held[id(t)] if s.stance not in (None, "assert")]
+        out.append(replace(t, stance=sides[0]) if t.stance in (None, "assert") and sides else t)
+    return out
 
 
 def accusations(doc: Doc, said: list[Statement], ents: Entities) -> list[FoundRelation]:

@@ -3,11 +3,8 @@ API, and a web UI of actors, articles, saved queries and conflicts (:mod:`kg.ser
 from __future__ import annotations
 
 import ipaddress
-import logging
 
 from kg.errors import ConfigError
-
-log = logging.getLogger("kg")
 
 
 def is_loopback(host: str) -> bool:

@@ -21,7 +21,7 @@ import time
 from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import jinja2
 from starlette.applications import Starlette
@@ -32,7 +32,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from kg import network, queries
-from kg.errors import KgError, QueryError
+from kg.errors import KgError, QueryError, StoreError
 from kg.serve import endpoint, pages
 
 HERE = Path(__file__).resolve().parent
@@ -44,68 +44,43 @@ CACHED_ROWS = 1000  # longer answers (a whole csv) are not kept
 CACHED_BYTES = 1_000_000
 
 
-class Snapshot:
-    """The store as last read, taken again when its files change (checked at most once a second)."""
+class View:
+    """One snapshot of the store and what was read from it: pages of saved queries (short ones kept, each read
+    once however many ask for it at the same time), and the search index of names. A request works on the view
+    it started with, so nothing read from an older snapshot is kept for a newer one."""
 
-    def __init__(self, path: str, base: str):
-        from kg.store import _files, open_reader
-
-        self.path, self.base = path, base
-        self._files, self._open = _files, open_reader
+    def __init__(self, store):
+        self.store = store
         self._lock = threading.Lock()
-        self._store = open_reader(path)
-        self._seen = _files(Path(path))
-        self._checked = time.monotonic()
-        self._names: pages.NameIndex | None = None
-        self._answers: OrderedDict = OrderedDict()  # (query, params, limit, offset) -> Answer, latest last
+        self._kept: OrderedDict = OrderedDict()  # key -> value, latest last
         self._running: dict[tuple, threading.Event] = {}  # pages being read now
-
-    def get(self):
-        now = time.monotonic()
-        if now - self._checked >= 1.0:
-            with self._lock:
-                if now - self._checked >= 1.0:
-                    self._checked = now
-                    files = self._files(Path(self.path))
-                    if files != self._seen:
-                        # the old snapshot is dropped, not closed: a request may still be reading it
-                        self._store, self._seen, self._names = self._open(self.path), files, None
-                        self._answers = OrderedDict()
-        return self._store
+        self._names: pages.NameIndex | None = None
 
     def kept(self, key: tuple):
-        """What :meth:`keep` kept under ``key`` for this snapshot of the store, or None."""
-        self.get()
         with self._lock:
-            value = self._answers.get(key)
+            value = self._kept.get(key)
             if value is not None:
-                self._answers.move_to_end(key)
+                self._kept.move_to_end(key)
             return value
 
     def keep(self, key: tuple, value) -> None:
-        """Keep a saved query's answer (or its serialised page) for this snapshot. The server never writes the
-        store and a new snapshot empties what was kept, so a kept answer is the answer."""
         with self._lock:
-            self._answers[key] = value
-            while len(self._answers) > CACHED_ANSWERS:
-                self._answers.popitem(last=False)
+            self._kept[key] = value
+            while len(self._kept) > CACHED_ANSWERS:
+                self._kept.popitem(last=False)
 
     def answer(self, name: str, params: dict, limit: int | None, offset: int, base_iri: str
                ) -> tuple[queries.Answer, bool]:
-        """A page of a saved query's answer, and whether it was kept from an earlier request (short ones are)."""
+        """A page of a saved query's answer, and whether it was kept from an earlier request."""
         key = ("answer", name, tuple(sorted(params.items())), limit, offset)
         a = self.kept(key)
         if a is not None:
             return a, True
-        # one reading per page: requests for a page that is being read wait for it (a burst of clients asking
-        # the same first page read it once)
-        with self._lock:
+        with self._lock:  # one reading per page: a burst of clients asking the same page reads it once
             running = self._running.get(key)
-            if running is None:
+            mine = running is None
+            if mine:
                 running = self._running[key] = threading.Event()
-                mine = True
-            else:
-                mine = False
         if not mine:
             running.wait(600)
             a = self.kept(key)
@@ -113,7 +88,7 @@ class Snapshot:
                 return a, True
         try:
             counted = ("total", name, key[2])  # the other pages of the answer need not count it again
-            a = queries.answer(self.get(), name, params, limit=limit, offset=offset, base_iri=base_iri,
+            a = queries.answer(self.store, name, params, limit=limit, offset=offset, base_iri=base_iri,
                                total=self.kept(counted))
             self.keep(counted, a.total)
             if len(a.rows) <= CACHED_ROWS:
@@ -126,11 +101,39 @@ class Snapshot:
         return a, False
 
     def names(self) -> pages.NameIndex:
-        store = self.get()
-        index = self._names
-        if index is None:
-            index = self._names = pages.NameIndex.load(store)
-        return index
+        if self._names is None:  # two requests may both read it at first: the same index
+            self._names = pages.NameIndex.load(self.store)
+        return self._names
+
+
+class Snapshot:
+    """The store as last read (a :class:`View`), taken again when its files change (checked at most once a
+    second)."""
+
+    def __init__(self, path: str, base: str):
+        from kg.store import _files, open_reader
+
+        self.path, self.base = path, base
+        self._files, self._open = _files, open_reader
+        self._lock = threading.Lock()
+        self._view = View(open_reader(path))
+        self._seen = _files(Path(path))
+        self._checked = time.monotonic()
+
+    def view(self) -> View:
+        now = time.monotonic()
+        if now - self._checked >= 1.0:
+            with self._lock:
+                if now - self._checked >= 1.0:
+                    self._checked = now
+                    files = self._files(Path(self.path))
+                    if files != self._seen:
+                        # the old view is dropped, not closed: a request may still be reading it
+                        self._view, self._seen = View(self._open(self.path)), files
+        return self._view
+
+    def get(self):
+        return self.view().store
 
 
 def _templates() -> jinja2.Environment:
@@ -148,14 +151,15 @@ def create_app(store_path: str, *, base_iri: str, token: str | None = None, time
     token, or the cookie the /login form sets). ``timeout`` and ``max_rows`` bound a SPARQL query; ``max_body``
     bounds a request's body."""
     snapshot = Snapshot(store_path, base_iri)
+    saved = queries.saved_queries()
     # the search index of every name (a quarter of a second on 10,000 articles) is read before the first search
-    threading.Thread(target=snapshot.names, daemon=True).start()
+    threading.Thread(target=lambda: snapshot.view().names(), daemon=True).start()
     env = _templates()
 
     def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
         context.setdefault("title", "kg")
         html = env.get_template(name).render(request=request, base=base_iri, pages=pages, **context)
-        return HTMLResponse(html, status_code=status, headers=_SECURITY_HEADERS)
+        return HTMLResponse(html, status_code=status)
 
     def problem(request: Request, message: str, status: int = 400) -> Response:
         if _wants_html(request):
@@ -176,8 +180,6 @@ def create_app(store_path: str, *, base_iri: str, token: str | None = None, time
             if ctype == "application/sparql-query":
                 text, params = body.decode("utf-8", "replace"), dict(request.query_params)
             elif ctype == "application/x-www-form-urlencoded":
-                from urllib.parse import parse_qs
-
                 form = {k: v[-1] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
                 if "update" in form:
                     return problem(request, "this endpoint answers queries only; kg changes the store through "
@@ -212,8 +214,7 @@ def create_app(store_path: str, *, base_iri: str, token: str | None = None, time
                               error=_message(exc))
             return problem(request, _message(exc), 400)
         if html:
-            return render(request, "sparql.html", title="kg: SPARQL", query=text, kind=kind,
-                          result=_html_result(kind, result))
+            return render(request, "sparql.html", title="kg: SPARQL", query=text, result=_html_result(kind, result))
         return Response(result.body, media_type=result.media_type, headers={"X-Row-Count": str(result.rows)})
 
     # --- saved queries over HTTP -----------------------------------------------------------------------------
@@ -226,21 +227,25 @@ def create_app(store_path: str, *, base_iri: str, token: str | None = None, time
         params = dict(request.query_params)
         try:
             fmt = _results_format(params.pop("format", None), request.headers.get("accept", ""))
+        except QueryError as exc:
+            return JSONResponse({"error": _message(exc)}, status_code=406)
+        try:
             limit, offset = _paging(params)
         except QueryError as exc:
-            status = 406 if "format" in str(exc) else 400
-            return JSONResponse({"error": _message(exc)}, status_code=status)
+            return JSONResponse({"error": _message(exc)}, status_code=400)
+        if name not in saved:
+            return JSONResponse({"error": f"unknown query {name!r}; /api/queries lists them"}, status_code=404)
+        view = snapshot.view()
         # a page asked before is sent as it was serialised, without a thread or a query
         key = ("page", name, tuple(sorted(params.items())), limit, offset, fmt, str(request.url.path))
-        page = snapshot.kept(key)
+        page = view.kept(key)
         if page is None:
             try:
-                page = await _in_thread(_page, snapshot, name, params, limit, offset, fmt, request, base_iri)
+                page = await _in_thread(_page, view, name, params, limit, offset, fmt, request, base_iri, max_rows)
             except QueryError as exc:
-                status = 404 if "unknown query" in str(exc) else 400
-                return JSONResponse({"error": _message(exc)}, status_code=status)
+                return JSONResponse({"error": _message(exc)}, status_code=400)
             if len(page[0]) <= CACHED_BYTES:
-                snapshot.keep(key, page)
+                view.keep(key, page)
             hit = "miss"
         else:
             hit = "hit"
@@ -252,14 +257,16 @@ def create_app(store_path: str, *, base_iri: str, token: str | None = None, time
     async def home(request: Request) -> Response:
         q = request.query_params.get("q", "").strip()
         found = None
+        view = snapshot.view()
         if q:
-            found = await _in_thread(lambda: pages.actor_cards(snapshot.get(), snapshot.names().search(q, 50)))
-        top = await _in_thread(_answer, snapshot, "actors", {}, 20, 0, base_iri)
-        return render(request, "home.html", q=q, found=found, top=_table(top, base_iri), stats=snapshot.get().stats())
+            found = await _in_thread(lambda: pages.actor_cards(view.store, view.names().search(q, 50)))
+        top = await _in_thread(_answer, view, "actors", {}, 20, 0, base_iri)
+        return render(request, "home.html", q=q, found=found, top=_table(top, base_iri), stats=view.store.stats())
 
     async def actor_page(request: Request) -> Response:
         iri = pages.actor_iri(request.path_params["tail"], base_iri)
-        store = snapshot.get()
+        view = snapshot.view()
+        store = view.store
         row = await _in_thread(pages.actor, store, iri)
         if row is None:
             return problem(request, f"no actor {iri} in the store; search for it on the home page", 404)
@@ -269,7 +276,7 @@ def create_app(store_path: str, *, base_iri: str, token: str | None = None, time
                                   ("relations", "relations", "actor"), ("supporters", "supporters", "target"),
                                   ("opponents", "opponents", "target")):
             try:
-                a = await _in_thread(_answer, snapshot, query, {param: name}, ACTOR_TABLE, 0, base_iri)
+                a = await _in_thread(_answer, view, query, {param: name}, ACTOR_TABLE, 0, base_iri)
                 a = replace(a, notes=[n for n in a.notes if " actors here" in n])  # 'Q22686 is Trump' goes unsaid
                 tables[key] = (_table(a, base_iri), {param: name})
             except QueryError as exc:
@@ -303,28 +310,25 @@ def create_app(store_path: str, *, base_iri: str, token: str | None = None, time
         result, error = None, None
         if asked and not q.online:
             try:
-                offset = max(0, int(request.query_params.get("offset", "0") or 0))
-                a = await _in_thread(_answer, snapshot, name, {k: v for k, v in values.items() if v}, PAGE, offset,
-                                     base_iri)
+                _, offset = _paging({"offset": request.query_params.get("offset", "")})
+                a = await _in_thread(_answer, snapshot.view(), name, {k: v for k, v in values.items() if v}, PAGE,
+                                     offset, base_iri)
                 result = _table(a, base_iri)
-            except (QueryError, ValueError) as exc:
-                error = _message(exc) if isinstance(exc, KgError) else "offset must be a number"
+            except QueryError as exc:
+                error = _message(exc)
         given = {k: v for k, v in values.items() if v}
         return render(request, "query.html", title=f"kg: {name}", query=q, values=values, result=result,
                       error=error, given=given, api=f"/api/queries/{name}?{urlencode(given)}")
 
     async def conflicts(request: Request) -> Response:
-        offset = max(0, int(request.query_params.get("offset", "0") or 0)) if \
-            request.query_params.get("offset", "0").isdigit() else 0
-        a = await _in_thread(_answer, snapshot, "conflicts", {}, PAGE, offset, base_iri)
+        _, offset = _paging({"offset": request.query_params.get("offset", "")})
+        a = await _in_thread(_answer, snapshot.view(), "conflicts", {}, PAGE, offset, base_iri)
         return render(request, "conflicts.html", title="kg: conflicts", result=_table(a, base_iri))
 
     async def login(request: Request) -> Response:
         if request.method == "GET":
             return render(request, "login.html", title="kg: sign in")
         body = await _body(request, 10_000)
-        from urllib.parse import parse_qs
-
         given = parse_qs((body or b"").decode("utf-8", "replace")).get("token", [""])[-1]
         if not token or not hmac.compare_digest(given.encode(), token.encode()):
             return render(request, "login.html", 401, title="kg: sign in", error="wrong token")
@@ -345,8 +349,14 @@ def create_app(store_path: str, *, base_iri: str, token: str | None = None, time
         Route("/login", login, methods=["GET", "POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    middleware = [Middleware(_TokenGate, token=token)] if token else []
-    app = Starlette(routes=routes, middleware=middleware, exception_handlers={404: _not_found(render)})
+    middleware = [Middleware(_SecurityHeaders)] + ([Middleware(_TokenGate, token=token)] if token else [])
+
+    async def failed(request: Request, exc: KgError) -> Response:
+        # a store a build holds for its first write, a query that cannot be run: one line, not a traceback
+        return problem(request, _message(exc), 503 if isinstance(exc, StoreError) else 400)
+
+    app = Starlette(routes=routes, middleware=middleware,
+                    exception_handlers={404: _not_found(render), KgError: failed})
     app.state.snapshot = snapshot
     return app
 
@@ -369,6 +379,26 @@ _EXAMPLE_QUERY = """SELECT ?label ?mentions WHERE {
 }
 ORDER BY DESC(?mentions)
 LIMIT 10"""
+
+
+class _SecurityHeaders:
+    """The security headers on every response (pages, SPARQL and API answers, errors), not only on pages."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (k.lower().encode(), v.encode()) for k, v in _SECURITY_HEADERS.items()
+                    if k.lower().encode() not in names]
+            await send(message)
+        await self.app(scope, receive, with_headers)
 
 
 class _TokenGate:
@@ -431,10 +461,14 @@ async def _in_thread(fn, *args, **kwargs):
     return await run_in_threadpool(fn, *args, **kwargs)
 
 
-def _page(snapshot: Snapshot, name: str, params: dict, limit: int | None, offset: int, fmt: str, request: Request,
-          base_iri: str) -> tuple[bytes, dict]:
-    """A page of a saved query as the API sends it: the body in ``fmt``, and the headers of its total and paging."""
-    a, _ = _cached(snapshot, name, params, limit, offset, base_iri)
+def _page(view: View, name: str, params: dict, limit: int | None, offset: int, fmt: str, request: Request,
+          base_iri: str, max_rows: int) -> tuple[bytes, dict]:
+    """A page of a saved query as the API sends it: the body in ``fmt``, and the headers of its total and paging.
+    A whole answer (no ``limit``) longer than ``max_rows`` is an error, as on the SPARQL endpoint."""
+    a, _ = _cached(view, name, params, max_rows + 1 if limit is None else min(limit, max_rows), offset, base_iri)
+    if limit is None and len(a.rows) > max_rows:
+        raise QueryError(f"the answer has {a.total:,} rows, more than the server's cap of {max_rows:,}; ask for "
+                         "pages with limit and offset")
     headers = {"X-Total-Count": str(a.total), "X-Offset": str(a.offset)}
     if a.notes:
         headers["X-KG-Notes"] = json.dumps(a.notes, ensure_ascii=True)
@@ -444,15 +478,15 @@ def _page(snapshot: Snapshot, name: str, params: dict, limit: int | None, offset
     return queries.results(a.columns, a.rows, fmt), headers
 
 
-def _answer(snapshot: Snapshot, name: str, params: dict, limit: int | None, offset: int, base_iri: str):
-    return _cached(snapshot, name, params, limit, offset, base_iri)[0]
+def _answer(view: View, name: str, params: dict, limit: int | None, offset: int, base_iri: str):
+    return _cached(view, name, params, limit, offset, base_iri)[0]
 
 
-def _cached(snapshot: Snapshot, name: str, params: dict, limit: int | None, offset: int, base_iri: str):
+def _cached(view: View, name: str, params: dict, limit: int | None, offset: int, base_iri: str):
     q = queries.get(name)
     if q.online:
         raise QueryError(f"query {name!r} calls a remote endpoint; kg serve runs the store's own queries only")
-    return snapshot.answer(name, params, limit, offset, base_iri)
+    return view.answer(name, params, limit, offset, base_iri)
 
 
 def _results_format(given: str | None, accept: str) -> str:

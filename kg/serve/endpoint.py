@@ -16,9 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from kg.errors import KgError, QueryError
-from kg.sparql import QUERY_FORMS, form
-
-UPDATE_FORMS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+from kg.sparql import QUERY_FORMS, UPDATE_FORMS, form
 
 # media type -> kg's name of the format; the first is the default
 SELECT_TYPES = {
