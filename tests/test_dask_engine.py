@@ -29,14 +29,7 @@ from kg.rdf.namespaces import ONTOLOGY_GRAPH, SUMMARY_GRAPH  # noqa: E402
 from kg.store import EmbeddedStore  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-TEXTS = {
-    "a1": "Iran said on Tuesday that it opposes the offensive. Russia backed the campaign in Idlib.",
-    "a2": "Turkey warned against the attack. John Bolton said the response would be much stronger.",
-    "a3": "Germany and France called for a ceasefire in Syria, according to the United Nations.",
-    "a4": "Angela Merkel met Emmanuel Macron in Berlin on Monday. She said Europe must act together.",
-    "a5": "The White House denied the report. Officials said President Trump would travel to Brussels.",
-    "a6": "Israel accused Hezbollah of firing rockets. Lebanon rejected the claim on Friday.",
-}
+from test_build import TEXTS  # noqa: E402  (the articles of the local build tests, built here on Dask)
 IDS = ["idlib-geneva-talks-2018-09-11.txt", *TEXTS]
 
 
