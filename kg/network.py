@@ -231,32 +231,9 @@ p { margin: 0.2rem 0; font-size: 0.9rem; }
 .supports { color: #2e7d32; font-weight: bold; } .opposes { color: #c62828; font-weight: bold; }
 #network { position: absolute; top: 5.5rem; bottom: 0; left: 0; right: 0; }"""
 
-_DRAW = """(function () {
-  var box = document.getElementById("network");
-  var graph = JSON.parse(document.getElementById("kg-network").textContent);
-  var cy = cytoscape({
-    container: box,
-    minZoom: 0.1,
-    maxZoom: 2,
-    elements: graph.nodes.concat(graph.edges),
-    layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 8000 },
-    style: [
-      { selector: "node", style: { "label": "data(label)", "font-size": 10, "background-color": "%(node)s",
-                                   "width": 14, "height": 14, "text-valign": "bottom", "text-margin-y": 3 } },
-      { selector: "node[?focus]", style: { "background-color": "%(focus)s", "width": 22, "height": 22,
-                                           "font-weight": "bold" } },
-      { selector: "node[type = 'Topic']", style: { "shape": "round-rectangle", "background-color": "%(topic)s" } },
-      { selector: "edge", style: { "width": 1.5, "line-color": "%(other)s", "target-arrow-color": "%(other)s",
-                                   "target-arrow-shape": "triangle", "curve-style": "bezier", "label": "data(label)",
-                                   "font-size": 8, "color": "%(ink)s" } },
-      { selector: "edge[type = 'supports']", style: { "line-color": "%(supports)s",
-                                                      "target-arrow-color": "%(supports)s" } },
-      { selector: "edge[type = 'opposes']", style: { "line-color": "%(opposes)s",
-                                                     "target-arrow-color": "%(opposes)s" } }
-    ]
-  });
-  box.dataset.rendered = String(cy.nodes().length);
-})();""" % {"node": NODE, "topic": TOPIC, "focus": FOCUS, "other": OTHER, "ink": INK, **SIDES}
+def _draw() -> str:
+    """kg serve's own drawing script (colours and all), which also reads the data of this page."""
+    return (package_files.files("kg.serve") / "static" / "network.js").read_text(encoding="utf-8")
 
 
 # the one <style> element cytoscape.js adds to a page
@@ -283,9 +260,9 @@ def csp_hash(source: str) -> str:
 def to_html(net: Network) -> str:
     """A standalone page that draws the network with cytoscape.js (inlined, with the data), and runs no script
     but its own two (a Content-Security-Policy with their hashes)."""
-    library, title = _library(), _text(net.title)
+    library, draw, title = _library(), _draw(), _text(net.title)
     csp = (f"default-src 'none'; img-src data:; style-src {csp_hash(_STYLE)} {csp_hash(LIBRARY_STYLE)}; "
-           f"script-src {csp_hash(library)} {csp_hash(_DRAW)}")
+           f"script-src {csp_hash(library)} {csp_hash(draw)}")
     actors = sum(1 for n in net.nodes if n["data"]["type"] != "Topic")
     summary = f"{actors} actor{'s' if actors != 1 else ''}, {len(net.edges)} link{'s' if len(net.edges) != 1 else ''}"
     notes = "".join(f"<p>{_text(n)}</p>" for n in net.notes)
@@ -300,7 +277,7 @@ def to_html(net: Network) -> str:
         "\n</header>\n<div id=\"network\"></div>\n",
         f"<script type=\"application/json\" id=\"kg-network\">{_json({'nodes': net.nodes, 'edges': net.edges})}"
         "</script>\n",
-        f"<script>{library}</script>\n<script>{_DRAW}</script>\n</body>\n</html>\n",
+        f"<script>{library}</script>\n<script>{draw}</script>\n</body>\n</html>\n",
     ])
 
 
