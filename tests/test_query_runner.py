@@ -183,7 +183,8 @@ def test_a_list_read_through_a_window_of_articles_is_every_fact_in_document_orde
                                           ("relations", {"type": "hosts", "actor": "Angela Merkel"}),
                                           ("provenance", {"actor": "Angela Merkel"}), ("articles", {}),
                                           ("supporters", {"target": "Emmanuel Macron"}),
-                                          ("supporters", {"target": "budget"}), ("opponents", {"target": "macron"})])
+                                          ("supporters", {"target": "budget"}), ("opponents", {"target": "macron"}),
+                                          ("conflicts", {})])
 def test_pages_of_a_store_of_several_articles_put_together_are_the_whole_answer(corpus, name, params):
     whole = queries.answer(corpus, name, params)
     assert whole.total == len(whole.rows) > 0
@@ -193,7 +194,7 @@ def test_pages_of_a_store_of_several_articles_put_together_are_the_whole_answer(
 
 
 @pytest.mark.parametrize("name, params", [("relations", {"type": "meets"}), ("relations", {"actor": "Donald Trump"}),
-                                          ("provenance", {"actor": "Emmanuel Macron"})])
+                                          ("provenance", {"actor": "Emmanuel Macron"}), ("conflicts", {})])
 def test_a_total_is_read_from_the_summary_and_is_the_answer_counted(corpus, name, params):
     """The summary's counts of a relation type and of an actor's facts give the total of a big answer without
     counting it; they must equal the page block counted."""

@@ -11,6 +11,7 @@ What one actor row holds, in ``kgg:summary`` (see docs/rdf-model.md):
     <actor> rdfs:label "the label most articles give it" ; skos:hiddenLabel "its other labels" ;
         skos:altLabel "every mention form" ; a kg:Person ; kg:typeName "Person" ; kg:wikidataId "Q.." ;
         kg:mentionCount 12 ; kg:articleCount 3 ; kg:statementCount 2 ; kg:rankKey 9999.. ;
+        kg:labelOrder 2139.. ; kg:actorKey 1234.. ;
         kg:formKey "every name key" ; kg:labelKey "keys of its labels" ; kg:nameKey "keys that pick it" ;
         kg:exampleArticle <first three articles by IRI> .
     <actor#stance=warn> kg:actor <actor> ; kg:countedStance kgst:warn ; kg:statementCount 1 .
@@ -22,7 +23,8 @@ What one actor row holds, in ``kgg:summary`` (see docs/rdf-model.md):
 
 and one row per position node the facts point to (kg:position), and per actor that holds it:
 
-    <position> kg:positionType kgst:support ; kg:target <actor> (or kg:targetTopic "topic" ; kg:topicWord "word") ;
+    <position> kg:positionType kgst:support ; kg:target <actor> (or kg:targetTopic "topic" ; kg:topicWord "word" ;
+        kg:topicOrder 2139..) ;
         kg:factCount 12 ; kg:oppositePosition <the node of kgst:oppose on the same target> .
     <position#held-by-..> kg:position <position> ; kg:heldBy <actor> ; kg:articleCount 3 ;
         kg:exampleArticle <the first article by IRI> .
@@ -42,7 +44,7 @@ from kg.rdf import keys, mapping
 from kg.rdf.namespaces import DCTERMS, KG, RDF, RDFS, SCHEMA, SKOS, SPECIAL_GRAPHS, SUMMARY_GRAPH, XSD
 from kg.rdf.parts import ActorFacts, ArticlePart, Position, actor_classes, speaker_day_iri
 
-VERSION = "10"  # bump when what a row holds changes: stores rebuild their summary on open
+VERSION = "11"  # bump when what a row holds changes: stores rebuild their summary on open
 KEYS_VERSION = "4"  # bump when the keys and index triples of kg.rdf.mapping.key_quads change: stores rewrite them
 EXAMPLES = 3
 _PERSON = KG.Person.value
@@ -111,6 +113,8 @@ class ActorRow(ActorFacts):
         first = self.label()
         if first is not None:
             add(RDFS.label, ox.Literal(first))
+            add(KG.labelOrder, ox.Literal(keys.order_key(first), datatype=XSD.decimal))
+        add(KG.actorKey, ox.Literal(str(keys.id_hash(actor, 18)), datatype=XSD.decimal))
         for v in sorted(self.labels - {first}):
             add(SKOS.hiddenLabel, ox.Literal(v))
         for v in sorted(self.alts):
@@ -231,6 +235,7 @@ def position_quads(node: str, position: Position, facts: int) -> list[ox.Quad]:
         out.append(ox.Quad(n, KG.target, ox.NamedNode(position.target), g))
     if position.topic is not None:
         out.append(ox.Quad(n, KG.targetTopic, ox.Literal(position.topic), g))
+        out.append(ox.Quad(n, KG.topicOrder, ox.Literal(keys.order_key(position.topic), datatype=XSD.decimal), g))
         out += [ox.Quad(n, KG.topicWord, ox.Literal(w), g) for w in keys.topic_words(position.topic)]
     # the node of the opposite position on the same target, whether or not anyone holds it: conflicts joins
     # the two by this one link
