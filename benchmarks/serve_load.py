@@ -63,6 +63,7 @@ def main() -> int:
     ap.add_argument("--store", required=True, type=Path)
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--requests", type=int, default=2000)
+    ap.add_argument("--workers", type=int, default=1, help="kg serve's server processes (default: 1)")
     ap.add_argument("--actor", default="Donald Trump", help="the actor whose page is asked (default: Donald Trump)")
     ap.add_argument("--mix", choices=["actors", "fixed"], default="actors", help="actors: pages about the 40 most "
                     "mentioned actors and 4 pages of each list (default); fixed: the 14 first pages of "
@@ -74,7 +75,8 @@ def main() -> int:
         return 2
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([KG, "serve", "--store", str(args.store), "--port", str(port)],
+    server = subprocess.Popen([KG, "serve", "--store", str(args.store), "--port", str(port),
+                               "--workers", str(args.workers)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ})
     try:
         for _ in range(300):
@@ -87,7 +89,7 @@ def main() -> int:
             print("error: kg serve did not start: " + server.stderr.read().decode()[-500:], file=sys.stderr)
             return 2
         print(f"# python benchmarks/serve_load.py --store {args.store} --clients {args.clients} "
-              f"--requests {args.requests} --mix {args.mix}")
+              f"--requests {args.requests} --mix {args.mix} --workers {args.workers}")
         _api(url, args.clients, args.requests, args.mix, args.actor)
         _pages(url, args.actor)
     finally:

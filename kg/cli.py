@@ -180,6 +180,8 @@ def _parser() -> argparse.ArgumentParser:
                    "(default: 30)")
     p.add_argument("--max-rows", type=int, default=100_000, help="refuse a SPARQL answer longer than this "
                    "(default: 100000)")
+    p.add_argument("--workers", type=int, default=1, help="server processes, each with its own page cache; more "
+                   "than one answers concurrent requests on more cores (default: 1)")
 
     p = command("remove", "Remove an article's graph from the store.")
     p.add_argument("article", metavar="ARTICLE", help="the article's id (file name or JSONL id)")
@@ -622,8 +624,8 @@ def cmd_serve(args, cfg: Config) -> int:
     if not is_loopback(args.host) and not token and not args.no_token:
         raise ConfigError(f"--host {args.host} lets other machines read the store: give --token TOKEN (or "
                           "KG_SERVE_TOKEN), or --no-token if that is what you want")
-    if args.timeout <= 0 or args.max_rows <= 0:
-        raise ConfigError("--timeout and --max-rows must be more than 0")
+    if args.timeout <= 0 or args.max_rows <= 0 or args.workers <= 0:
+        raise ConfigError("--timeout, --max-rows and --workers must be more than 0")
     if str(cfg.store).startswith(("http://", "https://")):
         raise ConfigError(f"kg serve serves an on-disk store; {cfg.store} is a SPARQL server already: query it there, "
                           "or serve a store built on this machine")
@@ -632,7 +634,7 @@ def cmd_serve(args, cfg: Config) -> int:
     open_reader(cfg.store).close()  # a missing or damaged store is a one-line error before the server starts
     try:
         serve(cfg.store, host=args.host, port=args.port, base_iri=cfg.base_iri, token=token, timeout=args.timeout,
-              max_rows=args.max_rows)
+              max_rows=args.max_rows, workers=args.workers)
     except KeyboardInterrupt:
         pass
     return 0

@@ -329,6 +329,38 @@ def test_serve_refuses_to_listen_beyond_loopback_without_a_token(tmp_path, store
     assert "SPARQL server already" in capsys.readouterr().err
 
 
+def test_serve_with_two_worker_processes_answers_from_both_with_the_same_page(store_path):
+    """`kg serve --workers 2`: two uvicorn processes share the port, each with its own reader and cache."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    port = _free_port()
+    kg = str(Path(sys.executable).with_name("kg"))
+    server = subprocess.Popen([kg, "serve", "--store", str(store_path), "--port", str(port), "--workers", "2"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ))
+    try:
+        url = f"http://127.0.0.1:{port}/api/queries/actors"
+        for _ in range(300):
+            try:
+                first = requests.get(url, params={"limit": 2}, timeout=5)
+                break
+            except requests.ConnectionError:
+                assert server.poll() is None, server.stderr.read().decode()[-500:]
+                time.sleep(0.1)
+        else:
+            pytest.fail("kg serve --workers 2 did not start")
+        answers = [requests.get(url, params={"limit": 2}, timeout=5) for _ in range(8)]
+        assert {a.status_code for a in answers} == {200}
+        assert {a.text for a in answers} == {first.text} and int(first.headers["X-Total-Count"]) >= 2
+        children = subprocess.run(["ps", "--ppid", str(server.pid), "-o", "args="], capture_output=True, text=True)
+        assert children.stdout.count("spawn_main") == 2  # the workers, under uvicorn's process manager
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
 # --- in a browser: headless Chromium (Debian's chromium and chromium-driver) -----------------------------------
 
 
