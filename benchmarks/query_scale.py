@@ -145,7 +145,7 @@ def build_store(base: list, n: int, path: Path, reference: bool) -> dict:
         t = time.perf_counter()
         s.flush()
         elapsed += time.perf_counter() - t
-        figures["bulk_rate"], figures["bulk_batches"] = quads / elapsed, len(sizes)
+        figures["bulk_rate"], figures["bulk_batches"], figures["bulk_all"] = quads / elapsed, len(sizes), whole
         del s
         shutil.rmtree(ref, ignore_errors=True)
         kept.unlink()
@@ -268,8 +268,8 @@ def main() -> int:
         rate = figures["quads"] / figures["load_s"]
         line = (f"# load (kg's first build: bulk load + summary): {figures['load_s']:.1f} s, {rate:,.0f} quads/s")
         if "bulk_rate" in figures:
-            of = "the same batches" if figures["bulk_batches"] * BATCH >= args.articles else \
-                f"the first {figures['bulk_batches']} batches"
+            of = (f"the same {figures['bulk_batches']} full batches" if figures["bulk_all"] else
+                  f"the first {figures['bulk_batches']} batches")
             line += (f"; bare bulk_load of {of} {figures['bulk_rate']:,.0f} quads/s (kg keeps "
                      f"{rate / figures['bulk_rate']:.2f} of it)")
         print(line + f"; then compaction {figures['compact_s']:.1f} s; mapping to RDF {figures['map_s']:.1f} s; "

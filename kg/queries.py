@@ -185,7 +185,8 @@ def _bind_name(query: SavedQuery, name: str, value: str, store, out: Binding) ->
     else:
         key, picked = next(((k, found) for k in keys if (found := _named(store, k))), (keys[0], []))
         if picked:
-            others = [a for a in _called(store, key) if a.iri not in {p.iri for p in picked}]
+            chosen = {p.iri for p in picked}
+            others = [a for a in _called(store, key) if a.iri not in chosen]
             head = (f"{name} {value!r} is {len(picked)} actors here: " if len(picked) > 1
                     else f"{name} {value!r} is ")
             note = head + "; ".join(map(str, picked[:5])) + (f" and {len(picked) - 5} more" if len(picked) > 5 else "")
