@@ -43,6 +43,23 @@ def test_actor_iri_is_the_same_across_spellings_and_types_but_a_lone_surname_sta
     assert not same(("Person", "Kim"), ("Person", "Kim"))
 
 
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",))), min_size=2, max_size=12))
+def test_sorting_by_order_key_then_label_is_sorting_by_label_in_the_store(labels):
+    """conflicts sorts actors by kg:labelOrder and breaks ties with the label: the same order as the labels'."""
+    from kg.rdf.keys import order_key
+
+    store = ox.Store()
+    xsd_decimal = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+    for i, label in enumerate(labels):
+        s = ox.NamedNode(f"{BASE}actor/{i}")
+        store.add(ox.Quad(s, ox.NamedNode(f"{KG}label"), ox.Literal(label)))
+        store.add(ox.Quad(s, ox.NamedNode(f"{KG}labelOrder"), ox.Literal(order_key(label), datatype=xsd_decimal)))
+    by_key = [r["l"].value for r in store.query(
+        f"SELECT ?l WHERE {{ ?s <{KG}label> ?l ; <{KG}labelOrder> ?k }} ORDER BY ?k ?l")]
+    assert by_key == sorted(labels)
+
+
 def _extraction(text: str, name: str) -> Extraction:
     article = Article(id="doc \"1\"", text=text, body=(0, len(text)), published="2018-09-11T22:25")
     whole = Span(0, len(text), text)

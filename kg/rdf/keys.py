@@ -137,16 +137,18 @@ def _article_digits(published: str | None, article_id: str) -> tuple[str, str]:
 
 def order_key(text: str) -> str:
     """A number (xsd:decimal) in the order of ``text`` among strings: its first nine characters as base-128
-    digits, a character above 127 counted as 127, so that ``a < b`` gives ``order_key(a) <= order_key(b)``.
-    A query sorts by it first and by the string only on a tie: Oxigraph compares two stored strings of more than
-    16 bytes by reading both from the store, once per comparison, and a number in place.
+    digits, so that ``a < b`` gives ``order_key(a) <= order_key(b)``. A character from 127 up is a 127 and so
+    is every digit after it (the number of the largest string that begins so: 'é' sorts after 'z…'). A query
+    sorts by it first and by the string only on a tie: Oxigraph compares two stored strings of more than 16
+    bytes by reading both from the store, once per comparison, and a number in place.
 
-    >>> order_key("Abe") < order_key("Abel") < order_key("Bob")
+    >>> int(order_key("Abe")) < int(order_key("Abel")) < int(order_key("Bob")) < int(order_key("Éa"))
     True
     """
-    n = 0
+    n, top = 0, False
     for c in text[:9].ljust(9, "\0"):
-        n = n * 128 + min(ord(c), 127)
+        top = top or ord(c) >= 127
+        n = n * 128 + (127 if top else ord(c))
     return str(n)
 
 
