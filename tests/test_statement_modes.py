@@ -56,6 +56,13 @@ def test_a_label_in_capitals_is_a_speaker_in_a_transcript_and_a_heading_elsewher
     assert statements(markets) == []
 
 
+def test_a_quoted_title_is_no_one_s_words_but_a_quote_in_title_case_words_is(nlp_ready):
+    shows = ('"Fox News Sunday," Pence said on Sunday.\n\n'
+             '"A Change Is Gonna Come," she added, before she left the stage.')
+    assert statements(shows) == []
+    assert ("We are not done yet,", "speech", "Pence") in statements('"We are not done yet," Pence said on Sunday.')
+
+
 @pytest.mark.parametrize("text, stance", [
     ("Sanders called out Clinton for her ties to Wall Street.", "oppose"),  # not 'called' (assert)
     ("The senator did not support the plan to cut taxes.", "oppose"),

@@ -34,6 +34,8 @@ JUDGING_ADJECTIVES = frozenset(_LEX["judging_adjectives"]["words"])
 CONTENT_STANCES = {k: (frozenset(v) if isinstance(v, list) else v) for k, v in _LEX["content_stances"].items()
                    if not k.startswith("_")}
 NEGATED_STANCES = {k: v for k, v in _LEX["negated_stances"].items() if not k.startswith("_")}
+TITLE_QUOTES = {k: (frozenset(v) if isinstance(v, list) else v) for k, v in _LEX["title_quotes"].items()
+                if not k.startswith("_")}
 LEMMA_FIXES = {k: v for k, v in _LEX["lemma_fixes"].items() if not k.startswith("_")}
 ACCORDING_TO = tuple(tuple(p.split()) for p in _LEX["according_to"])  # ('according', 'to'), ('per',)
 NEEDS_SPEAKER = frozenset(tuple(p.split()) for p in _LEX["according_to_needs_speaker"])  # 'per cent', 'per day'
@@ -248,6 +250,21 @@ def _parenthetical(doc: Doc, verb: Token, subj: Token, sent: Span) -> bool:
             and not any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children))
 
 
+def _is_title(text: str, span: tuple[int, int]) -> bool:
+    """Whether a quotation is a title ('Fox News Sunday,', 'Face the Nation', 'Make Your Kid a Millionaire'):
+    every word capitalised but small words after the first, and no stop inside (lexicon title_quotes).
+
+    >>> _is_title('on "Face the Nation," he said', (4, 20)), _is_title('"We will win," he said', (1, 13))
+    (True, False)
+    """
+    words = text[span[0]:span[1]].rstrip(",.;: ").split()
+    t = TITLE_QUOTES
+    if not t["min_words"] <= len(words) <= t["max_words"] or any(c in " ".join(words) for c in ".!?;:"):
+        return False
+    return words[0][:1].isupper() and all(w[:1].isupper() or w[:1].isdigit() or w.lower() in t["lower_words"]
+                                          for w in words[1:])
+
+
 def _only_marks(text: str) -> bool:
     return all(c.isspace() or c in QUOTE_CHARS or c in ",:;.—–-'`" for c in text)
 
@@ -430,7 +447,8 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
                      stance=stance, rule=rule, confidence=CONFIDENCE[rule], mode=_mode(lemma, rule, subj[0]))
 
     out = []
-    adjacent = _adjacent_quotes(text, doc, verb, subj[0], sent, quotes)
+    quoted = _adjacent_quotes(text, doc, verb, subj[0], sent, quotes)
+    adjacent = [q for q in quoted if not _is_title(text, q)]  # a title next to the cue is no one's words
     if len(adjacent) == 2 and adjacent[0][1] <= verb.idx <= adjacent[1][0]:
         # '"We will win," he said, "and soon."', '"We will win," he said. "And soon."': one statement around its
         # attribution
@@ -439,7 +457,7 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
     else:
         out += [said(q, "direct", "direct-quote") for q in adjacent]
     content, rule = _verb_content(doc, verb, sent)
-    if content is not None and not any(q[0] < content[1] and content[0] < q[1] for q in adjacent):
+    if content is not None and not any(q[0] < content[1] and content[0] < q[1] for q in quoted):
         content = _balanced_strip(text, *content)
         out.append(said(content, _kind(text, content, quotes), rule))
     return out
