@@ -33,6 +33,16 @@ def test_reported_speech_with_that_clause():
     assert found.stance == "assert"
 
 
+def test_a_content_of_only_a_preposition_is_no_statement():
+    # 'Smith asked for.': a parse that leaves the reporting verb's object a bare preposition says nothing
+    doc = make_doc([("Smith", "Smith", "PROPN", 1, "nsubj"), ("asked", "ask", "VERB", 1, "ROOT"),
+                    ("for", "for", "ADP", 1, "prep"), (".", ".", "PUNCT", 1, "punct")])
+    assert statements.find_statements(doc) == []
+    doc = make_doc([("Smith", "Smith", "PROPN", 1, "nsubj"), ("asked", "ask", "VERB", 1, "ROOT"),
+                    ("for", "for", "ADP", 1, "prep"), ("help", "help", "NOUN", 2, "pobj"), (".", ".", "PUNCT", 1, "punct")])
+    assert [doc.text[slice(*f.content)] for f in statements.find_statements(doc)] == ["for help"]
+
+
 def test_direct_quote_before_the_attribution():
     rows = [('"', '"', "PUNCT", 5, "punct"), ("We", "we", "PRON", 2, "nsubj"), ("win", "win", "VERB", 5, "ccomp"),
             (",", ",", "PUNCT", 5, "punct"), ('"', '"', "PUNCT", 5, "punct"), ("said", "say", "VERB", 5, "ROOT"),

@@ -558,6 +558,16 @@ def _label_statements(doc: Doc, text: str, start: int, end: int, quotes: CharSpa
     return out
 
 
+_CONTENT_WORDS = frozenset({"NOUN", "PROPN", "PRON", "VERB", "AUX", "ADJ", "NUM", "INTJ", "X"})
+
+
+def _says_something(doc: Doc, content: tuple[int, int]) -> bool:
+    """Whether a content holds a word that can carry a claim: 'charged with' or 'according to Smith, basically'
+    leaves only a preposition or an adverb, which no one states."""
+    span = doc.char_span(*content, alignment_mode="expand")
+    return span is None or any(t.pos_ in _CONTENT_WORDS for t in span)
+
+
 def doc_quotes(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     """:func:`find_quotes` of the Doc's text, found once per Doc and range (two steps read them)."""
     return parsed.memo(doc, ("quotes", start, end), lambda: find_quotes(parsed.text(doc), start, end))
@@ -590,7 +600,8 @@ def find_statements(doc: Doc, start: int = 0, end: int | None = None) -> list[Fo
     found = _continuations(text, quotes, found)
     unique: dict[tuple[int, int, tuple[int, ...]], Found] = {}
     for f in found:
-        unique.setdefault((f.content, f.speaker_tokens), f)
+        if _says_something(doc, f.content):
+            unique.setdefault((f.content, f.speaker_tokens), f)
     # a quote that two cues claim ('X said.' before its paragraph, and its own '"...," Burke said') is the
     # nearer cue's: one in a sentence the quote is part of before one in another sentence
     nearest: dict[tuple[int, int], tuple[int, int]] = {}
