@@ -181,14 +181,21 @@ def throughput(args, tmp: Path) -> None:
     print(f"{articles} articles, {words} words, pipeline {args.pipeline}")
     labels = {"bare": "bare nlp.pipe", "bare2": "bare nlp.pipe, 2 procs", "build1": "kg build --workers 1",
               "build2": "kg build --workers 2"}
-    results = {phase: _run(phase, data, args.pipeline) for phase in labels}
-    speed = {phase: words / r["seconds"] for phase, r in results.items()}
-    for phase, r in results.items():
-        print(f"{labels[phase]:<22} {speed[phase]:>6.0f} words/s {r['seconds']:6.2f} s  {_rss(r)}  "
-              f"(start-up {r['startup_seconds']:.1f} s, not counted; {_cpu(r)})")
+    speed = _phases(labels, words, data, args.pipeline)
     print(f"kg build --workers 1 runs at {speed['build1'] / speed['bare']:.2f}x bare nlp.pipe; "
           f"--workers 2 is {speed['build2'] / speed['build1']:.2f}x --workers 1 "
           f"(bare nlp.pipe in 2 processes is {speed['bare2'] / speed['bare']:.2f}x 1 process on this machine)")
+
+
+def _phases(labels: dict[str, str], words: int, data: Path, *run_args) -> dict[str, float]:
+    """Run each phase, print its line, and return its words per second."""
+    results = {phase: _run(phase, data, *run_args) for phase in labels}
+    speed = {phase: words / r["seconds"] for phase, r in results.items()}
+    width = max(map(len, labels.values())) + 2
+    for phase, r in results.items():
+        print(f"{labels[phase]:<{width}} {speed[phase]:>6.0f} words/s {r['seconds']:6.2f} s  {_rss(r)}  "
+              f"(start-up {r['startup_seconds']:.1f} s, not counted; {_cpu(r)})")
+    return speed
 
 
 def dask_throughput(args, tmp: Path) -> None:
@@ -197,11 +204,7 @@ def dask_throughput(args, tmp: Path) -> None:
     print(f"{articles} articles, {words} words, pipeline {args.pipeline}, partitions of {args.partition_size}, "
           f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     labels = {"build1": "kg build --workers 1", "dask1": "--engine dask, 1 worker", "dask2": "--engine dask, 2 workers"}
-    results = {phase: _run(phase, data, args.pipeline, args.partition_size) for phase in labels}
-    speed = {phase: words / r["seconds"] for phase, r in results.items()}
-    for phase, r in results.items():
-        print(f"{labels[phase]:<24} {speed[phase]:>6.0f} words/s {r['seconds']:6.2f} s  {_rss(r)}  "
-              f"(start-up {r['startup_seconds']:.1f} s, not counted; {_cpu(r)})")
+    speed = _phases(labels, words, data, args.pipeline, args.partition_size)
     print(f"--engine dask: 2 workers are {speed['dask2'] / speed['dask1']:.2f}x 1 worker; 1 worker runs at "
           f"{speed['dask1'] / speed['build1']:.2f}x kg build --workers 1 (load average after: "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())})")

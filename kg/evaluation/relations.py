@@ -29,7 +29,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from kg.evaluation.gold import doc_id
-from kg.evaluation.statements import STOP, SYMMETRIC, THRESHOLDS, _chars, _match, _norm_type, _overlaps, _span
+from kg.evaluation.statements import (STOP, SYMMETRIC, THRESHOLDS, _chars, _match, _norm_type, _overlaps, _span,
+                                      predicted_statements)
 
 NEUTRAL = frozenset({"assert", "neutral", ""})
 NOT_SCORED = frozenset({"located_in"})  # the ends of these are places, not actors: the gold leaves them out
@@ -182,8 +183,7 @@ def _stances(gold: dict, pred: dict, text: str, out: RelationStanceScores) -> No
         if chars:
             items.append({"chars": chars, "stance": _stance(st.get("stance")),
                           "target": _pair(st["target"]) if st.get("target") else None})
-    preds = [dict(p, _chars=_chars(text, [_span(p["content"])]) if p.get("content") else set())
-             for p in pred.get("statements", [])]
+    preds = predicted_statements(pred, text)
     out.statements += len(items)
     for g, p in _match(items, preds, THRESHOLDS[0]):
         got = _stance(p.get("stance"))

@@ -82,6 +82,12 @@ def _gold_statements(doc: dict, text: str) -> list[dict]:
     return [it for it in items if it["chars"]]
 
 
+def predicted_statements(pred: dict, text: str) -> list[dict]:
+    """A prediction's statements, each with the characters of its content (``_chars``) that matching compares."""
+    return [dict(p, _chars=_chars(text, [_span(p["content"])]) if p.get("content") else set())
+            for p in pred.get("statements", [])]
+
+
 def _match(gold: list[dict], preds: list[dict], thr: float) -> list[tuple[dict, dict]]:
     remaining = list(preds)
     pairs = []
@@ -156,8 +162,7 @@ def score(gold_docs: list[dict], predictions: dict[str, dict], texts: dict[str, 
         pred = predictions.get(doc_id(gold), {})
         out.documents += 1
         items = _gold_statements(gold, text)
-        preds = [dict(p, _chars=_chars(text, [_span(p["content"])]) if p.get("content") else set())
-                 for p in pred.get("statements", [])]
+        preds = predicted_statements(pred, text)
         mentions = {e["id"]: [_span(m) for m in e.get("mentions", [])] for e in pred.get("entities", [])}
         for thr, counts in out.statements.items():
             pairs = _match(items, preds, thr)
