@@ -689,7 +689,8 @@ def main(argv: list[str] | None = None) -> int:
         _warn(f"error: {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
-        _warn("interrupted; articles stored so far are complete")
+        writes = args.command in ("build", "load")
+        _warn("interrupted" + ("; articles stored so far are complete" if writes else ""))
         return 130
 
 

@@ -19,6 +19,9 @@ from kg.errors import WorkerError
 
 METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
 _END = object()
+# How often the main process wakes while it waits for the workers. Ctrl-C may be delivered to any thread (the
+# store's own, say): the main thread then runs Python's handler only once its wait returns.
+_TICK = 0.2
 
 
 class _Raised:
@@ -100,7 +103,7 @@ def _schedule(tasks: Iterator, pool: list) -> Iterator:
             if more:
                 continue  # the window was full of finished results: there is room again now
             return
-        ready = wait([*busy, *(p.sentinel for p, _ in pool)])
+        ready = wait([*busy, *(p.sentinel for p, _ in pool)], timeout=_TICK)
         for conn in [r for r in ready if r in busy]:
             number, p = busy.pop(conn)
             try:

@@ -45,18 +45,24 @@ def run(work: Callable[[], T], seconds: float | None) -> T:
     os.close(write)
     deadline = time.monotonic() + seconds
     chunks = []
+    finished = False
     try:
         while True:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([read], [], [], left)[0]:
-                os.kill(pid, signal.SIGKILL)
+            if left <= 0:
                 raise TimeoutExpired(seconds)
+            # short waits: Ctrl-C delivered to another thread is raised here only once select returns
+            if not select.select([read], [], [], min(left, 0.2))[0]:
+                continue
             chunk = os.read(read, 1 << 20)
             if not chunk:
                 break
             chunks.append(chunk)
+        finished = True
     finally:
         os.close(read)
+        if not finished:  # past the deadline, or Ctrl-C: the query cannot be interrupted, only its process
+            os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
     status, value = pickle.loads(b"".join(chunks)) if chunks else ("crash", "the query process died")
     if status == "ok":

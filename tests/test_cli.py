@@ -10,9 +10,11 @@ import argparse
 import csv
 import io
 import json
+import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -576,6 +578,27 @@ def test_sparql_past_its_timeout_is_stopped_with_one_line(built):
     run = kg_probe(["sparql", slow, "--timeout", "1", "--store", "kg-store"], built.workdir)
     assert_one_line_error(run, 2, mentions=r"--timeout 1 s")
     assert time.monotonic() - start < 30
+
+
+def test_ctrl_c_stops_a_query_with_a_timeout_at_once(built):
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    child = subprocess.Popen([sys.executable, "-m", "kg", "sparql", slow, "--timeout", "600", "--store", "kg-store"],
+                             cwd=built.workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    children = Path(f"/proc/{child.pid}/task/{child.pid}/children")
+    try:
+        deadline = time.monotonic() + 60
+        while not children.read_text().split() and time.monotonic() < deadline:  # until the query process runs
+            time.sleep(0.05)
+        query = int(children.read_text().split()[0])
+        os.kill(child.pid, signal.SIGINT)  # kg's process only, as `kill -INT` does: kg must stop its query
+        out, err = child.communicate(timeout=20)  # not the 600 s the query would take
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+    assert (child.returncode, err.strip()) == (130, "kg: interrupted")
+    assert not Path(f"/proc/{query}").exists()  # the query's process is gone too
 
 
 def test_stats_come_from_the_summary_and_match_a_count(built):
