@@ -626,12 +626,10 @@ def cmd_serve(args, cfg: Config) -> int:
                           "KG_SERVE_TOKEN), or --no-token if that is what you want")
     if args.timeout <= 0 or args.max_rows <= 0 or args.workers <= 0:
         raise ConfigError("--timeout, --max-rows and --workers must be more than 0")
-    if str(cfg.store).startswith(("http://", "https://")):
-        raise ConfigError(f"kg serve serves an on-disk store; {cfg.store} is a SPARQL server already: query it there, "
-                          "or serve a store built on this machine")
-    from kg.store import open_reader
+    from kg.store import open_store
 
-    open_reader(cfg.store).close()  # a missing or damaged store is a one-line error before the server starts
+    # a missing, damaged or unreachable store is a one-line error before the server starts
+    open_store(cfg.store, reader=True).close()
     try:
         serve(cfg.store, host=args.host, port=args.port, base_iri=cfg.base_iri, token=token, timeout=args.timeout,
               max_rows=args.max_rows, workers=args.workers)

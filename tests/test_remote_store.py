@@ -51,13 +51,14 @@ def free_port() -> int:
 class Server:
     """``oxigraph serve --location DIR --bind 127.0.0.1:PORT``, started and stopped on demand."""
 
-    def __init__(self, location: Path):
+    def __init__(self, location: Path, *, timeout: int | None = None):
         self.location, self.port, self.process = location, free_port(), None
         self.url = f"http://127.0.0.1:{self.port}"
+        self.options = ["--timeout-s", str(timeout)] if timeout else []  # the server's own query timeout
 
     def start(self) -> "Server":
         self.process = subprocess.Popen([_oxigraph(), "serve", "--location", str(self.location), "--bind",
-                                         f"127.0.0.1:{self.port}"], stdout=subprocess.DEVNULL,
+                                         f"127.0.0.1:{self.port}", *self.options], stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

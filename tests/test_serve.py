@@ -14,6 +14,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
+from kg import resources
 from kg.config import Config
 from kg.model import Article, Entity, Extraction, Mention, Relation, Span, Statement
 from kg.store import EmbeddedStore
@@ -73,26 +74,44 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def store_path(tmp_path_factory, modes_extraction):
-    from kg import resources
+def graphs(modes_extraction) -> list:
     from kg.rdf import article_graph
 
-    path = tmp_path_factory.mktemp("serve") / "store"
-    base = Config().base_iri
-    with EmbeddedStore(path) as s:
-        s.ensure_ontology(resources.ontology())
-        s.write_articles([article_graph(x, base_iri=base, content_hash="0" * 64)
-                          for x in (modes_extraction, _hostile())])
-    return path
+    return [article_graph(x, base_iri=Config().base_iri, content_hash="0" * 64) for x in (modes_extraction, _hostile())]
 
 
 @pytest.fixture(scope="module")
-def server(store_path):
+def store_path(tmp_path_factory, graphs):
+    path = tmp_path_factory.mktemp("serve") / "store"
+    with EmbeddedStore(path) as s:
+        s.ensure_ontology(resources.ontology())
+        s.write_articles(graphs)
+    return path
+
+
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def server(request, store_path, graphs, tmp_path_factory):
+    """kg serve over the on-disk store, and over the same graphs on a real ``oxigraph serve`` (--store URL)."""
     from kg.serve.app import create_app
 
-    app = create_app(str(store_path), base_iri=Config().base_iri, timeout=5, max_rows=50)
-    with Server(app) as s:
-        yield s
+    if request.param == "embedded":
+        with Server(create_app(str(store_path), base_iri=Config().base_iri, timeout=5, max_rows=50)) as s:
+            yield s
+        return
+    from test_remote_store import Server as Oxigraph
+
+    from kg.store.remote import RemoteStore
+
+    oxigraph = Oxigraph(tmp_path_factory.mktemp("oxigraph"), timeout=10).start()
+    try:
+        with RemoteStore(oxigraph.url) as remote, EmbeddedStore(store_path, read_only=True) as local:
+            remote.ensure_ontology(resources.ontology())
+            remote.write_articles(graphs)
+            assert remote.stats() == local.stats()
+        with Server(create_app(oxigraph.url, base_iri=Config().base_iri, timeout=5, max_rows=50)) as s:
+            yield s
+    finally:
+        oxigraph.stop()
 
 
 HTML = {"Accept": "text/html"}
@@ -325,8 +344,8 @@ def test_serve_refuses_to_listen_beyond_loopback_without_a_token(tmp_path, store
     assert "--token" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert cli.main(["serve", "--store", str(tmp_path / "none")]) == 2
     assert "no store" in capsys.readouterr().err
-    assert cli.main(["serve", "--store", "http://127.0.0.1:7878"]) == 2
-    assert "SPARQL server already" in capsys.readouterr().err
+    assert cli.main(["serve", "--store", "http://127.0.0.1:1"]) == 2  # a server nobody runs: before listening
+    assert "cannot reach the SPARQL endpoint" in capsys.readouterr().err
 
 
 def test_serve_with_two_worker_processes_answers_from_both_with_the_same_page(store_path):
@@ -432,31 +451,43 @@ def test_in_a_browser_hostile_markup_runs_no_script(server, browser):
     assert browser.execute_script("return 1") == 1
 
 
-def test_pages_are_kept_until_the_store_changes_and_a_build_can_write_meanwhile(tmp_path, modes_extraction):
+@pytest.mark.parametrize("kind", ["embedded", "remote"])
+def test_pages_are_kept_until_the_store_changes_and_a_build_can_write_meanwhile(kind, tmp_path, modes_extraction):
     """The server holds no lock: a build writes while it serves, and the next snapshot shows the new article
-    (and forgets the pages kept from the old one)."""
+    (and forgets the pages kept from the old one). A remote store is watched through its totals."""
     from dataclasses import replace
 
-    from kg import resources
     from kg.rdf import article_graph
     from kg.serve.app import create_app
+    from kg.store import open_store
 
-    path, base = tmp_path / "store", Config().base_iri
-    with EmbeddedStore(path) as s:
-        s.ensure_ontology(resources.ontology())
-        s.write_articles([article_graph(modes_extraction, base_iri=base, content_hash="0" * 64)])
-    with Server(create_app(str(path), base_iri=base)) as server:
-        ask = lambda: requests.get(f"{server.url}/api/queries/articles", params={"limit": 10})  # noqa: E731
-        first, again = ask(), ask()
-        assert (first.headers["X-KG-Cache"], again.headers["X-KG-Cache"]) == ("miss", "hit")
-        assert first.headers["X-Total-Count"] == "1"
-        other = replace(modes_extraction, article=replace(modes_extraction.article, id="modes-2.txt"))
-        with EmbeddedStore(path, create=False) as s:  # a build, while the server reads
-            s.write_articles([article_graph(other, base_iri=base, content_hash="1" * 64)])
-        deadline = time.monotonic() + 10
-        while ask().headers["X-Total-Count"] != "2" and time.monotonic() < deadline:
-            time.sleep(0.3)
-        assert ask().headers["X-Total-Count"] == "2"
+    base = Config().base_iri
+    if kind == "embedded":
+        path, oxigraph = str(tmp_path / "store"), None
+    else:
+        from test_remote_store import Server as Oxigraph
+
+        oxigraph = Oxigraph(tmp_path / "oxigraph").start()
+        path = oxigraph.url
+    try:
+        with open_store(path) as s:
+            s.ensure_ontology(resources.ontology())
+            s.write_articles([article_graph(modes_extraction, base_iri=base, content_hash="0" * 64)])
+        with Server(create_app(path, base_iri=base)) as server:
+            ask = lambda: requests.get(f"{server.url}/api/queries/articles", params={"limit": 10})  # noqa: E731
+            first, again = ask(), ask()
+            assert (first.headers["X-KG-Cache"], again.headers["X-KG-Cache"]) == ("miss", "hit")
+            assert first.headers["X-Total-Count"] == "1"
+            other = replace(modes_extraction, article=replace(modes_extraction.article, id="modes-2.txt"))
+            with open_store(path, create=False) as s:  # a build, while the server reads
+                s.write_articles([article_graph(other, base_iri=base, content_hash="1" * 64)])
+            deadline = time.monotonic() + 10
+            while ask().headers["X-Total-Count"] != "2" and time.monotonic() < deadline:
+                time.sleep(0.3)
+            assert ask().headers["X-Total-Count"] == "2"
+    finally:
+        if oxigraph is not None:
+            oxigraph.stop()
 
 
 def test_a_whole_api_answer_over_the_row_cap_is_an_error_and_every_answer_has_the_security_headers(store_path):

@@ -9,7 +9,8 @@
   ``/queries/NAME``, ``/conflicts``.
 
 The store is read through a snapshot (:func:`kg.store.open_reader`) that holds no lock, so a build can write
-meanwhile; a new snapshot is taken when the store's files change. Every page is a Jinja2 template with
+meanwhile; a new snapshot is taken when the store's files change. A remote store (a SPARQL 1.1 server) is read
+over HTTP, and read again when its totals change (:class:`Snapshot`). Every page is a Jinja2 template with
 autoescaping: article text, labels and parameters are data, never markup.
 """
 from __future__ import annotations
@@ -107,18 +108,28 @@ class View:
 
 
 class Snapshot:
-    """The store as last read (a :class:`View`), taken again when its files change (checked at most once a
-    second)."""
+    """The store as last read (a :class:`View`), taken again when it changes (checked at most once a second).
+
+    An on-disk store changes when its files do. A remote store (a SPARQL server, ``--store URL``) cannot be
+    watched: its summary's totals are read instead, and a view is kept at most :data:`REMOTE_VIEW` seconds, so
+    that a change the totals miss (an article replaced by one of the same size) shows within that time."""
 
     def __init__(self, path: str, base: str):
-        from kg.store import _files, open_reader
+        from kg.store import open_store
+        from kg.store.remote import is_remote
 
         self.path, self.base = path, base
-        self._files, self._open = _files, open_reader
+        self.remote = is_remote(path)
+        self._open = lambda: open_store(path, reader=True)
         self._lock = threading.Lock()
-        self._view = View(open_reader(path))
-        self._seen = _files(Path(path))
-        self._checked = time.monotonic()
+        self._view = View(self._open())
+        self._seen = self._state(self._view.store)
+        self._checked = self._taken = time.monotonic()
+
+    def _state(self, store) -> tuple:
+        from kg.store import _files
+
+        return tuple(sorted(store.stats().items())) if self.remote else _files(Path(self.path))
 
     def view(self) -> View:
         now = time.monotonic()
@@ -126,14 +137,17 @@ class Snapshot:
             with self._lock:
                 if now - self._checked >= 1.0:
                     self._checked = now
-                    files = self._files(Path(self.path))
-                    if files != self._seen:
+                    state = self._state(self._view.store)
+                    if state != self._seen or (self.remote and now - self._taken >= REMOTE_VIEW):
                         # the old view is dropped, not closed: a request may still be reading it
-                        self._view, self._seen = View(self._open(self.path)), files
+                        self._view, self._seen, self._taken = View(self._open()), state, now
         return self._view
 
     def get(self):
         return self.view().store
+
+
+REMOTE_VIEW = 30.0  # seconds a view of a remote store is kept at most
 
 
 def _templates() -> jinja2.Environment:

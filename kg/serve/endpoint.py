@@ -1,6 +1,6 @@
 """The SPARQL 1.1 Protocol endpoint of ``kg serve`` (https://www.w3.org/TR/sparql11-protocol/): queries only.
 
-A query runs in a child process that opens the store itself, so that one past the deadline is stopped (an
+A query runs in a child process that opens the store itself (a folder, or the URL of a SPARQL server), so that one past the deadline is stopped (an
 Oxigraph query cannot be interrupted from Python); the child comes from a fork server, a clean process that
 forks no web-server threads. The answer is cut at a row cap: a longer one is an error that says so, never a
 silent part.
@@ -104,9 +104,10 @@ def answer(store, text: str, fmt: str, max_rows: int) -> Result:
         result = store.query(text)
         if isinstance(result, ox.QueryBoolean):
             return Result(_boolean(bool(result), fmt), MEDIA.get(fmt, "application/sparql-results+json"), 1)
-        if isinstance(result, ox.QueryTriples):
+        if isinstance(result, (ox.QueryTriples, list)):  # a list: a remote store's CONSTRUCT, as quads
             triples = []
             for t in result:
+                t = t.triple if isinstance(t, ox.Quad) else t
                 if len(triples) == max_rows:
                     raise QueryError(_too_many(max_rows, "triples"))
                 triples.append(t)
@@ -193,10 +194,10 @@ def _forkserver():
 
 
 def _child(conn, path: str, text: str, fmt: str, max_rows: int) -> None:
-    from kg.store import open_reader
+    from kg.store import open_store
 
     try:
-        store = open_reader(path)
+        store = open_store(path, reader=True)
         try:
             conn.send(("ok", answer(store, text, fmt, max_rows)))
         finally:
@@ -210,7 +211,9 @@ def _child(conn, path: str, text: str, fmt: str, max_rows: int) -> None:
 
 
 def run(path: str, text: str, fmt: str, *, max_rows: int, timeout: float) -> Result:
-    """Answer ``text`` over the store at ``path`` in a child process, stopped after ``timeout`` seconds."""
+    """Answer ``text`` over the store at ``path`` (a folder, or the URL of a SPARQL server) in a child process,
+    stopped after ``timeout`` seconds. A server goes on with a query kg stopped waiting for, unless it has a
+    timeout of its own."""
     ctx = _forkserver()
     parent, child = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(child, path, text, fmt, max_rows), daemon=True)
