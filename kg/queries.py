@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import io
 import json
 import re
@@ -102,7 +103,12 @@ def parse(path: Path) -> SavedQuery:
 
 
 def saved_queries(folder: Path | None = None) -> dict[str, SavedQuery]:
-    folder = folder or resources.folder("queries")
+    return dict(_read_queries(folder or resources.folder("queries")))
+
+
+@functools.cache
+def _read_queries(folder: Path) -> dict[str, SavedQuery]:
+    # read once per process: kg serve asks at every request, and the queries change only with kg itself
     return {q.name: q for q in (parse(p) for p in sorted(folder.glob("*.rq")))}
 
 
