@@ -295,9 +295,8 @@ class EmbeddedStore:
 
     def _bulk_load(self, graphs: Sequence[ArticleGraph], more: Sequence[ox.Quad] = ()) -> None:
         self._wrote = True
-        data = b"".join(g.nquads for g in graphs)
-        if more:
-            data += ox.serialize(more, format=ox.RdfFormat.N_QUADS)
+        # one copy of the batch's bytes (tens of MB), the summary's rows included
+        data = b"".join([*(g.nquads for g in graphs), ox.serialize(more, format=ox.RdfFormat.N_QUADS) if more else b""])
         try:
             self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError) as exc:

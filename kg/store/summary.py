@@ -481,16 +481,23 @@ class Tally:
         """Fold in one new article's part; return the article's own summary row, to be written with it."""
         for a, x in part.actors.items():
             row = self.rows[a]
-            for attr in ("alts", "qids"):
-                getattr(row, attr).update(getattr(x, attr))
-            row.count([x])
+            row.alts.update(x.alts)
+            row.qids.update(x.qids)
+            # counts only: the label and type sets are read from them once, in quads()
+            row.label_counts.update(x.labels)
+            row.type_counts.update(x.types)
             row.mentions += x.mentions
             row.facts += x.facts
             row.relations += x.relations
             row.stances.update(x.stances)
             if x.active:
                 row.articles += 1
-                row.examples = set(heapq.nsmallest(EXAMPLES, row.examples | {part.iri}))
+                examples = row.examples
+                if len(examples) < EXAMPLES:
+                    examples.add(part.iri)
+                elif part.iri < (last := max(examples)):  # the first EXAMPLES by IRI
+                    examples.discard(last)
+                    examples.add(part.iri)
         for node, position in part.positions.items():
             self.positions.setdefault(node, position)
         self.facts.update(part.position_facts)
@@ -511,6 +518,7 @@ class Tally:
         they are made, so that the store can take them in parts; :meth:`totals` last."""
         for row in self.rows.values():
             row.stances = Counter({k: v for k, v in row.stances.items() if v > 0})
+            row.count(())
         _choose_names(self.rows, {})
         for a, row in self.rows.items():
             yield from row.quads(a)
