@@ -23,6 +23,8 @@ from kg.rdf.parts import ArticlePart, article_part
 from kg.store import summary
 from kg.store.summary import STATE
 
+SUMMARY_PART = 200_000  # quads of the summary written by one ingestion at the end of a first build
+
 
 class Store(Protocol):
     """What the pipeline, queries, export and validation need of a store."""
@@ -313,10 +315,12 @@ class EmbeddedStore:
         store unless told not to (done by close() too)."""
         if self._bulk:
             tally, self._bulk, self._tally = self._tally, False, None
-            quads = tally.quads()
-            # in parts, to hold little in memory; the state with the version goes last, so a build killed
+            # in parts as big as a batch of articles (the loader holds about 0.7 kB a quad): each ingestion adds
+            # files that RocksDB must merge, and parts of 20,000 quads made the flush after a build of 10,000
+            # articles wait 11 s for those merges. The state with the version goes last, so a build killed
             # meanwhile leaves a summary without one, which the next open rebuilds
-            while part := list(islice(quads, 20_000)):
+            quads = tally.quads()
+            while part := list(islice(quads, SUMMARY_PART)):
                 self._bulk_extend(part, "write the summary")
             self._bulk_extend(tally.totals(), "write the summary")
             # bulk loading leaves hundreds of files that every index lookup must look into until RocksDB merges
