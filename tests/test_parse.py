@@ -1,10 +1,13 @@
-"""Stage 2, parse: the gazetteer of the knowledge base's names, on hand-built Docs (no model)."""
+"""Stage 2, parse: the gazetteer of the knowledge base's names, on hand-built Docs (no model), and the attribute
+ruler's lookup, on hand-built rules and on the session's pipeline."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import spacy
 
 from kg.link.kb import KbEntity, KnowledgeBase
-from kg.nlp import Gazetteer
+from kg.nlp import FastAttributes, Gazetteer
 
 
 def test_the_gazetteer_marks_names_the_model_missed_and_never_changes_what_it_found(tmp_path):
@@ -21,3 +24,43 @@ def test_the_gazetteer_marks_names_the_model_missed_and_never_changes_what_it_fo
     doc = Gazetteer(nlp, str(path))(doc)
     assert [(e.text, e.label_) for e in doc.ents] == [("Chad Smith", "PERSON"), ("OSCE", "ORG"),
                                                       ("Kherbet al-Jawz", "GPE")]
+
+
+# --- the attribute ruler's matches, looked up instead of tried -----------------------------------------------
+
+ODD_TEXT = ("I ain't got nothin' but y'all's word, and they didn't say so.\n\n  She'd've gone; we're here, aren't "
+            "we? \"Yes,\" said Mr. O'Neil, an hon. member of the U.S. House. It's 5:30 p.m.  Done.")
+
+
+def test_kg_finds_what_the_attribute_rulers_matcher_finds_on_real_text(nlp_ready):
+    """kg's lookup gives the matches spaCy's Matcher gives, so every part of speech, morphology and lemma the
+    ruler sets is the same."""
+    from kg.read import read
+
+    ruler = nlp_ready.get_pipe("attribute_ruler")
+    assert "match" in vars(ruler)  # kg's lookup is in place for the default pipeline
+    seeds = [a.text for a in read([str(Path(__file__).resolve().parents[1] / "seeds")])]
+    for doc in nlp_ready.pipe([ODD_TEXT, *seeds, ""]):
+        assert ruler.match(doc) == sorted(set(type(ruler).match(ruler, doc)))  # the class's: spaCy's Matcher
+
+
+def test_a_rule_kg_cannot_look_up_leaves_the_ruler_as_spacy_made_it():
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("attribute_ruler")
+    ruler.add([[{"LOWER": "a"}, {"LOWER": "b", "OP": "+"}]], {"LEMMA": "ab"})
+    assert FastAttributes.of(ruler) is None
+
+
+def test_rules_are_applied_in_their_order_on_the_tokens_they_match():
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("attribute_ruler")
+    ruler.add([[{"LOWER": {"IN": ["hey", "hi"]}}], [{"ORTH": "Ho"}]], {"LEMMA": "greeting"})
+    ruler.add([[{"LOWER": {"NOT_IN": ["hi", "hey", "ho"]}}]], {"LEMMA": "other"})
+    ruler.add([[{"LOWER": "hi"}, {"IS_SPACE": False, "LOWER": {"REGEX": "^th[eo]re$"}}]], {"LEMMA": "both"}, index=-1)
+    fast = FastAttributes.of(ruler)
+    for text in ("Hi there Ho hey", "hi thore", "hi", ""):
+        doc = nlp.make_doc(text)
+        assert fast.match(doc) == sorted(set(type(ruler).match(ruler, doc)))
+    ruler.match = fast.match
+    # 'there' is matched by the second rule and by the third, which comes later and wins
+    assert [t.lemma_ for t in ruler(nlp.make_doc("Hi there Ho you"))] == ["greeting", "both", "greeting", "other"]
