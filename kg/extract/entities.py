@@ -419,7 +419,7 @@ def _nominals(doc: Doc, named: list[RawMention]) -> list[RawMention]:
 
 def _dateline(doc: Doc, named: list[RawMention], line: Dateline | None) -> list[RawMention]:
     """The places of a wire dateline the model did not find ('BEIJING 1996-08-30', 'LANDGRAAF , Netherlands')."""
-    text = doc.text
+    text = parsed.text(doc)
     if line is None:
         return []
     out = []
@@ -441,7 +441,7 @@ def _dateline(doc: Doc, named: list[RawMention], line: Dateline | None) -> list[
 def _headline_end(doc: Doc) -> int:
     """The character where a title-case headline at the start of the text ends (0 when there is none): a first
     line of three words or more, most of them capitalised."""
-    text = doc.text
+    text = parsed.text(doc)
     start = len(text) - len(text.lstrip())
     end = text.find("\n", start)
     words = re.findall(r"[^\W\d_]+", text[start:end if end > 0 else start])
@@ -485,7 +485,7 @@ def _table_sides(doc: Doc, named: list[RawMention], sports: bool) -> list[RawMen
     PHILADELPHIA', 'Clyde v Alloa'). A country stays the
     country's name, and a side whose first word is a given name is a player ('John Daly 68 70 72', not 'Ross
     County')."""
-    text = doc.text
+    text = parsed.text(doc)
     if not sports:
         return []
     taken = {k for m in named for k in range(m.start, m.end)}
@@ -521,7 +521,7 @@ def _table_sides(doc: Doc, named: list[RawMention], sports: bool) -> list[RawMen
 
 def find_mentions(doc: Doc) -> list[RawMention]:
     """Named, nominal and role mentions in document order (no overlaps between names and nominals)."""
-    text = doc.text
+    text = parsed.text(doc)
     sports = sports_report(text.lstrip())  # the body's lead, as the linker reads it: not the blanked header
     line = dateline(text, (len(text) - len(text.lstrip()), len(text)))
     named = _confirmed(doc, _named(doc, sports, line))
