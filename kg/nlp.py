@@ -44,7 +44,8 @@ class FastAttributes:
         self.index: dict[tuple[int, int], list] = {}
         self.searched: list = []  # (column, regex, rule): rules whose first token tests no value but a REGEX
         self.anywhere: list = []  # rules whose first token tests only NOT_IN: tried on every token
-        self._found: dict[tuple, bool] = {}  # (regex, value) -> whether it matched
+        # (regex, value) -> whether it matched: it grows with the words seen, as spaCy's own StringStore does
+        self._found: dict[tuple, bool] = {}
         for order, key, tokens in rules:
             first = min((t for t in tokens[0] if t[1] in ("==", "IN")), key=lambda t: self._SELECTIVE[t[0]],
                         default=None) or next((t for t in tokens[0] if t[1] == "REGEX"), None)

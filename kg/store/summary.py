@@ -492,10 +492,12 @@ class Tally:
             row.stances.update(x.stances)
             if x.active:
                 row.articles += 1
-                examples = row.examples
-                if len(examples) < EXAMPLES:
+                examples = row.examples  # the first EXAMPLES by IRI
+                if part.iri in examples:
+                    pass
+                elif len(examples) < EXAMPLES:
                     examples.add(part.iri)
-                elif part.iri < (last := max(examples)):  # the first EXAMPLES by IRI
+                elif part.iri < (last := max(examples)):
                     examples.discard(last)
                     examples.add(part.iri)
         for node, position in part.positions.items():
