@@ -33,6 +33,34 @@ def test_reported_speech_with_that_clause():
     assert found.stance == "assert"
 
 
+def _tagged(rows: list[tuple]) -> Doc:
+    """rows: (word, lemma, pos, tag, head index, dep)."""
+    return Doc(VOCAB, words=[r[0] for r in rows], spaces=[i + 1 < len(rows) and rows[i + 1][2] != "PUNCT"
+                                                          for i in range(len(rows))],
+               lemmas=[r[1] for r in rows], pos=[r[2] for r in rows], tags=[r[3] for r in rows],
+               heads=[r[4] for r in rows], deps=[r[5] for r in rows], sent_starts=[i == 0 for i in range(len(rows))])
+
+
+@pytest.mark.parametrize("rows, speaker", [
+    # 'Dean began by saying he would resign.': the governing verb's subject says it
+    ([("Dean", "Dean", "PROPN", "NNP", 1, "nsubj"), ("began", "begin", "VERB", "VBD", 1, "ROOT"),
+      ("by", "by", "ADP", "IN", 1, "prep"), ("saying", "say", "VERB", "VBG", 2, "pcomp"),
+      ("he", "he", "PRON", "PRP", 6, "nsubj"), ("would", "would", "AUX", "MD", 6, "aux"),
+      ("resign", "resign", "VERB", "VB", 3, "ccomp"), (".", ".", "PUNCT", ".", 1, "punct")], "Dean"),
+    # 'They praised Smith for saying he would resign.': the one praised for it said it
+    ([("They", "they", "PRON", "PRP", 1, "nsubj"), ("praised", "praise", "VERB", "VBD", 1, "ROOT"),
+      ("Smith", "Smith", "PROPN", "NNP", 1, "dobj"), ("for", "for", "ADP", "IN", 1, "prep"),
+      ("saying", "say", "VERB", "VBG", 3, "pcomp"), ("he", "he", "PRON", "PRP", 7, "nsubj"),
+      ("would", "would", "AUX", "MD", 7, "aux"), ("resign", "resign", "VERB", "VB", 4, "ccomp"),
+      (".", ".", "PUNCT", ".", 1, "punct")], "Smith"),
+])
+def test_saying_after_a_preposition_is_said_by_the_governing_verbs_subject_or_object(rows, speaker):
+    doc = _tagged(rows)
+    (found,) = [f for f in statements.find_statements(doc) if doc.text[slice(*f.cue)] == "saying"]
+    assert doc.text[slice(*found.content)] == "he would resign"
+    assert [doc[i].text for i in found.speaker_tokens] == [speaker]
+
+
 def test_a_content_of_only_a_preposition_is_no_statement():
     # 'Smith asked for.': a parse that leaves the reporting verb's object a bare preposition says nothing
     doc = make_doc([("Smith", "Smith", "PROPN", 1, "nsubj"), ("asked", "ask", "VERB", 1, "ROOT"),

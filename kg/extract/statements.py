@@ -173,6 +173,17 @@ def _subjects(verb: Token) -> list[Token]:
             verb.dep_ == "conj" or verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj")):
         # "X stood up and said ...", "X left, saying ...": the governing verb's subject speaks
         subj = [c for c in verb.head.children if c.dep_ in SUBJECT_DEPS]
+    if not subj and verb.tag_ == "VBG" and verb.dep_ == "pcomp":
+        # "X began by saying ...", "after saying ..., X left": the governing verb's subject speaks; "they
+        # praised X for saying ...", "accused X of saying ...": its object does
+        gov = verb.head
+        for _ in range(2):  # the preposition, and a word it hangs on ('aside from saying')
+            if gov.pos_ in ("VERB", "AUX"):
+                break
+            gov = gov.head
+        if gov.pos_ in ("VERB", "AUX") and gov.i != verb.i:
+            objects = [c for c in gov.children if c.dep_ == "dobj"] if verb.head.lower_ in ("for", "of") else []
+            subj = objects or _subjects(gov)
     if not subj:
         agent = [c for c in verb.children if c.dep_ == "agent"]
         subj = [g for a in agent for g in a.children if g.dep_ == "pobj"]
