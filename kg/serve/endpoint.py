@@ -1,9 +1,9 @@
 """The SPARQL 1.1 Protocol endpoint of ``kg serve`` (https://www.w3.org/TR/sparql11-protocol/): queries only.
 
-A query runs in a child process that opens the store itself (a folder, or the URL of a SPARQL server), so that one past the deadline is stopped (an
-Oxigraph query cannot be interrupted from Python); the child comes from a fork server, a clean process that
-forks no web-server threads. The answer is cut at a row cap: a longer one is an error that says so, never a
-silent part.
+A query runs in a child process that opens the store itself (a folder, or the URL of a SPARQL server), so that
+one past the deadline is stopped (an Oxigraph query cannot be interrupted from Python); the child comes from a
+fork server, a clean process that forks no web-server threads. The answer is cut at a row cap: a longer one is an
+error that says so, never a silent part.
 """
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from kg.rdf.parts import ArticlePart, article_part
 from kg.store import summary
 from kg.store.summary import STATE
 
-SUMMARY_PART = 200_000  # quads of the summary written by one ingestion at the end of a first build
+SUMMARY_PART = 20_000  # quads of the summary written by one ingestion at the end of a first build, at least
 
 
 class Store(Protocol):
@@ -172,6 +172,7 @@ class EmbeddedStore:
             raise damaged(self.path, exc) from None
         self._bulk = False  # a first build is streaming in: the summary is written when it ends
         self._tally: summary.Tally | None = None  # that summary, folded as the articles come
+        self._largest = 0  # quads of the largest batch that first build has loaded
         self._wrote = False  # close() then lets RocksDB drop the write-ahead log it no longer needs
         self._reader = _Reader(self._store)
         self.read_only = read_only
@@ -276,6 +277,7 @@ class EmbeddedStore:
                 self._update(f"DROP SILENT GRAPH {SUMMARY_GRAPH}", "start a first build")
                 self._bulk, self._tally = True, summary.Tally()
             rows = [q for g in graphs for q in self._tally.add(_part_of(g))]
+            self._largest = max(self._largest, len(rows) + sum(_part_of(g).quads for g in graphs))
             self._bulk_load(graphs, rows)  # one ingestion: each one leaves files for RocksDB to compact
             return
         replaced = [g for g in graphs if self._has_graph(g.iri)]
@@ -298,7 +300,8 @@ class EmbeddedStore:
     def _bulk_load(self, graphs: Sequence[ArticleGraph], more: Sequence[ox.Quad] = ()) -> None:
         self._wrote = True
         # one copy of the batch's bytes (tens of MB), the summary's rows included
-        data = b"".join([*(g.nquads for g in graphs), ox.serialize(more, format=ox.RdfFormat.N_QUADS) if more else b""])
+        rows = ox.serialize(more, format=ox.RdfFormat.N_QUADS) if more else b""
+        data = b"".join([*(g.nquads for g in graphs), rows])
         try:
             self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError) as exc:
@@ -315,12 +318,13 @@ class EmbeddedStore:
         store unless told not to (done by close() too)."""
         if self._bulk:
             tally, self._bulk, self._tally = self._tally, False, None
-            # in parts as big as a batch of articles (the loader holds about 0.7 kB a quad): each ingestion adds
-            # files that RocksDB must merge, and parts of 20,000 quads made the flush after a build of 10,000
-            # articles wait 11 s for those merges. The state with the version goes last, so a build killed
-            # meanwhile leaves a summary without one, which the next open rebuilds
-            quads = tally.quads()
-            while part := list(islice(quads, SUMMARY_PART)):
+            # in parts as big as the largest batch of articles: the loader holds about 0.7 kB a quad, so a part
+            # adds no peak of memory that the batches did not have. Each ingestion adds files that RocksDB must
+            # merge: parts of 20,000 quads made the flush after a build of 10,000 articles in batches of 256
+            # wait 11 s for those merges. The state with the version goes last, so a build killed meanwhile
+            # leaves a summary without one, which the next open rebuilds
+            quads, size, self._largest = tally.quads(), max(SUMMARY_PART, self._largest), 0
+            while part := list(islice(quads, size)):
                 self._bulk_extend(part, "write the summary")
             self._bulk_extend(tally.totals(), "write the summary")
             # bulk loading leaves hundreds of files that every index lookup must look into until RocksDB merges
