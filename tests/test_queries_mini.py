@@ -420,6 +420,32 @@ def test_supporters_and_opponents_of_an_actor(store):
     assert [(r["opponent"], r["via"], r["evidence"]) for r in opp] == [("John Bolton", "statement", "we oppose them")]
 
 
+
+def test_a_hypothetical_relation_is_listed_and_counted_under_its_holder(store):
+    """A hypothetical relation holds no position (no kg:heldBy), so its key is under the position node; it is
+    listed, flagged, in its holder's place, and counted in the total."""
+    from kg import queries
+
+    add_trig(store, f"""
+    <{KGD}article/extra> {{
+        kgd:relation\\/r1 a kg:Relation ; kg:relationType kgrel:supports ; kg:subject kgd:actor\\/Q159 ;
+            kg:object <{KGD}actor/Organization/syrian-government> ; kg:negated false ; kg:hypothetical false ;
+            prov:wasDerivedFrom <{KGD}article/extra> .
+        kgd:relation\\/r3 a kg:Relation ; kg:relationType kgrel:supports ; kg:subject kgd:actor\\/Q43 ;
+            kg:object <{KGD}actor/Organization/syrian-government> ; kg:negated false ; kg:hypothetical true ;
+            prov:wasDerivedFrom <{KGD}article/extra> .
+    }}""")
+    rows = run(store, "supporters", target="Syrian government")
+    assert sorted((r["supporter"], r["hypothetical"]) for r in rows) == [("Russia", False), ("Turkey", True)]
+
+    class Union:  # kg's store interface over the test store: queries see the union of the graphs
+        def query(self, text, substitutions=None):
+            return store.query(text, substitutions=substitutions, use_default_graph_as_union=True)
+
+    binding = queries.Binding({ox.Variable("target"): ox.Literal("Syrian government")})
+    assert queries._count(Union(), queries.get("supporters"), binding) == 2
+
+
 # --- relations -----------------------------------------------------------------------------------
 
 def test_relations_unfiltered(store):

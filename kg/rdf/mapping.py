@@ -10,7 +10,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 from kg.model import Entity, Extraction, Span
 from kg.names import clean
 from kg.rdf import iris
-from kg.rdf.keys import sort_key, time_key, topic_key, topic_words
+from kg.rdf.keys import id_hash, sort_key, time_key, topic_key, topic_words
 from kg.rdf.namespaces import (DCTERMS, KG, KGMODE, KGREL, KGST, MODES, NIF, OWL, PROV, RDF, RDFS, RELATION_TYPES,
                                SCHEMA, SKOS, STANCES, WD, XSD)
 
@@ -193,7 +193,8 @@ MODE_INDEXES = {mode: KG[f"{mode}Index"] for mode in MODES}
 # the predicates of the keys and index triples key_quads writes
 KEY_PREDICATES = frozenset(p.value for p in (KG.sortKey, KG.timeKey, KG.topicKey, KG.topicWord, KG.statementIndex,
                                              KG.quoteIndex, *MODE_INDEXES.values(), KG.relationIndex, KG.factIndex,
-                                             KG.position, KG.heldBy, KG.positionType, KG.target, KG.targetTopic))
+                                             KG.position, KG.heldBy, KG.positionType, KG.target, KG.targetTopic,
+                                             KG.holdingIndex, KG.hypotheticalIndex))
 
 
 @cache
@@ -216,6 +217,11 @@ def position_node(base: str, position: str, target: str) -> str:
     return f"{base}/position/{_hash(position + '|' + target)}"
 
 
+def holding_node(position: str, holder: str) -> str:
+    """The IRI of a holder's row of a position in the summary graph (kg.store.summary)."""
+    return f"{position}#held-by-{id_hash(holder, 16):016d}"
+
+
 def key_quads(graph: NamedNode, fact: NamedNode, *, article_id: str, published: str | None, begin: int,
               statement: bool, date_: str | None = None, topics=(), quote: bool = False, mode: str | None = None,
               speaker: NamedNode | None = None, about=(), relation_type: NamedNode | None = None,
@@ -235,7 +241,10 @@ def key_quads(graph: NamedNode, fact: NamedNode, *, article_id: str, published: 
       relation that is not negated) on a target (an actor or a topic): the position node of that position and
       target, which the fact points to (kg:position) and which names who holds it (kg:heldBy, unless the fact
       is hypothetical), so that supporters, opponents and conflicts start from the positions, not from every
-      fact."""
+      fact; and the fact's key under the node of its holder's row of that position (kg:holdingIndex, see
+      :func:`holding_node`), or of a hypothetical fact under the position node (kg:hypotheticalIndex), so that a
+      page of a position's facts, sorted by holder and then document order, is cut from keys before any fact
+      is read."""
     out: list[Quad] = []
     add = lambda s, p, o: out.append(Quad(s, p, o, graph))  # noqa: E731
     where = dict(article_id=article_id, begin=begin, fact=fact.value)
@@ -271,8 +280,11 @@ def key_quads(graph: NamedNode, fact: NamedNode, *, article_id: str, published: 
             named = target.value if isinstance(target, NamedNode) else f"topic:{target}"
             node = NamedNode(position_node(base, position.value, named))
             add(fact, KG.position, node)
-            if not hypothetical:
+            if hypothetical:
+                add(node, KG.hypotheticalIndex, document)
+            else:
                 add(node, KG.heldBy, holder)
+                add(NamedNode(holding_node(node.value, holder.value)), KG.holdingIndex, document)
             add(node, KG.positionType, position)
             add(node, KG.target, target) if isinstance(target, NamedNode) else \
                 add(node, KG.targetTopic, Literal(target))

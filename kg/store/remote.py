@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 
 from kg.errors import StoreError
-from kg.rdf import ArticleGraph
+from kg.rdf import ArticleGraph, mapping
 from kg.rdf.namespaces import KG, ONTOLOGY_GRAPH, PREFIXES, SPECIAL_GRAPHS, SUMMARY_GRAPH
 from kg.rdf.parts import article_part, fact_keys
 from kg.store import _Reader, _graph_data, _part_of, _terms, summary
@@ -528,7 +528,7 @@ class _RemoteReader(_Reader):
         subjects = {STATE.value} | {p.iri for p in parts} | actors
         for p in parts:
             subjects |= set(p.position_facts) | set(p.relation_types) | set(p.speaker_days)
-            subjects |= {summary.holding_iri(node, actor) for node, actor in p.holdings}
+            subjects |= {mapping.holding_node(node, actor) for node, actor in p.holdings}
         values = " ".join(str(ox.NamedNode(x)) for x in sorted(subjects))
         query = f"SELECT ?s ?p ?o WHERE {{ GRAPH {SUMMARY_GRAPH} {{ {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"
         if actors:

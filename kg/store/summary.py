@@ -45,7 +45,7 @@ from kg.rdf.namespaces import DCTERMS, KG, RDF, RDFS, SCHEMA, SKOS, SPECIAL_GRAP
 from kg.rdf.parts import ActorFacts, ArticlePart, Position, actor_classes, speaker_day_iri
 
 VERSION = "11"  # bump when what a row holds changes: stores rebuild their summary on open
-KEYS_VERSION = "4"  # bump when the keys and index triples of kg.rdf.mapping.key_quads change: stores rewrite them
+KEYS_VERSION = "5"  # bump when the keys and index triples of kg.rdf.mapping.key_quads change: stores rewrite them
 EXAMPLES = 3
 _PERSON = KG.Person.value
 STATE = SUMMARY_GRAPH  # the subject of the summary's own state (version, totals, articles in flight)
@@ -263,12 +263,8 @@ def speaker_day_quads(node: str, statements: int) -> list[ox.Quad]:
             ox.Quad(n, KG.statementCount, ox.Literal(str(statements), datatype=XSD.integer), g)]
 
 
-def holding_iri(node: str, actor: str) -> str:
-    return f"{node}#held-by-{keys.id_hash(actor, 16):016d}"
-
-
 def holding_quads(node: str, actor: str, articles: int, first: str) -> list[ox.Quad]:
-    h, g = ox.NamedNode(holding_iri(node, actor)), SUMMARY_GRAPH
+    h, g = ox.NamedNode(mapping.holding_node(node, actor)), SUMMARY_GRAPH
     return [ox.Quad(h, KG.position, ox.NamedNode(node), g), ox.Quad(h, KG.heldBy, ox.NamedNode(actor), g),
             ox.Quad(h, KG.articleCount, ox.Literal(str(articles), datatype=XSD.integer), g),
             ox.Quad(h, KG.exampleArticle, ox.NamedNode(first), g)]
@@ -374,7 +370,7 @@ def _position_changes(reader: Reader, olds: list[ArticlePart], news: list[Articl
         return position_quads(node, next(p.positions[node] for p in news + olds if node in p.positions), facts)
     _recount(reader, olds, news, lambda p: p.position_facts, KG.factCount, position_row, deletes, inserts)
     for node, actor in sorted(set().union(*(p.holdings for p in olds + news))):
-        current = reader.summary_quads(holding_iri(node, actor))
+        current = reader.summary_quads(mapping.holding_node(node, actor))
         deletes.update(current)
         holders = {p.iri for p in news if (node, actor) in p.holdings}
         articles = sum(int(q.object.value) for q in current if q.predicate == KG.articleCount)
