@@ -123,6 +123,24 @@ def run(store: ox.Store, name: str, **params: str) -> list[dict]:
     return [{n: value(sol[n]) for n in names} for sol in result]
 
 
+class Union:
+    """kg's store interface over a test store: queries see the union of its graphs."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+
+    def query(self, text, substitutions=None):
+        return self.store.query(text, substitutions=substitutions, use_default_graph_as_union=True)
+
+
+def total(store: ox.Store, name: str, **params: str) -> int:
+    """The total kg gives with a page of a saved query's answer (its `# total:` line)."""
+    from kg import queries
+
+    subs = {ox.Variable(k): ox.Literal(v) for k, v in params.items()}
+    return queries._count(Union(store), queries.get(name), queries.Binding(subs))
+
+
 def column(rows: list[dict], key: str) -> list:
     return [r[key] for r in rows]
 
@@ -424,8 +442,6 @@ def test_supporters_and_opponents_of_an_actor(store):
 def test_a_hypothetical_relation_is_listed_and_counted_under_its_holder(store):
     """A hypothetical relation holds no position (no kg:heldBy), so its key is under the position node; it is
     listed, flagged, in its holder's place, and counted in the total."""
-    from kg import queries
-
     add_trig(store, f"""
     <{KGD}article/extra> {{
         kgd:relation\\/r1 a kg:Relation ; kg:relationType kgrel:supports ; kg:subject kgd:actor\\/Q159 ;
@@ -437,13 +453,7 @@ def test_a_hypothetical_relation_is_listed_and_counted_under_its_holder(store):
     }}""")
     rows = run(store, "supporters", target="Syrian government")
     assert sorted((r["supporter"], r["hypothetical"]) for r in rows) == [("Russia", False), ("Turkey", True)]
-
-    class Union:  # kg's store interface over the test store: queries see the union of the graphs
-        def query(self, text, substitutions=None):
-            return store.query(text, substitutions=substitutions, use_default_graph_as_union=True)
-
-    binding = queries.Binding({ox.Variable("target"): ox.Literal("Syrian government")})
-    assert queries._count(Union(), queries.get("supporters"), binding) == 2
+    assert total(store, "supporters", target="Syrian government") == 2
 
 
 # --- relations -----------------------------------------------------------------------------------
@@ -521,6 +531,41 @@ def test_conflicts_statements_and_exclusions(store):
     assert (st["actor_a"], st["position_a"], st["actor_b"], st["position_b"]) == ("John Bolton", "oppose", "Russia", "support")
     assert st["object"] == "Syrian government"
     assert (st["evidence_a"], st["evidence_b"]) == ("we oppose them", "we back them")
+
+
+
+def test_conflicts_order_and_total(store):
+    """Pairs of one target come by actor_a's label, then actor_b's; an actor on both sides is not paired with
+    itself, and the total counts the rows. Labels that differ only after their 17th character are ordered by
+    kg:actorKey (the query's header says so)."""
+    from kg import queries
+
+    people = {"p1": "Secretary of State Ann", "p2": "Secretary of Defense Bo", "p3": "Carla Diaz", "p4": "Ann Lee"}
+    facts = [("p1", "support"), ("p2", "support"), ("p3", "support"), ("p2", "oppose"), ("p4", "oppose")]
+    # on 'a budget' (which sorts first) one actor takes both sides: no row
+    topics = ["the budget plan"] * len(facts) + ["a budget", "a budget"]
+    facts += [("p3", "support"), ("p3", "oppose")]
+    trig = "".join(f"""
+        kgd:actor\\/Person\\/{k} a kg:Person ; rdfs:label "{v}" ; skos:altLabel "{v}" .""" for k, v in people.items())
+    trig += "".join(f"""
+        kgd:statement\\/o{i} a kg:Statement ; kg:speaker kgd:actor\\/Person\\/{who} ; kg:stance kgst:{stance} ;
+            kg:topic "{topic}" ; kg:text "text {i}" ; kg:kind "indirect" ;
+            prov:wasDerivedFrom <{KGD}article/order> .""" for i, ((who, stance), topic) in enumerate(zip(facts, topics)))
+    add_trig(store, f"<{KGD}article/order> {{ {trig} }}")
+    rows = [r for r in run(store, "conflicts") if r["object"] == "the budget plan"]
+    assert [(r["actor_a"], r["position_a"], r["actor_b"], r["position_b"]) for r in rows] == [
+        ("Ann Lee", "oppose", "Carla Diaz", "support"),
+        ("Ann Lee", "oppose", "Secretary of Defense Bo", "support"),
+        ("Ann Lee", "oppose", "Secretary of State Ann", "support"),
+        ("Carla Diaz", "support", "Secretary of Defense Bo", "oppose"),
+        ("Secretary of Defense Bo", "oppose", "Secretary of State Ann", "support"),
+    ]
+    whole = run(store, "conflicts")
+    assert "a budget" not in column(whole, "object")
+    assert total(store, "conflicts") == len(whole)
+    # pages of one row, put together, are the whole answer
+    pages = [queries.answer(Union(store), "conflicts", limit=1, offset=n).rows for n in range(len(whole) + 1)]
+    assert [p[0][0].value for p in pages[:-1]] == column(whole, "actor_a") and pages[-1] == []
 
 
 # --- provenance ----------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ def test_actor_iri_is_the_same_across_spellings_and_types_but_a_lone_surname_sta
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",))), min_size=2, max_size=12))
 def test_sorting_by_order_key_then_label_is_sorting_by_label_in_the_store(labels):
-    """conflicts sorts actors by kg:labelOrder and breaks ties with the label: the same order as the labels'."""
+    """Sorting by kg:labelOrder, and by the label on a tie, is sorting by the label."""
     from kg.rdf.keys import order_key
 
     store = ox.Store()
@@ -58,6 +58,20 @@ def test_sorting_by_order_key_then_label_is_sorting_by_label_in_the_store(labels
     by_key = [r["l"].value for r in store.query(
         f"SELECT ?l WHERE {{ ?s <{KG}label> ?l ; <{KG}labelOrder> ?k }} ORDER BY ?k ?l")]
     assert by_key == sorted(labels)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=126, blacklist_categories=("Cs",))),
+       st.text(alphabet=st.characters(max_codepoint=126, blacklist_categories=("Cs",))))
+def test_order_keys_of_strings_that_differ_in_their_first_17_characters_differ(a, b):
+    """Below character 127, the key tells apart any two strings that differ in their first 17 characters, in
+    their order: a query that sorts by it reads the strings only when that many characters are the same."""
+    from decimal import Decimal
+
+    from kg.rdf.keys import order_key
+
+    if a[:17].ljust(17, "\0") != b[:17].ljust(17, "\0"):
+        assert (Decimal(order_key(a)) < Decimal(order_key(b))) == (a < b)
 
 
 def _extraction(text: str, name: str) -> Extraction:

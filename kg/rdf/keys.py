@@ -137,19 +137,28 @@ def _article_digits(published: str | None, article_id: str) -> tuple[str, str]:
 
 def order_key(text: str) -> str:
     """A number (xsd:decimal) in the order of ``text`` among strings: its first nine characters as base-128
-    digits, so that ``a < b`` gives ``order_key(a) <= order_key(b)``. A character from 127 up is a 127 and so
-    is every digit after it (the number of the largest string that begins so: 'é' sorts after 'z…'). A query
-    sorts by it first and by the string only on a tie: Oxigraph compares two stored strings of more than 16
-    bytes by reading both from the store, once per comparison, and a number in place.
+    digits before the point and the next eight after it, so that ``a < b`` gives ``order_key(a) <=
+    order_key(b)``, and strings that differ in their first 17 characters get different numbers. A character
+    from 127 up is a 127 and so is every digit after it (the number of the largest string that begins so: 'é'
+    sorts after 'z…'). A query sorts by it first and by the string only on a tie: Oxigraph compares two stored
+    strings of more than 16 bytes by reading both from the store, once per comparison, and a number in place.
 
-    >>> int(order_key("Abe")) < int(order_key("Abel")) < int(order_key("Bob")) < int(order_key("Éa"))
+    >>> from decimal import Decimal as D
+    >>> D(order_key("Abe")) < D(order_key("Abel")) < D(order_key("Bob")) < D(order_key("Éa"))
+    True
+    >>> D(order_key("Secretary of Defense")) < D(order_key("Secretary of State"))
     True
     """
-    n, top = 0, False
-    for c in text[:9].ljust(9, "\0"):
+    digits, top = [], False
+    for c in text[:17].ljust(17, "\0"):
         top = top or ord(c) >= 127
-        n = n * 128 + (127 if top else ord(c))
-    return str(n)
+        digits.append(127 if top else ord(c))
+    whole = fraction = 0
+    for d in digits[:9]:
+        whole = whole * 128 + d
+    for d in digits[9:]:
+        fraction = fraction * 128 + d  # below 128 ** 8 < 10 ** 17: it fits the 18 digits of a decimal's fraction
+    return decimal(f"{whole}.{fraction:018d}")
 
 
 def decimal(text: str) -> str:

@@ -24,8 +24,8 @@ What one actor row holds, in ``kgg:summary`` (see docs/rdf-model.md):
 and one row per position node the facts point to (kg:position), and per actor that holds it:
 
     <position> kg:positionType kgst:support ; kg:target <actor> (or kg:targetTopic "topic" ; kg:topicWord "word" ;
-        kg:topicOrder 2139..) ;
-        kg:factCount 12 ; kg:oppositePosition <the node of kgst:oppose on the same target> .
+        kg:topicOrder 2139..) ; kg:targetKey 1234.. ;
+        kg:factCount 12 ; kg:holderCount 3 ; kg:oppositePosition <the node of kgst:oppose on the same target> .
     <position#held-by-..> kg:position <position> ; kg:heldBy <actor> ; kg:articleCount 3 ;
         kg:exampleArticle <the first article by IRI> .
 """
@@ -44,7 +44,7 @@ from kg.rdf import keys, mapping
 from kg.rdf.namespaces import DCTERMS, KG, RDF, RDFS, SCHEMA, SKOS, SPECIAL_GRAPHS, SUMMARY_GRAPH, XSD
 from kg.rdf.parts import ActorFacts, ArticlePart, Position, actor_classes, speaker_day_iri
 
-VERSION = "11"  # bump when what a row holds changes: stores rebuild their summary on open
+VERSION = "12"  # bump when what a row holds changes: stores rebuild their summary on open
 KEYS_VERSION = "5"  # bump when the keys and index triples of kg.rdf.mapping.key_quads change: stores rewrite them
 EXAMPLES = 3
 _PERSON = KG.Person.value
@@ -227,10 +227,16 @@ def article_quads(part: ArticlePart) -> list[ox.Quad]:
     return out
 
 
-def position_quads(node: str, position: Position, facts: int) -> list[ox.Quad]:
+def position_quads(node: str, position: Position, facts: int, holders: int) -> list[ox.Quad]:
+    """A position's row: ``facts`` point to it, ``holders`` actors hold it (its holding rows; a position whose
+    facts are all hypothetical has none)."""
     n, g = ox.NamedNode(node), SUMMARY_GRAPH
     out = [ox.Quad(n, KG.positionType, ox.NamedNode(position.type), g),
-           ox.Quad(n, KG.factCount, ox.Literal(str(facts), datatype=XSD.integer), g)]
+           ox.Quad(n, KG.factCount, ox.Literal(str(facts), datatype=XSD.integer), g),
+           ox.Quad(n, KG.holderCount, ox.Literal(str(holders), datatype=XSD.integer), g)]
+    target = position.target if position.target is not None else f"topic:{position.topic}"
+    # a number unique to the target (for an actor, its kg:actorKey): conflicts sorts the rows of one target by it
+    out.append(ox.Quad(n, KG.targetKey, ox.Literal(str(keys.id_hash(target, 18)), datatype=XSD.decimal), g))
     if position.target is not None:
         out.append(ox.Quad(n, KG.target, ox.NamedNode(position.target), g))
     if position.topic is not None:
@@ -241,7 +247,6 @@ def position_quads(node: str, position: Position, facts: int) -> list[ox.Quad]:
     # the two by this one link
     opposite = mapping.opposites().get(position.type)
     if opposite is not None:
-        target = position.target if position.target is not None else f"topic:{position.topic}"
         other = mapping.position_node(node.rsplit("/position/", 1)[0], opposite, target)
         out.append(ox.Quad(n, KG.oppositePosition, ox.NamedNode(other), g))
     return out
@@ -366,15 +371,14 @@ def changes(reader: Reader, olds: list[ArticlePart], news: list[ArticlePart]) ->
 def _position_changes(reader: Reader, olds: list[ArticlePart], news: list[ArticlePart], batch: set[str],
                       deletes: set[ox.Quad], inserts: set[ox.Quad]) -> None:
     """Bring the rows of the positions and holdings the batch touches in step (into ``deletes`` and ``inserts``)."""
-    def position_row(node: str, facts: int) -> list[ox.Quad]:
-        return position_quads(node, next(p.positions[node] for p in news + olds if node in p.positions), facts)
-    _recount(reader, olds, news, lambda p: p.position_facts, KG.factCount, position_row, deletes, inserts)
+    born: Counter = Counter()  # position node -> holding rows made less holding rows gone
     for node, actor in sorted(set().union(*(p.holdings for p in olds + news))):
         current = reader.summary_quads(mapping.holding_node(node, actor))
         deletes.update(current)
         holders = {p.iri for p in news if (node, actor) in p.holdings}
         articles = sum(int(q.object.value) for q in current if q.predicate == KG.articleCount)
         articles += len(holders) - sum((node, actor) in p.holdings for p in olds)
+        born[node] += (articles > 0) - bool(current)
         if articles <= 0:
             continue
         first = next((q.object.value for q in current if q.predicate == KG.exampleArticle), None)
@@ -383,14 +387,23 @@ def _position_changes(reader: Reader, olds: list[ArticlePart], news: list[Articl
         else:
             holders.add(reader.first_holding(node, actor, batch))
         inserts.update(holding_quads(node, actor, articles, min(h for h in holders if h is not None)))
+    # a holding changes only with the facts that point to its position: its node is among these
+    for node in sorted(set().union(*(p.position_facts for p in olds + news))):
+        current = reader.summary_quads(node)
+        deletes.update(current)
+        count = lambda predicate: sum(int(q.object.value) for q in current if q.predicate == predicate)  # noqa: E731
+        facts = count(KG.factCount) + sum(p.position_facts[node] for p in news) \
+            - sum(p.position_facts[node] for p in olds)
+        if facts > 0:
+            position = next(p.positions[node] for p in news + olds if node in p.positions)
+            inserts.update(position_quads(node, position, facts, count(KG.holderCount) + born[node]))
 
 
 def _recount(reader: Reader, olds: list[ArticlePart], news: list[ArticlePart], counts: Callable[[ArticlePart], Counter],
              predicate: ox.NamedNode, row: Callable[[str, int], list[ox.Quad]], deletes: set[ox.Quad],
              inserts: set[ox.Quad]) -> None:
-    """Rows that hold one count (a position's facts, a relation type's relations, a speaker's statements of a
-    day): the stored count, less what
-    the old articles gave, plus what the new ones give; a row whose count falls to 0 goes."""
+    """Rows that hold one count (a relation type's relations, a speaker's statements of a day): the stored
+    count, less what the old articles gave, plus what the new ones give; a row whose count falls to 0 goes."""
     for subject in sorted(set().union(*(counts(p) for p in olds + news))):
         current = reader.summary_quads(subject)
         deletes.update(current)
@@ -520,8 +533,9 @@ class Tally:
         _choose_names(self.rows, {})
         for a, row in self.rows.items():
             yield from row.quads(a)
+        holders = Counter(node for node, _ in self.holdings)
         for node, facts in self.facts.items():
-            yield from position_quads(node, self.positions[node], facts)
+            yield from position_quads(node, self.positions[node], facts, holders[node])
         for (node, actor), (articles, first) in self.holdings.items():
             yield from holding_quads(node, actor, articles, first)
         for relation_type, n in self.relation_types.items():
@@ -613,18 +627,19 @@ def rebuild(store: ox.Store) -> list[ox.Quad]:
 def _position_rows(select) -> list[ox.Quad]:
     facts = {r["x"].value: int(r["n"].value) for r in select(
         f"SELECT ?x (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?f kg:position ?x }} {_NOT_SPECIAL} }} GROUP BY ?x")}
-    out = []
+    out, holders = [], Counter()
+    for r in select(f"""SELECT ?x ?a (COUNT(DISTINCT ?g) AS ?n) (MIN(STR(?g)) AS ?first) WHERE {{
+                          GRAPH ?g {{ ?x kg:heldBy ?a }} {_NOT_SPECIAL} }} GROUP BY ?x ?a"""):
+        if r["x"].value in facts:
+            out += holding_quads(r["x"].value, r["a"].value, int(r["n"].value), r["first"].value)
+            holders[r["x"].value] += 1
     for r in select(f"""SELECT DISTINCT ?x ?t ?target ?topic WHERE {{ GRAPH ?g {{ ?x kg:positionType ?t
                           OPTIONAL {{ ?x kg:target ?target }} OPTIONAL {{ ?x kg:targetTopic ?topic }} }}
                           {_NOT_SPECIAL} }}"""):
         x = r["x"].value
         if x in facts:
             value = lambda v: r[v].value if r[v] is not None else None  # noqa: E731
-            out += position_quads(x, Position(r["t"].value, value("target"), value("topic")), facts[x])
-    for r in select(f"""SELECT ?x ?a (COUNT(DISTINCT ?g) AS ?n) (MIN(STR(?g)) AS ?first) WHERE {{
-                          GRAPH ?g {{ ?x kg:heldBy ?a }} {_NOT_SPECIAL} }} GROUP BY ?x ?a"""):
-        if r["x"].value in facts:
-            out += holding_quads(r["x"].value, r["a"].value, int(r["n"].value), r["first"].value)
+            out += position_quads(x, Position(r["t"].value, value("target"), value("topic")), facts[x], holders[x])
     return out
 
 
