@@ -61,6 +61,38 @@ def test_saying_after_a_preposition_is_said_by_the_governing_verbs_subject_or_ob
     assert [doc[i].text for i in found.speaker_tokens] == [speaker]
 
 
+def test_a_speech_noun_with_a_that_clause_is_its_possessors_statement():
+    # "Trump's claim that shootings rose": said by the possessor; "their fear that prices rise": thought
+    for noun, lemma, owner, mode in (("claim", "claim", "Trump", "speech"), ("fear", "fear", "their", "thought")):
+        doc = make_doc([(owner, owner, "PROPN" if owner == "Trump" else "PRON", 2, "poss"),
+                        ("'s", "'s", "PART", 0, "case"), (noun, lemma, "NOUN", 2, "ROOT"),
+                        ("that", "that", "SCONJ", 5, "mark"), ("shootings", "shooting", "NOUN", 5, "nsubj"),
+                        ("rose", "rise", "VERB", 2, "acl"), (".", ".", "PUNCT", 2, "punct")])
+        (found,) = statements.find_statements(doc)
+        assert doc.text[slice(*found.content)] == "shootings rose"
+        assert [doc[i].text for i in found.speaker_tokens] == [owner]
+        assert (found.rule, found.mode, found.kind) == ("nominal-clause", mode, "indirect")
+    # 'Trump's claim that he made': a relative clause ('that' is its object) states nothing
+    doc = make_doc([("Trump", "Trump", "PROPN", 2, "poss"), ("'s", "'s", "PART", 0, "case"),
+                    ("claim", "claim", "NOUN", 2, "ROOT"), ("that", "that", "PRON", 5, "dobj"),
+                    ("he", "he", "PRON", 5, "nsubj"), ("made", "make", "VERB", 2, "relcl"),
+                    (".", ".", "PUNCT", 2, "punct")])
+    assert statements.find_statements(doc) == []
+
+
+def test_a_name_before_a_speech_noun_states_its_clause():
+    # 'a CNN report that talks failed': the organisation named before the noun
+    rows = [("a", "a", "DET", 2, "det"), ("CNN", "CNN", "PROPN", 2, "compound"), ("report", "report", "NOUN", 2, "ROOT"),
+            ("that", "that", "SCONJ", 5, "mark"), ("talks", "talk", "NOUN", 5, "nsubj"), ("failed", "fail", "VERB", 2, "acl"),
+            (".", ".", "PUNCT", 2, "punct")]
+    doc = Doc(VOCAB, words=[r[0] for r in rows], lemmas=[r[1] for r in rows], pos=[r[2] for r in rows],
+              heads=[r[3] for r in rows], deps=[r[4] for r in rows], sent_starts=[i == 0 for i in range(len(rows))],
+              ents=["O", "B-ORG", "O", "O", "O", "O", "O"], spaces=[True] * 5 + [False, False])
+    (found,) = statements.find_statements(doc)
+    assert doc.text[slice(*found.content)] == "talks failed"
+    assert [doc[i].text for i in found.speaker_tokens] == ["CNN"]
+
+
 def test_a_content_of_only_a_preposition_is_no_statement():
     # 'Smith asked for.': a parse that leaves the reporting verb's object a bare preposition says nothing
     doc = make_doc([("Smith", "Smith", "PROPN", 1, "nsubj"), ("asked", "ask", "VERB", 1, "ROOT"),

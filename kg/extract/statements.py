@@ -27,6 +27,7 @@ NEEDS_OBJECT = frozenset(_LEX["object_content_needs_direct_object"])  # not "cal
 CONTENT_PREPS = {k: frozenset(v) for k, v in _LEX["object_content_preps"].items() if not k.startswith("_")}
 SOURCE_OBJECT = frozenset(_LEX["source_object_verbs"])  # "citing Idlib residents": a source, not content
 THOUGHT_VERBS = frozenset(_LEX["thought_verbs"])
+THOUGHT_NOUNS = frozenset(_LEX["thought_nouns"])
 EVIDENCE_VERBS = frozenset(_LEX["evidence_verbs"])
 NOMINAL_RULES = frozenset({"reported-object", "nominal-act"})  # the content is a noun phrase
 JUDGING_WORDS = {k: v for k, v in _LEX["judging_words"].items() if not k.startswith("_")}
@@ -475,21 +476,31 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
 
 
 def _nominal_act(doc: Doc, noun: Token, sent: Span) -> list[Found]:
-    """"Turkey's pleas for a ceasefire": the possessor states what follows the preposition."""
-    poss = [c for c in noun.children if c.dep_ == "poss"]
-    preps = [c for c in noun.children
-             if c.dep_ in ("prep", "acl") and c.lower_ in ("for", "of", "to", "that", "against")]
-    if not poss or not preps:
+    """"Turkey's pleas for a ceasefire": the possessor states what follows the preposition; "Trump's claim that
+    there were thousands of shootings", "a New York Times report that ...": the possessor, or a name before the
+    noun, states the clause the noun governs (said or thought, as the noun says: 'their fear that ...')."""
+    source = next((c for c in noun.children if c.dep_ == "poss"), None)
+    # a clause of the noun ('that' marks it), not a relative clause ('the claim that he made')
+    clause = next((c for c in noun.children if c.dep_ in ("acl", "relcl") and c.pos_ in ("VERB", "AUX")
+                   and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+    if source is None and clause is not None:
+        source = next((c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN"
+                       and _names_someone(c)), None)
+    preps = [c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("for", "of", "to", "against")]
+    if source is None or clause is None and not preps:
         return []
-    heads, sp_span = _speaker(poss[0])
-    p = preps[0]
-    content = _char_span(doc, p.i + 1, p.right_edge.i + 1)
+    heads, sp_span = _speaker(source)
+    lemma = noun.lemma_.lower()
+    if clause is not None:
+        content, rule, mode = _char_span(doc, clause.left_edge.i, clause.right_edge.i + 1), "nominal-clause", \
+            "thought" if lemma in THOUGHT_NOUNS else "speech"
+    else:
+        content, rule, mode = _char_span(doc, preps[0].i + 1, preps[0].right_edge.i + 1), "nominal-act", "nominal"
     if not content:
         return []
-    lemma = noun.lemma_.lower()
     return [Found(content=content, kind="indirect", sentence=(sent.start_char, sent.end_char), speaker_tokens=heads,
                   speaker_span=sp_span, cue=(noun.idx, noun.idx + len(noun.text)), cue_lemma=lemma,
-                  stance=NOUNS[lemma], rule="nominal-act", confidence=CONFIDENCE["nominal-act"], mode="nominal")]
+                  stance=NOUNS[lemma], rule=rule, confidence=CONFIDENCE[rule], mode=mode)]
 
 
 def _according_to(text: str, doc: Doc, tok: Token, phrase: tuple[str, ...], sent: Span, quotes: CharSpans
