@@ -114,6 +114,22 @@ def test_direct_quote_before_the_attribution():
     assert doc[found.speaker_tokens[0]].text == "Bolton"
 
 
+def test_a_verb_of_going_on_reports_the_quotation_next_to_it_and_nothing_else():
+    rows = [('"', '"', "PUNCT", 5, "punct"), ("We", "we", "PRON", 2, "nsubj"), ("win", "win", "VERB", 5, "ccomp"),
+            (",", ",", "PUNCT", 5, "punct"), ('"', '"', "PUNCT", 5, "punct"), ("continued", "continue", "VERB", 5, "ROOT"),
+            ("Bolton", "Bolton", "PROPN", 5, "nsubj"), (".", ".", "PUNCT", 5, "punct")]
+    doc = make_doc(rows, [False, True, False, False, True, True, False, False])
+    assert doc.text == '"We win," continued Bolton.'
+    (found,) = statements.find_statements(doc)
+    assert (doc.text[slice(*found.content)], found.rule, found.stance) == ("We win,", "direct-quote", "assert")
+    # 'Prices continued to rise.', 'Iran continued the talks.': no quotation, no statement
+    rise = make_doc([("Prices", "price", "NOUN", 1, "nsubj"), ("continued", "continue", "VERB", 1, "ROOT"),
+                     ("to", "to", "PART", 3, "aux"), ("rise", "rise", "VERB", 1, "xcomp"), (".", ".", "PUNCT", 1, "punct")])
+    talks = make_doc([("Iran", "Iran", "PROPN", 1, "nsubj"), ("continued", "continue", "VERB", 1, "ROOT"),
+                      ("the", "the", "DET", 3, "det"), ("talks", "talk", "NOUN", 1, "dobj"), (".", ".", "PUNCT", 1, "punct")])
+    assert statements.find_statements(rise) == statements.find_statements(talks) == []
+
+
 def test_a_quote_claimed_by_the_sentence_before_and_by_its_own_attribution_is_its_own_attributions():
     """'Burke said. "We win," Burke said.': the first 'said' once claimed the quote too, and the graph got one
     statement node with two cues and two speaker mentions, which broke the shapes."""

@@ -28,6 +28,7 @@ CONTENT_PREPS = {k: frozenset(v) for k, v in _LEX["object_content_preps"].items(
 SOURCE_OBJECT = frozenset(_LEX["source_object_verbs"])  # "citing Idlib residents": a source, not content
 THOUGHT_VERBS = frozenset(_LEX["thought_verbs"])
 THOUGHT_NOUNS = frozenset(_LEX["thought_nouns"])
+QUOTE_VERBS = frozenset(_LEX["quote_verbs"])  # 'He continued: "..."': the quotation only
 EVIDENCE_VERBS = frozenset(_LEX["evidence_verbs"])
 NOMINAL_RULES = frozenset({"reported-object", "nominal-act"})  # the content is a noun phrase
 JUDGING_WORDS = {k: v for k, v in _LEX["judging_words"].items() if not k.startswith("_")}
@@ -430,7 +431,7 @@ def _sentence_statements(text: str, doc: Doc, sent: Span, quotes: CharSpans) -> 
         if _inside(tok.idx, here):
             continue
         lemma = _lemma(tok)
-        if tok.pos_ == "VERB" and lemma in VERBS:
+        if tok.pos_ == "VERB" and (lemma in VERBS or lemma in QUOTE_VERBS):
             out += _verb_statements(text, doc, tok, sent, quotes)
         elif tok.pos_ == "NOUN" and lemma in NOUNS:
             out += _nominal_act(doc, tok, sent)
@@ -451,7 +452,8 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
     if any(_inside(doc[h].idx, quotes) for h in heads):
         return []
     lemma = _lemma(verb)
-    stance, cue_lemma = _stance(verb, lemma)
+    quote_only = lemma not in VERBS
+    stance, cue_lemma = ("assert", lemma) if quote_only else _stance(verb, lemma)
 
     def said(content: tuple[int, int], kind: str, rule: str) -> Found:
         return Found(content=content, kind=kind, sentence=(sent.start_char, sent.end_char), speaker_tokens=heads,
@@ -468,7 +470,7 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
                            parts=tuple(adjacent)))
     else:
         out += [said(q, "direct", "direct-quote") for q in adjacent]
-    content, rule = _verb_content(doc, verb, sent)
+    content, rule = (None, None) if quote_only else _verb_content(doc, verb, sent)
     if content is not None and not any(q[0] < content[1] and content[0] < q[1] for q in quoted):
         content = _balanced_strip(text, *content)
         out.append(said(content, _kind(text, content, quotes), rule))
