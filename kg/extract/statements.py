@@ -85,6 +85,9 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple
     >>> t = "‘We don’t know,’ he said. ''It's more tinkering,'' said Cole."
     >>> [t[s:e] for s, e in find_quotes(t)]
     ['We don’t know,', "It's more tinkering,"]
+    >>> t = "”Fear. I am afraid.” ― Karen Bobadilla."
+    >>> [t[s:e] for s, e in find_quotes(t)]
+    ['Fear. I am afraid.']
     """
     end = len(text) if end is None else end
     spans, open_at = [], None
@@ -99,8 +102,9 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple
         elif ch in QUOTE_CHARS or width == 2:
             prev = text[pos - 1] if pos > start else " "
             nxt = text[pos + width] if pos + width < end else " "
-            if ch in OPENERS or ch == "`" or (
-                    (ch in AMBIGUOUS or width == 2) and (prev.isspace() or prev in "([{—–-:") and not nxt.isspace()):
+            at_word = (prev.isspace() or prev in "([{—–-:") and not nxt.isspace()
+            # a closing mark at a word's start with no quote open opens one: a typo ('”Fear. I am afraid...”')
+            if ch in OPENERS or ch == "`" or at_word and (ch in AMBIGUOUS or width == 2 or open_at is None):
                 if open_at is None:
                     open_at = pos + width
                 # an opener inside an open quote starts a nested quote: keep the outer one
