@@ -1,6 +1,8 @@
 """Shared fixtures. The spaCy pipeline is loaded here, once per session, and nowhere else."""
 from __future__ import annotations
 
+import signal
+
 import pytest
 
 
@@ -92,3 +94,15 @@ def browser():
     chrome.set_page_load_timeout(30)
     yield chrome
     chrome.quit()
+
+
+def _ctrl_c_reaches_it() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.fixture
+def foreground():
+    """``preexec_fn`` for a child process that a test interrupts: it takes SIGINT as a terminal's foreground
+    process does. A test run started in the background (`make test &`, nohup) ignores SIGINT, and every process
+    it starts would inherit that and never see the interruption."""
+    return _ctrl_c_reaches_it

@@ -249,12 +249,12 @@ INTERRUPTED = textwrap.dedent("""
 
 
 @pytest.mark.parametrize("receiver", ["group", "thread"])
-def test_ctrl_c_stops_the_workers_and_says_so_in_one_line(receiver, inputs, tmp_path):
+def test_ctrl_c_stops_the_workers_and_says_so_in_one_line(receiver, inputs, tmp_path, foreground):
     (tmp_path / "kg.toml").write_text("batch_size = 2\n")
     marker = tmp_path / "working"
     child = subprocess.Popen([sys.executable, "-c", INTERRUPTED, str(marker), receiver, *map(str, inputs)],
                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             start_new_session=True)
+                             start_new_session=True, preexec_fn=foreground)
     try:
         deadline = time.monotonic() + 60
         while len(list(tmp_path.glob("working.*"))) < 2 and child.poll() is None and time.monotonic() < deadline:

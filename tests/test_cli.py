@@ -580,11 +580,11 @@ def test_sparql_past_its_timeout_is_stopped_with_one_line(built):
     assert time.monotonic() - start < 30
 
 
-def test_ctrl_c_stops_a_query_with_a_timeout_at_once(built):
+def test_ctrl_c_stops_a_query_with_a_timeout_at_once(built, foreground):
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     child = subprocess.Popen([sys.executable, "-m", "kg", "sparql", slow, "--timeout", "600", "--store", "kg-store"],
                              cwd=built.workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             start_new_session=True)
+                             start_new_session=True, preexec_fn=foreground)
     children = Path(f"/proc/{child.pid}/task/{child.pid}/children")
     try:
         deadline = time.monotonic() + 60
