@@ -78,6 +78,14 @@ def test_a_speech_noun_with_a_that_clause_is_its_possessors_statement():
                     ("he", "he", "PRON", 5, "nsubj"), ("made", "make", "VERB", 2, "relcl"),
                     (".", ".", "PUNCT", 2, "punct")])
     assert statements.find_statements(doc) == []
+    # "Thursday's announcement that talks failed": a date owns no statement
+    rows = [("Thursday", "Thursday", "PROPN", 2, "poss"), ("'s", "'s", "PART", 0, "case"),
+            ("announcement", "announcement", "NOUN", 2, "ROOT"), ("that", "that", "SCONJ", 5, "mark"),
+            ("talks", "talk", "NOUN", 5, "nsubj"), ("failed", "fail", "VERB", 2, "acl"), (".", ".", "PUNCT", 2, "punct")]
+    doc = Doc(VOCAB, words=[r[0] for r in rows], lemmas=[r[1] for r in rows], pos=[r[2] for r in rows],
+              heads=[r[3] for r in rows], deps=[r[4] for r in rows], sent_starts=[i == 0 for i in range(len(rows))],
+              ents=["B-DATE", "O", "O", "O", "O", "O", "O"], spaces=[False, True, True, True, True, False, False])
+    assert statements.find_statements(doc) == []
 
 
 def test_a_name_before_a_speech_noun_states_its_clause():

@@ -485,7 +485,8 @@ def _nominal_act(doc: Doc, noun: Token, sent: Span) -> list[Found]:
     """"Turkey's pleas for a ceasefire": the possessor states what follows the preposition; "Trump's claim that
     there were thousands of shootings", "a New York Times report that ...": the possessor, or a name before the
     noun, states the clause the noun governs (said or thought, as the noun says: 'their fear that ...')."""
-    source = next((c for c in noun.children if c.dep_ == "poss"), None)
+    # "Thursday's announcement": a date owns no statement
+    source = next((c for c in noun.children if c.dep_ == "poss" and c.ent_type_ not in ("DATE", "TIME")), None)
     # a clause of the noun ('that' marks it), not a relative clause ('the claim that he made')
     clause = next((c for c in noun.children if c.dep_ in ("acl", "relcl") and c.pos_ in ("VERB", "AUX")
                    and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
