@@ -122,6 +122,17 @@ def test_direct_quote_before_the_attribution():
     assert doc[found.speaker_tokens[0]].text == "Bolton"
 
 
+def test_according_to_a_source_that_the_parse_hung_the_rest_of_the_sentence_on():
+    # 'According to Limbaugh, the move reeks.' parsed with 'reeks' a noun in apposition to 'Limbaugh'
+    doc = make_doc([("According", "accord", "VERB", 0, "ROOT"), ("to", "to", "ADP", 0, "prep"),
+                    ("Limbaugh", "Limbaugh", "PROPN", 1, "pobj"), (",", ",", "PUNCT", 2, "punct"),
+                    ("the", "the", "DET", 6, "det"), ("move", "move", "NOUN", 6, "compound"),
+                    ("reeks", "reek", "NOUN", 2, "appos"), (".", ".", "PUNCT", 0, "punct")])
+    (found,) = statements.find_statements(doc)
+    assert doc.text[slice(*found.content)] == "the move reeks"
+    assert [doc[i].text for i in found.speaker_tokens] == ["Limbaugh"]
+
+
 def test_a_verb_of_going_on_reports_the_quotation_next_to_it_and_nothing_else():
     rows = [('"', '"', "PUNCT", 5, "punct"), ("We", "we", "PRON", 2, "nsubj"), ("win", "win", "VERB", 5, "ccomp"),
             (",", ",", "PUNCT", 5, "punct"), ('"', '"', "PUNCT", 5, "punct"), ("continued", "continue", "VERB", 5, "ROOT"),

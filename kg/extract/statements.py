@@ -521,7 +521,12 @@ def _according_to(text: str, doc: Doc, tok: Token, phrase: tuple[str, ...], sent
     if phrase in NEEDS_SPEAKER and not (_names_someone(pobj[0]) and _set_off(doc, tok, last, sent)):
         return []  # '5 per cent', 'per the agreement', 'earnings per share'
     heads, sp_span = _speaker(pobj[0])
-    rest = (sent.start, tok.i) if tok.i > sent.start + 1 else (last.right_edge.i + 1, sent.end)
+    edge = last.right_edge.i
+    if tok.i <= sent.start + 1 and not any(t.is_alpha for t in doc[edge + 1:sent.end]):
+        # the parse hung the rest of the sentence on the source ('According to Rush Limbaugh, the move reeks
+        # ...' with 'reeks' an apposition): the source ends at its first comma
+        edge = next((t.i for t in doc[pobj[0].i + 1:edge + 1] if t.text == ","), edge)
+    rest = (sent.start, tok.i) if tok.i > sent.start + 1 else (edge + 1, sent.end)
     content = _char_span(doc, *rest)
     if not content:
         return []
