@@ -2,8 +2,8 @@
 
 This process (the client) reads the articles, skips the unchanged ones (by content hash, as a local build does)
 and cuts the rest into partitions. Each partition goes to a Dask worker, which parses, extracts, links and maps
-its articles with the functions of a local build (:func:`kg.pipeline._graphs`), so the graphs are the same, and
-writes them as one N-Quads shard (:mod:`kg.shards`). The client loads each shard into the store, embedded or
+its articles with the functions of a local build (:func:`kg.pipeline._extractor`, :func:`kg.pipeline.mapped`),
+so the graphs are the same, and writes them as one N-Quads shard (:mod:`kg.shards`). The client loads each shard into the store, embedded or
 remote, in partition order as the shards come in, through the store's write path for article graphs: the summary
 graph is kept in step, and a first build into an empty store is bulk-loaded.
 
@@ -298,12 +298,12 @@ def extract_partition(number: int, articles: list[tuple[Article, str]], folder: 
     their graphs as the partition's shard. An article whose extraction fails is a Problem, as in a local
     build; the spaCy pipeline is loaded once per worker process (:func:`kg.nlp.load`)."""
     from kg import shards
-    from kg.pipeline import _extractor
+    from kg.pipeline import _extractor, mapped
     from kg.rdf import ArticleGraph
 
     _check_worker(config, expected)
     with _extractor(config) as work:
-        results = work(articles)
+        results = mapped(articles, work(articles), config)
     graphs = [r for r in results if isinstance(r, ArticleGraph)]
     path, digest = shards.write_shard(folder, number, graphs)
     return PartitionResult(number, str(path), digest, shards.entries(graphs),

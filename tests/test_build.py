@@ -176,6 +176,25 @@ def test_a_failing_article_in_a_worker_is_skipped_and_the_others_are_stored(inpu
     assert not any("/article/a3>" in q for q in quads)
 
 
+def test_an_article_that_fails_to_map_is_skipped_and_the_others_are_stored(inputs, tmp_path, nlp_ready, pools,
+                                                                         monkeypatch):
+    real = kg.pipeline.article_graph  # mapped in the main process since the workers only extract
+
+    def article_graph(extraction, **kw):
+        if extraction.article.id == "a4":
+            raise ValueError("odd extraction")
+        return real(extraction, **kw)
+    monkeypatch.setattr(kg.pipeline, "article_graph", article_graph)
+
+    report, quads = build_into(inputs, config(tmp_path, 2))
+
+    assert pools == [2]
+    assert [p.message.split(" (")[0] for p in report.problems] == ["extraction failed"]
+    assert "news.jsonl:4" in report.problems[0].source and "ValueError: odd extraction" in report.problems[0].message
+    assert report.stored == ["idlib-geneva-talks-2018-09-11.txt", "a1", "a2", "a3", "a5", "a6"]
+    assert not any("/article/a4>" in q for q in quads)
+
+
 def test_a_killed_worker_is_one_clear_error_and_building_again_finishes_the_job(inputs, tmp_path, nlp_ready,
                                                                                 monkeypatch, capsys):
     main = os.getpid()
@@ -235,7 +254,7 @@ INTERRUPTED = textwrap.dedent("""
             return []
         open(sys.argv[1] + f".{os.getpid()}", "w").close()
         time.sleep(60)
-    kg.pipeline._graphs = slow
+    kg.pipeline._extractions = slow
     if sys.argv[2] == "thread":  # Ctrl-C as the kernel may deliver it: to a thread other than the main one
         import glob, signal, threading
 
