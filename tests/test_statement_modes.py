@@ -25,6 +25,37 @@ def test_each_statement_says_what_kind_of_attribution_it_is(nlp_ready, text, con
     assert (content, mode) in [(c, m) for c, m, _ in statements(text)]
 
 
+@pytest.mark.parametrize("text, found", [
+    # a verb of talking reports what follows its preposition, as a nominal statement
+    ("Laura Bush spoke of her early talks with the museum's director.",
+     ("her early talks with the museum's director", "nominal", "Laura Bush")),
+    ("Hillary Clinton talked about criminal justice reform.", ("criminal justice reform", "nominal", "Hillary Clinton")),
+])
+def test_a_verb_of_talking_reports_the_topic_after_its_preposition(nlp_ready, text, found):
+    assert found in statements(text)
+
+
+@pytest.mark.parametrize("text", [
+    "The source, who spoke on condition of anonymity, left early.",  # no topic: a manner of speaking
+    "Most people there speak Afrikaans.",  # a language, not a statement
+    "The minister will talk to the press on Monday.",
+])
+def test_a_verb_of_talking_without_its_topic_is_no_statement(nlp_ready, text):
+    assert [c for c, _, _ in statements(text)] == []
+
+
+@pytest.mark.parametrize("text, content, stance", [
+    ("Senator Claire McCaskill chastised Mehmet Oz for his claims.", "Mehmet Oz for his claims", "oppose"),
+    ("Governor Earl Ray Tomblin lauded Clarke in his address.", "Clarke in his address", "support"),
+    ("Donald Trump has railed against the special-interest provisions.", "the special-interest provisions", "oppose"),
+    ("Politifact ruled that the statement was true.", "the statement was true", "assert"),
+])
+def test_verbs_of_blame_praise_and_judgement_report_their_object_or_clause(nlp_ready, text, content, stance):
+    import kg
+
+    assert (content, stance) in [(s.content.text, s.stance) for s in kg.extract_text(text).statements]
+
+
 def test_a_quotation_goes_on_after_its_attribution_and_in_the_next_paragraph(nlp_ready):
     import kg
 

@@ -29,6 +29,7 @@ SOURCE_OBJECT = frozenset(_LEX["source_object_verbs"])  # "citing Idlib resident
 THOUGHT_VERBS = frozenset(_LEX["thought_verbs"])
 THOUGHT_NOUNS = frozenset(_LEX["thought_nouns"])
 QUOTE_VERBS = frozenset(_LEX["quote_verbs"])  # 'He continued: "..."': the quotation only
+TOPIC_VERBS = {k: frozenset(v) for k, v in _LEX["topic_verbs"].items() if not k.startswith("_")}  # 'spoke of ...'
 EVIDENCE_VERBS = frozenset(_LEX["evidence_verbs"])
 NOMINAL_RULES = frozenset({"reported-object", "nominal-act"})  # the content is a noun phrase
 JUDGING_WORDS = {k: v for k, v in _LEX["judging_words"].items() if not k.startswith("_")}
@@ -437,6 +438,8 @@ def _sentence_statements(text: str, doc: Doc, sent: Span, quotes: CharSpans) -> 
         lemma = _lemma(tok)
         if tok.pos_ == "VERB" and (lemma in VERBS or lemma in QUOTE_VERBS):
             out += _verb_statements(text, doc, tok, sent, quotes)
+        elif tok.pos_ == "VERB" and lemma in TOPIC_VERBS:
+            out += _topic_statement(doc, tok, lemma, sent, quotes)
         elif tok.pos_ == "NOUN" and lemma in NOUNS:
             out += _nominal_act(doc, tok, sent)
         elif phrase := next((p for p in ACCORDING_TO if p[0] == tok.lower_
@@ -479,6 +482,24 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
         content = _balanced_strip(text, *content)
         out.append(said(content, _kind(text, content, quotes), rule))
     return out
+
+
+def _topic_statement(doc: Doc, verb: Token, lemma: str, sent: Span, quotes: CharSpans) -> list[Found]:
+    """'She spoke of the legacy of racism': what follows the verb's preposition (lexicon topic_verbs), as a
+    nominal statement of the verb's subject."""
+    prep = next((c for c in verb.children if c.dep_ == "prep" and c.i == verb.i + 1 and c.lower_ in TOPIC_VERBS[lemma]),
+                None)
+    subj = [s for s in _subjects(verb) if not _inside(s.idx, quotes)]
+    if prep is None or not subj or not _someone(subj[0]):
+        return []
+    content = _char_span(doc, prep.i + 1, prep.right_edge.i + 1)
+    if content is None:
+        return []
+    heads, sp_span = _speaker(subj[0])
+    rule = "reported-object"
+    return [Found(content=content, kind="indirect", sentence=(sent.start_char, sent.end_char), speaker_tokens=heads,
+                  speaker_span=sp_span, cue=(verb.idx, verb.idx + len(verb.text)), cue_lemma=f"{lemma} {prep.lower_}",
+                  stance="assert", rule=rule, confidence=CONFIDENCE[rule], mode="nominal")]
 
 
 def _nominal_act(doc: Doc, noun: Token, sent: Span) -> list[Found]:
