@@ -20,6 +20,8 @@ def statements(text: str):
     ("The report found that the talks had failed.", "the talks had failed", "thought"),  # evidence, not speech
     ("The minister denied the attack on the convoy.", "the attack on the convoy", "nominal"),
     ("The senator called for a ceasefire in Idlib.", "a ceasefire in Idlib", "nominal"),
+    ("A new poll shows Clinton with a lead of three points.", "Clinton with a lead of three points", "thought"),
+    ("A 2014 study found 31 incidents of voter impersonation.", "31 incidents of voter impersonation", "thought"),
 ])
 def test_each_statement_says_what_kind_of_attribution_it_is(nlp_ready, text, content, mode):
     assert (content, mode) in [(c, m) for c, m, _ in statements(text)]
@@ -54,6 +56,28 @@ def test_verbs_of_blame_praise_and_judgement_report_their_object_or_clause(nlp_r
     import kg
 
     assert (content, stance) in [(s.content.text, s.stance) for s in kg.extract_text(text).statements]
+
+
+@pytest.mark.parametrize("text", [
+    "Police found a gun in the car.",  # a body that can speak: what it found is no evidence of a thing's
+    "The actress showed off her figure.",
+    "Twitter user Yashar Ali shared a photo that showed toasted marshmallows.",
+])
+def test_only_a_source_of_evidence_gives_its_object_as_a_finding(nlp_ready, text):
+    assert statements(text) == []
+
+
+@pytest.mark.parametrize("text, content", [
+    # whom a verb of telling is said to is no part of what was said
+    ('Trump told reporters: "We will win this state."', "We will win this state"),
+    ("Smith told CNN on Sunday that the talks had failed.", "the talks had failed"),
+    ("The German government urged Israelis and Palestinians on Friday to avoid violence.", "to avoid violence"),
+    # a clause the parser hung on the verb as an adverbial one, with a subject and no conjunction
+    ("Trump said after the convention he would not accept the endorsement.",
+     "after the convention he would not accept the endorsement"),
+])
+def test_what_was_said_leaves_out_whom_it_was_said_to(nlp_ready, text, content):
+    assert content in [c for c, _, _ in statements(text)]
 
 
 def test_a_quotation_goes_on_after_its_attribution_and_in_the_next_paragraph(nlp_ready):

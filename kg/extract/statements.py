@@ -25,12 +25,14 @@ SUBJECT_DEPS = frozenset(_LEX["subject_deps"])
 OBJECT_CONTENT = frozenset(_LEX["object_content_verbs"])  # "called the charges unsubstantiated"
 NEEDS_OBJECT = frozenset(_LEX["object_content_needs_direct_object"])  # not "called into a radio show"
 CONTENT_PREPS = {k: frozenset(v) for k, v in _LEX["object_content_preps"].items() if not k.startswith("_")}
+ADDRESSEE_VERBS = frozenset(_LEX["addressee_verbs"])  # 'told reporters that ...'
 SOURCE_OBJECT = frozenset(_LEX["source_object_verbs"])  # "citing Idlib residents": a source, not content
 THOUGHT_VERBS = frozenset(_LEX["thought_verbs"])
 THOUGHT_NOUNS = frozenset(_LEX["thought_nouns"])
 QUOTE_VERBS = frozenset(_LEX["quote_verbs"])  # 'He continued: "..."': the quotation only
 TOPIC_VERBS = {k: frozenset(v) for k, v in _LEX["topic_verbs"].items() if not k.startswith("_")}  # 'spoke of ...'
 EVIDENCE_VERBS = frozenset(_LEX["evidence_verbs"])
+EVIDENCE_SOURCES = frozenset(_LEX["evidence_sources"])  # 'the poll shows Clinton ahead': its object is its finding
 NOMINAL_RULES = frozenset({"reported-object", "nominal-act"})  # the content is a noun phrase
 JUDGING_WORDS = {k: v for k, v in _LEX["judging_words"].items() if not k.startswith("_")}
 JUDGING_ADJECTIVES = frozenset(_LEX["judging_adjectives"]["words"])
@@ -45,6 +47,7 @@ NEEDS_SPEAKER = frozenset(tuple(p.split()) for p in _LEX["according_to_needs_spe
 _ENTITIES = lexicons.load("entities")
 PEOPLE_NOUNS = frozenset(_ENTITIES["human_nouns"]) | {w.rstrip("s") for w in _ENTITIES["group_heads"]} | \
     frozenset(lexicons.load("relations")["role_nouns"])
+ORG_HEADS = frozenset(_ENTITIES["org_heads"])  # 'police', 'the ministry': a body that can speak
 RELATIVE = frozenset({"who", "which", "that"})
 OPENERS, CLOSERS, AMBIGUOUS = "“«„", "”»", '"'
 QUOTE_CHARS = OPENERS + CLOSERS + AMBIGUOUS
@@ -215,14 +218,16 @@ def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | 
     if subj and _parenthetical(doc, verb, subj[0], sent):
         # "Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt": the sentence around the attribution
         return _char_span(doc, sent.start, sent.end), "reported-parenthetical"
-    comps = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp", "parataxis") and c.pos_ in ("VERB", "AUX", "NOUN", "ADJ")]
+    comps = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp", "parataxis") and c.pos_ in ("VERB", "AUX", "NOUN", "ADJ")
+             or _unmarked_clause(c, verb)]
     after = [c for c in comps if c.i > verb.i]
     before = [c for c in comps if c.i < verb.i]
     if after:
         c = after[0]
         # a subject the parser hung on the reporting verb ("promised the U.S. would ...") belongs to the content
-        start = min([c.left_edge.i] + [k.left_edge.i for k in verb.children
-                                       if k.dep_ in ("nsubj", "dobj", "nsubjpass") and verb.i < k.i < c.i])
+        # ('told reporters that ...': the object of a verb of telling is whom it was told to)
+        hung = ("nsubj", "nsubjpass") if _lemma(verb) in ADDRESSEE_VERBS else ("nsubj", "dobj", "nsubjpass")
+        start = min([c.left_edge.i] + [k.left_edge.i for k in verb.children if k.dep_ in hung and verb.i < k.i < c.i])
         return _char_span(doc, start, c.right_edge.i + 1), "reported-ccomp"
     if before:
         # "..., the ministry said." The content is what precedes the attribution.
@@ -237,7 +242,10 @@ def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | 
     # 'called for more school investment': the preposition's object is the content
     via = [o for o in objs if o.dep_ == "prep" and o.lower_ in CONTENT_PREPS.get(lemma, ()) and o.i == verb.i + 1]
     sources = lemma in SOURCE_OBJECT and any(o.dep_ == "dobj" and _names_someone(o) for o in objs)
-    if objs and (stance not in (None, "assert") or lemma in OBJECT_CONTENT) and \
+    # 'a new poll shows Clinton ahead', 'a 2014 study found 31 incidents': what a thing gives as evidence
+    evidence = lemma in EVIDENCE_VERBS and direct_object and subj and subj[0].dep_ == "nsubj" \
+        and subj[0].lemma_.lower() in EVIDENCE_SOURCES and not any(c.dep_ == "prt" for c in verb.children)
+    if objs and (stance not in (None, "assert") or lemma in OBJECT_CONTENT or evidence) and \
             (direct_object or lemma not in NEEDS_OBJECT or via) and not sources:
         last = max(o.right_edge.i for o in objs)
         first = objs[0].left_edge.i if not via else via[0].i + 1
@@ -248,6 +256,14 @@ def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | 
         if subj and subj[0].left_edge.i > sent.start + 2 and doc[subj[0].left_edge.i - 1].text in (",", "”", '"'):
             return _char_span(doc, sent.start, subj[0].left_edge.i), "reported-preposed"
     return None, ""
+
+
+def _unmarked_clause(c: Token, verb: Token) -> bool:
+    """'Trump said after the convention he would not accept it': a clause with a subject of its own and no
+    conjunction that the parser hung on the reporting verb as an adverbial clause is what was said."""
+    return c.dep_ == "advcl" and c.i > verb.i and c.pos_ in ("VERB", "AUX") and c.tag_ != "VBG" \
+        and any(k.dep_ in ("nsubj", "nsubjpass") for k in c.children) \
+        and not any(k.dep_ in ("mark", "advmod") and k.i < c.i for k in c.children)
 
 
 def _names_someone(obj: Token) -> bool:
@@ -418,7 +434,7 @@ def _mode(lemma: str, rule: str, subject: Token | None) -> str:
 def _someone(subject: Token) -> bool:
     """A subject that can speak: a person, a body, a country, a pronoun for one ('he', 'they')."""
     return subject.pos_ == "PRON" and subject.lower_ not in ("it", "this", "that", "which") or _names_someone(subject) \
-        or subject.pos_ == "PROPN"
+        or subject.pos_ == "PROPN" or subject.lemma_.lower() in ORG_HEADS or subject.lower_ in ORG_HEADS
 
 
 def _kind(text: str, span: tuple[int, int], quotes: CharSpans) -> str:
