@@ -842,3 +842,17 @@ def test_a_name_the_model_calls_a_person_that_ends_in_a_company_word_is_an_organ
 
     doc = _flat_doc(["Then", *name.split(), "said", "no", "."], [(name, "PERSON")])
     assert [m.type for m in find_mentions(doc) if m.form == "name"] == [type_]
+
+
+def test_a_name_the_parser_hung_before_a_subjectless_reporting_verb_is_its_speaker():
+    # 'In a meeting with the board Trump said that talks failed.': 'Trump' hangs on 'board' as an apposition
+    doc = make_doc([("In", "in", "ADP", 7, "prep"), ("a", "a", "DET", 2, "det"), ("meeting", "meeting", "NOUN", 0, "pobj"),
+                    ("with", "with", "ADP", 2, "prep"), ("the", "the", "DET", 5, "det"),
+                    ("board", "board", "NOUN", 3, "pobj"), ("Trump", "Trump", "PROPN", 5, "appos"),
+                    ("said", "say", "VERB", 7, "ROOT"), ("that", "that", "SCONJ", 10, "mark"),
+                    ("talks", "talk", "NOUN", 10, "nsubj"), ("failed", "fail", "VERB", 7, "ccomp"),
+                    (".", ".", "PUNCT", 7, "punct")])
+    (found,) = statements.find_statements(doc)
+    assert doc.text[slice(*found.content)] == "talks failed"
+    assert [doc[i].text for i in found.speaker_tokens] == ["Trump"]
+    assert doc.text[slice(*found.speaker_span)] == "Trump"

@@ -69,7 +69,7 @@ def test_only_a_source_of_evidence_gives_its_object_as_a_finding(nlp_ready, text
 
 @pytest.mark.parametrize("text, content", [
     # whom a verb of telling is said to is no part of what was said
-    ('Trump told reporters: "We will win this state."', "We will win this state"),
+    ('Trump told reporters: "We will win this state."', "We will win this state."),
     ("Smith told CNN on Sunday that the talks had failed.", "the talks had failed"),
     ("The German government urged Israelis and Palestinians on Friday to avoid violence.", "to avoid violence"),
     # a clause the parser hung on the verb as an adverbial one, with a subject and no conjunction
@@ -77,6 +77,19 @@ def test_only_a_source_of_evidence_gives_its_object_as_a_finding(nlp_ready, text
      "after the convention he would not accept the endorsement"),
 ])
 def test_what_was_said_leaves_out_whom_it_was_said_to(nlp_ready, text, content):
+    assert content in [c for c, _, _ in statements(text)]
+
+
+@pytest.mark.parametrize("text, content", [
+    # a clause that opens a quotation of several sentences is the whole quotation
+    ("Limbaugh told his radio audience on Monday, \u201cWhat has happened is this. The campaign has sent "
+     "orders to its media buddies.\u201d", "What has happened is this. The campaign has sent orders to its media buddies."),
+    ('According to Limbaugh, "If it was left up to her, she would say nothing. That is the problem."',
+     "If it was left up to her, she would say nothing. That is the problem."),
+    # a quotation inside the clause stays the clause's
+    ('She said the plan was "a disaster. Total."', 'the plan was "a disaster'),
+])
+def test_a_clause_that_opens_a_quotation_of_several_sentences_is_the_whole_quotation(nlp_ready, text, content):
     assert content in [c for c, _, _ in statements(text)]
 
 

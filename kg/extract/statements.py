@@ -197,12 +197,23 @@ def _subjects(verb: Token) -> list[Token]:
     if not subj:
         agent = [c for c in verb.children if c.dep_ == "agent"]
         subj = [g for a in agent for g in a.children if g.dep_ == "pobj"]
+    if not subj and verb.dep_ == "ROOT" and verb.i > verb.sent.start:
+        # 'In a meeting with the board of the Washington Post Trump said that ...': the parser hung the name
+        # before the verb on the phrase before it; a name right before a reporting verb is its subject
+        prev = verb.doc[verb.i - 1]
+        if prev.pos_ == "PROPN" and prev.dep_ in ("pobj", "appos", "npadvmod") and (
+                prev.head.lower_ != "of" or prev.ent_type_ not in ("GPE", "LOC", "NORP", "FAC")):
+            subj = [prev]  # ('Tono Eitel of Germany said': not Germany)
     return subj
 
 
-def _speaker(subj: Token) -> tuple[tuple[int, ...], tuple[int, int]]:
+def _speaker(subj: Token, name_only: bool = False) -> tuple[tuple[int, ...], tuple[int, int]]:
     heads = [subj] + [c for c in subj.conjuncts if c.i > subj.i]
     left = subj.left_edge.i
+    if name_only:  # a name the parser hung on the phrase before it: the name alone
+        left = subj.i
+        while left > subj.left_edge.i and subj.doc[left - 1].pos_ == "PROPN":
+            left -= 1
     right = max(h.i for h in heads)
     # trim relative clauses and appositions off the speaker phrase
     for c in subj.children:
@@ -264,6 +275,17 @@ def _unmarked_clause(c: Token, verb: Token) -> bool:
     return c.dep_ == "advcl" and c.i > verb.i and c.pos_ in ("VERB", "AUX") and c.tag_ != "VBG" \
         and any(k.dep_ in ("nsubj", "nsubjpass") for k in c.children) \
         and not any(k.dep_ in ("mark", "advmod") and k.i < c.i for k in c.children)
+
+
+def _whole_quote(text: str, content: tuple[int, int], quotes: CharSpans) -> tuple[int, int]:
+    """Content that opens a quotation going on past it (past its sentence: 'Limbaugh told his audience, "What
+    has happened is this. The campaign has sent ..."') runs to the quotation's end: the quotation is one
+    statement."""
+    s, e = content
+    for qs, qe in quotes:
+        if qs <= s < qe < len(text) + 1 and e < qe and _only_marks(text[qs:s]):
+            return _strip(text, s, qe)
+    return content
 
 
 def _names_someone(obj: Token) -> bool:
@@ -471,7 +493,7 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
     subj = [s for s in _subjects(verb) if not _inside(s.idx, quotes)]
     if not subj:
         return []  # "Asked whether ...": a question put to someone is not their statement
-    heads, sp_span = _speaker(subj[0])
+    heads, sp_span = _speaker(subj[0], name_only=subj[0].i == verb.i - 1 and subj[0].dep_ not in SUBJECT_DEPS)
     if any(_inside(doc[h].idx, quotes) for h in heads):
         return []
     lemma = _lemma(verb)
@@ -495,7 +517,7 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
         out += [said(q, "direct", "direct-quote") for q in adjacent]
     content, rule = (None, None) if quote_only else _verb_content(doc, verb, sent)
     if content is not None and not any(q[0] < content[1] and content[0] < q[1] for q in quoted):
-        content = _balanced_strip(text, *content)
+        content = _whole_quote(text, _balanced_strip(text, *content), quotes)
         out.append(said(content, _kind(text, content, quotes), rule))
     return out
 
@@ -567,7 +589,8 @@ def _according_to(text: str, doc: Doc, tok: Token, phrase: tuple[str, ...], sent
     content = _char_span(doc, *rest)
     if not content:
         return []
-    return [Found(content=_balanced_strip(text, *content), kind=_kind(text, content, quotes),
+    content = _whole_quote(text, _balanced_strip(text, *content), quotes)
+    return [Found(content=content, kind=_kind(text, content, quotes),
                   sentence=(sent.start_char, sent.end_char), speaker_tokens=heads, speaker_span=sp_span,
                   cue=(tok.idx, last.idx + len(last.text)), cue_lemma=" ".join(phrase), stance="assert",
                   rule="according-to", confidence=CONFIDENCE["according-to"])]
