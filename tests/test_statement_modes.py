@@ -93,6 +93,19 @@ def test_a_clause_that_opens_a_quotation_of_several_sentences_is_the_whole_quota
     assert content in [c for c, _, _ in statements(text)]
 
 
+def test_a_paragraph_after_an_attribution_that_ends_in_a_colon_is_a_quotation_set_as_a_block(nlp_ready):
+    text = ("The governor added:\n\nIt is typical of her. She knows nothing about it.\n\n"
+            "Clinton spoke later.\n\nThe minister said: the talks had failed.")
+    assert ("It is typical of her. She knows nothing about it.", "speech", None) in [
+        (c, m, None) for c, m, _ in statements(text)]
+    assert "Clinton spoke later." not in [c for c, _, _ in statements(text)]  # one paragraph only
+
+
+def test_what_someone_noted_is_their_statement(nlp_ready):
+    assert ("the rule in the interview", "nominal", "Ivanka Trump") in statements(
+        "Ivanka Trump noted the rule in the interview.")
+
+
 def test_a_quotation_goes_on_after_its_attribution_and_in_the_next_paragraph(nlp_ready):
     import kg
 

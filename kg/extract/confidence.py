@@ -11,6 +11,7 @@ CONFIDENCE: dict[str, float] = {
     "dash-signature": 0.8,
     "reported-ccomp": 0.8,
     "quote-continuation": 0.75,
+    "block-quote": 0.7,
     "according-to": 0.7,
     "speaker-label": 0.7,
     "reported-object": 0.65,

@@ -519,7 +519,29 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
     if content is not None and not any(q[0] < content[1] and content[0] < q[1] for q in quoted):
         content = _whole_quote(text, _balanced_strip(text, *content), quotes)
         out.append(said(content, _kind(text, content, quotes), rule))
+    if not out and (block := _block_quote(text, verb, quotes)):
+        out.append(said(block, "direct", "block-quote"))
     return out
+
+
+def _block_quote(text: str, verb: Token, quotes: CharSpans) -> tuple[int, int] | None:
+    """'The governor added:' ending its paragraph, and the next paragraph, without quotation marks, is what he
+    said (a quotation set as a block)."""
+    colon = verb.i + 1 < len(verb.doc) and verb.doc[verb.i + 1]
+    if not colon or colon.text != ":":
+        return None
+    after = colon.idx + 1
+    line_end = text.find("\n", after)
+    if line_end < 0 or text[after:line_end].strip():
+        return None  # the quotation goes on in the same paragraph: the other rules read it
+    start = line_end
+    while start < len(text) and text[start].isspace():
+        start += 1
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    if start >= end or text[start] in QUOTE_CHARS or _inside(start, quotes) or len(text[start:end].split()) < 3:
+        return None
+    return _strip(text, start, end)
 
 
 def _topic_statement(doc: Doc, verb: Token, lemma: str, sent: Span, quotes: CharSpans) -> list[Found]:
