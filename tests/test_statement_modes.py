@@ -22,6 +22,8 @@ def statements(text: str):
     ("The senator called for a ceasefire in Idlib.", "a ceasefire in Idlib", "nominal"),
     ("A new poll shows Clinton with a lead of three points.", "Clinton with a lead of three points", "thought"),
     ("A 2014 study found 31 incidents of voter impersonation.", "31 incidents of voter impersonation", "thought"),
+    ("The OSCE viewed the conflict in Chechnya as an internal problem.",
+     "the conflict in Chechnya as an internal problem", "thought"),
 ])
 def test_each_statement_says_what_kind_of_attribution_it_is(nlp_ready, text, content, mode):
     assert (content, mode) in [(c, m) for c, m, _ in statements(text)]
@@ -51,6 +53,11 @@ def test_a_verb_of_talking_without_its_topic_is_no_statement(nlp_ready, text):
     ("Governor Earl Ray Tomblin lauded Clarke in his address.", "Clarke in his address", "support"),
     ("Donald Trump has railed against the special-interest provisions.", "the special-interest provisions", "oppose"),
     ("Politifact ruled that the statement was true.", "the statement was true", "assert"),
+    # what is expressed, pointed to, compared and encouraged
+    ("Russian officials have expressed fears that the deal will fail.", "fears that the deal will fail", "concern"),
+    ("Senator Smith pointed to the 1994 crime bill.", "the 1994 crime bill", "assert"),
+    ("Donald Trump compared the refugees to a snake.", "the refugees to a snake", "assert"),
+    ("Donald Trump encouraged his supporters to watch the polls.", "to watch the polls", "request"),
 ])
 def test_verbs_of_blame_praise_and_judgement_report_their_object_or_clause(nlp_ready, text, content, stance):
     import kg
