@@ -215,3 +215,14 @@ def test_a_speech_act_inside_what_the_same_speaker_said_is_part_of_that_statemen
     # another speaker's act inside the content stays a statement of its own
     two = kg.extract_text("The minister said the unions supported the plan.").statements
     assert sorted(s.cue.text for s in two) == ["said", "supported"]
+
+
+def test_a_possessive_pronoun_opening_a_speaker_phrase_stays_a_mention_of_its_own_entity(nlp_ready):
+    import kg
+
+    text = ("Egyptian President Abdel-Fattah el-Sissi spoke on Monday. His tough rule has ensured stability, "
+            "pointing to war in Syria as the alternative.")
+    x = kg.extract_text(text)
+    mentions = {e.name: [(m.span.text, m.form) for m in e.mentions] for e in x.entities}
+    assert ("His", "pronoun") in mentions["Abdel-Fattah el-Sissi"]
+    assert not any(m.startswith("His ") for ms in mentions.values() for m, _ in ms)
