@@ -118,21 +118,25 @@ def test_a_quotation_goes_on_after_its_attribution_and_in_the_next_paragraph(nlp
 
     text = ('"We tried. We failed," Smith said. "We will try again."\n\n'
             '"Not now," said Lee, an economist at the Acme Institute. "Later."\n\n"And we will win."\n\n'
-            'Jones disagreed. "It is over," Jones said.')
+            'Jones disagreed. "It is over," Jones said.\n\n'
+            '"We have tried," Bolton said in a speech on Monday in Washington. "We will act."')
     x = kg.extract_text(text)
     names = {e.id: e.name for e in x.entities}
     found = {s.content.text: (names.get(s.speaker), [p.text for p in s.parts], s.kind, s.mode) for s in x.statements}
     # the quote around a bare attribution is one statement; its quotes are its parts
     assert found['We tried. We failed," Smith said. "We will try again.'] == (
         "Smith", ["We tried. We failed,", "We will try again."], "direct", "speech")
-    # after a longer attribution the quote goes on as a statement of its own, and a paragraph that is only a
+    # so is the quote around an attribution that only describes the speaker, and a paragraph that is only a
     # quotation joins the statement before it
-    assert found['Later."\n\n"And we will win.'] == ("Lee", ["Later.", "And we will win."], "direct", "speech")
-    later = next(s for s in x.statements if s.content.text.startswith("Later"))
+    lee = next(s for s in x.statements if s.content.text.startswith("Not now"))
+    assert (names[lee.speaker], [p.text for p in lee.parts]) == ("Lee", ["Not now,", "Later.", "And we will win."])
     # what the statement is about comes from its quotes, not from the attribution between them
-    assert not any(names[e] == "Acme Institute" for e in later.about)
+    assert not any(names[e] == "Acme Institute" for e in lee.about)
     # another speaker's quote is never joined to theirs
     assert found["It is over,"][0] == "Jones"
+    # after an attribution that tells more than who spoke (where and when: the seed's 'Bolton said in a speech
+    # on Monday in Washington.') the quote goes on as a statement of its own, as the seed's gold has it
+    assert found["We have tried,"][0] == "Bolton" and found["We will act."][0] == "Bolton"
 
 
 def test_a_label_in_capitals_is_a_speaker_in_a_transcript_and_a_heading_elsewhere(nlp_ready):
@@ -226,3 +230,10 @@ def test_a_possessive_pronoun_opening_a_speaker_phrase_stays_a_mention_of_its_ow
     mentions = {e.name: [(m.span.text, m.form) for m in e.mentions] for e in x.entities}
     assert ("His", "pronoun") in mentions["Abdel-Fattah el-Sissi"]
     assert not any(m.startswith("His ") for ms in mentions.values() for m, _ in ms)
+
+
+def test_a_quotation_in_the_next_paragraph_is_not_claimed_by_the_attribution_before_the_break(nlp_ready):
+    text = ('Those discussions are continuing, he said.\n\n"Coal is not the villain," he said. '
+            '"The villain is excess carbon dioxide in the atmosphere."')
+    assert [c for c, _, _ in statements(text) if "Coal" in c] == [
+        'Coal is not the villain," he said. "The villain is excess carbon dioxide in the atmosphere.']

@@ -345,11 +345,24 @@ def _adjacent_quotes(text: str, doc: Doc, verb: Token, subj: Token, sent: Span, 
                 "," in gap or qe > 0 and text[qe - 1] in ",?!—–-"):
             out.append((qs, qe))
         elif qs >= right_char and qs <= sent.end_char + 2 and (
-                _only_marks(text[right_char:qs]) or _ASIDE.fullmatch(text[right_char:qs])) and (
-                subj.dep_ != "nsubjpass" or not any(c in text[right_char:qs] for c in ".;")):
-            # 'X said: "..."', '..., X said. "..."' (the speaker goes on), not 'The plan was criticized. "..."'
+                _only_marks(text[right_char:qs]) or _ASIDE.fullmatch(text[right_char:qs])
+                or _describes_speaker(doc, subj, right_char, qs)) and (
+                subj.dep_ != "nsubjpass" or not any(c in text[right_char:qs] for c in ".;")) and (
+                "\n" not in text[right_char:qs] or ":" in text[right_char:qs]):
+            # 'X said: "..."', '..., X said. "..."' (the speaker goes on), not 'The plan was criticized. "..."';
+            # across a paragraph break only after a colon ('X said:' ending its paragraph)
             out.append((qs, qe))
     return out
+
+
+def _describes_speaker(doc: Doc, subj: Token, start: int, end: int) -> bool:
+    """Whether the characters ``start:end`` between an attribution and the next quotation only describe the
+    speaker ('"...," said Lee, an economist at the Acme Institute. "..."'): the quotation goes on, as readers
+    and PolNeAR take it. Anything else there ('Bolton said in a speech on Monday in Washington.') ends it."""
+    if "\n" in parsed.text(doc)[start:end]:
+        return False
+    inside = [t for t in doc if start <= t.idx < end and not t.is_punct and not t.is_space]
+    return bool(inside) and all(subj.left_edge.i <= t.i <= subj.right_edge.i and t.i > subj.i for t in inside)
 
 
 def _stance(verb: Token, lemma: str) -> tuple[str, str]:
