@@ -237,3 +237,11 @@ def test_a_quotation_in_the_next_paragraph_is_not_claimed_by_the_attribution_bef
             '"The villain is excess carbon dioxide in the atmosphere."')
     assert [c for c, _, _ in statements(text) if "Coal" in c] == [
         'Coal is not the villain," he said. "The villain is excess carbon dioxide in the atmosphere.']
+
+
+def test_a_quotation_goes_on_after_an_attribution_that_only_names_its_speaker(nlp_ready):
+    text = ('"There is some thought that the enthusiasm might not be there," said Representative Charles B. Rangel '
+            'of New York. "That is the problem."')
+    assert [(c, who) for c, _, who in statements(text)] == [
+        ('There is some thought that the enthusiasm might not be there," said Representative Charles B. Rangel of '
+         'New York. "That is the problem.', "Charles B. Rangel")]

@@ -356,13 +356,13 @@ def _adjacent_quotes(text: str, doc: Doc, verb: Token, subj: Token, sent: Span, 
 
 
 def _describes_speaker(doc: Doc, subj: Token, start: int, end: int) -> bool:
-    """Whether the characters ``start:end`` between an attribution and the next quotation only describe the
-    speaker ('"...," said Lee, an economist at the Acme Institute. "..."'): the quotation goes on, as readers
+    """Whether the characters ``start:end`` between an attribution and the next quotation only name or describe
+    the speaker ('"...," said Lee, an economist at the Acme Institute. "..."'): the quotation goes on, as readers
     and PolNeAR take it. Anything else there ('Bolton said in a speech on Monday in Washington.') ends it."""
     if "\n" in parsed.text(doc)[start:end]:
         return False
     inside = [t for t in doc if start <= t.idx < end and not t.is_punct and not t.is_space]
-    return bool(inside) and all(subj.left_edge.i <= t.i <= subj.right_edge.i and t.i > subj.i for t in inside)
+    return bool(inside) and all(subj.left_edge.i <= t.i <= subj.right_edge.i for t in inside)
 
 
 def _stance(verb: Token, lemma: str) -> tuple[str, str]:
