@@ -52,14 +52,18 @@ def fingerprint(paths: list[Path]) -> str:
     return h.hexdigest()[:12]
 
 
+def extraction_key(texts: list[Path]) -> str:
+    """Changes with the texts and with the code that extracts them."""
+    return fingerprint(texts + [ROOT / "kg" / "extract", ROOT / "kg" / "link", ROOT / "kg" / "lexicons"])
+
+
 def extractions(texts: list[Path], cache: Path):
     """The extractions of the dev texts, computed once per version of the texts and of the extraction code."""
     from kg.config import Config
     from kg.pipeline import extract_articles
     from kg.read import Problem, read
 
-    key = fingerprint(texts + [ROOT / "kg" / "extract", ROOT / "kg" / "link", ROOT / "kg" / "lexicons"])
-    path = cache / f"extractions-{key}.pkl"
+    path = cache / f"extractions-{extraction_key(texts)}.pkl"
     if path.exists():
         return pickle.loads(path.read_bytes())
     articles = [a for a in read([str(t) for t in texts], max_bytes=50_000_000) if not isinstance(a, Problem)]
@@ -217,7 +221,8 @@ def main() -> int:
     from kg.store import EmbeddedStore
 
     base = extractions(texts, args.cache)
-    code = fingerprint([ROOT / "kg" / "rdf", ROOT / "kg" / "store", ROOT / "kg" / "enrich.py"])
+    # a store is built again when the extractions it copies or the code that maps and stores them change
+    code = fingerprint([ROOT / "kg" / "rdf", ROOT / "kg" / "store", ROOT / "kg" / "enrich.py"]) + extraction_key(texts)[:6]
     store_path = args.store or args.cache / f"store-{args.articles}-{len(base)}-{code}"
     figures = None
     if args.store and not (store_path / "benchmark-complete").exists():
