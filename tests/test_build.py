@@ -157,42 +157,27 @@ def test_build_reads_articles_only_a_few_batches_ahead_of_storing(tmp_path, nlp_
     assert read_at_first_write[0] <= 10, "the build read far ahead of what it stored: memory grows with the input"
 
 
-def test_a_failing_article_in_a_worker_is_skipped_and_the_others_are_stored(inputs, tmp_path, nlp_ready, pools,
-                                                                             monkeypatch):
-    real = kg.pipeline.extract_doc
+# extraction runs in a worker, mapping to RDF in the main process: a failure in either costs its article only
+@pytest.mark.parametrize("stage, failing", [("extract_doc", "a3"), ("article_graph", "a4")])
+def test_an_article_that_fails_to_extract_or_map_is_skipped_and_the_others_are_stored(stage, failing, inputs, tmp_path,
+                                                                                     nlp_ready, pools, monkeypatch):
+    real = getattr(kg.pipeline, stage)
 
-    def extract(article: Article, doc):
-        if article.id == "a3":
+    def fail(first, *args, **kw):  # an Article (extraction) or an Extraction (mapping)
+        if getattr(first, "article", first).id == failing:
             raise ValueError("odd input")
-        return real(article, doc)
-    monkeypatch.setattr(kg.pipeline, "extract_doc", extract)
+        return real(first, *args, **kw)
+    monkeypatch.setattr(kg.pipeline, stage, fail)
 
     report, quads = build_into(inputs, config(tmp_path, 2))
 
     assert pools == [2]
     assert [p.message.split(" (")[0] for p in report.problems] == ["extraction failed"]
-    assert "news.jsonl:3" in report.problems[0].source and "ValueError: odd input" in report.problems[0].message
-    assert report.stored == ["idlib-geneva-talks-2018-09-11.txt", "a1", "a2", "a4", "a5", "a6"]
-    assert not any("/article/a3>" in q for q in quads)
-
-
-def test_an_article_that_fails_to_map_is_skipped_and_the_others_are_stored(inputs, tmp_path, nlp_ready, pools,
-                                                                         monkeypatch):
-    real = kg.pipeline.article_graph  # mapped in the main process since the workers only extract
-
-    def article_graph(extraction, **kw):
-        if extraction.article.id == "a4":
-            raise ValueError("odd extraction")
-        return real(extraction, **kw)
-    monkeypatch.setattr(kg.pipeline, "article_graph", article_graph)
-
-    report, quads = build_into(inputs, config(tmp_path, 2))
-
-    assert pools == [2]
-    assert [p.message.split(" (")[0] for p in report.problems] == ["extraction failed"]
-    assert "news.jsonl:4" in report.problems[0].source and "ValueError: odd extraction" in report.problems[0].message
-    assert report.stored == ["idlib-geneva-talks-2018-09-11.txt", "a1", "a2", "a3", "a5", "a6"]
-    assert not any("/article/a4>" in q for q in quads)
+    assert f"news.jsonl:{failing[1]}" in report.problems[0].source
+    assert "ValueError: odd input" in report.problems[0].message
+    assert report.stored == [a for a in ["idlib-geneva-talks-2018-09-11.txt", "a1", "a2", "a3", "a4", "a5", "a6"]
+                             if a != failing]
+    assert not any(f"/article/{failing}>" in q for q in quads)
 
 
 def test_a_killed_worker_is_one_clear_error_and_building_again_finishes_the_job(inputs, tmp_path, nlp_ready,
