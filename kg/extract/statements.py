@@ -283,7 +283,7 @@ def _whole_quote(text: str, content: tuple[int, int], quotes: CharSpans) -> tupl
     statement."""
     s, e = content
     for qs, qe in quotes:
-        if qs <= s < qe < len(text) + 1 and e < qe and _only_marks(text[qs:s]):
+        if qs <= s < qe and e < qe and _only_marks(text[qs:s]):
             return _strip(text, s, qe)
     return content
 
@@ -359,9 +359,10 @@ def _describes_speaker(doc: Doc, subj: Token, start: int, end: int) -> bool:
     """Whether the characters ``start:end`` between an attribution and the next quotation only name or describe
     the speaker ('"...," said Lee, an economist at the Acme Institute. "..."'): the quotation goes on, as readers
     and PolNeAR take it. Anything else there ('Bolton said in a speech on Monday in Washington.') ends it."""
-    if "\n" in parsed.text(doc)[start:end]:
+    between = doc.char_span(start, end, alignment_mode="expand")
+    if between is None or "\n" in between.text:
         return False
-    inside = [t for t in doc if start <= t.idx < end and not t.is_punct and not t.is_space]
+    inside = [t for t in between if not t.is_punct and not t.is_space]
     return bool(inside) and all(subj.left_edge.i <= t.i <= subj.right_edge.i for t in inside)
 
 
