@@ -245,3 +245,27 @@ def test_a_quotation_goes_on_after_an_attribution_that_only_names_its_speaker(nl
     assert [(c, who) for c, _, who in statements(text)] == [
         ('There is some thought that the enthusiasm might not be there," said Representative Charles B. Rangel of '
          'New York. "That is the problem.', "Charles B. Rangel")]
+
+
+@pytest.mark.parametrize("text, content", [
+    ("As one analyst put it, the plan is dead on arrival.", "the plan is dead on arrival"),
+    ("As Trump said last week, the system is rigged.", "the system is rigged"),
+    ("The system is rigged, as Trump said last week.", "The system is rigged"),
+])
+def test_an_as_clause_credits_the_clause_it_qualifies_to_its_speaker(nlp_ready, text, content):
+    assert content in [c for c, _, _ in statements(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "Yet, as I write, she still refuses to answer.",  # a time, not an attribution
+    "As far as I know, the fire has been put out.",
+    "He put it on the table.",
+])
+def test_an_as_clause_of_time_or_hedging_credits_nothing(nlp_ready, text):
+    assert not any(r == "reported-parenthetical" for r in rules_of(text))
+
+
+def rules_of(text: str) -> list[str]:
+    import kg
+
+    return [s.rule for s in kg.extract_text(text).statements]

@@ -30,6 +30,7 @@ SOURCE_OBJECT = frozenset(_LEX["source_object_verbs"])  # "citing Idlib resident
 THOUGHT_VERBS = frozenset(_LEX["thought_verbs"])
 THOUGHT_NOUNS = frozenset(_LEX["thought_nouns"])
 QUOTE_VERBS = frozenset(_LEX["quote_verbs"])  # 'He continued: "..."': the quotation only
+AS_VERBS = {k: v for k, v in _LEX["as_clause_verbs"].items() if not k.startswith("_")}  # 'as one analyst put it'
 TOPIC_VERBS = {k: frozenset(v) for k, v in _LEX["topic_verbs"].items() if not k.startswith("_")}  # 'spoke of ...'
 EVIDENCE_VERBS = frozenset(_LEX["evidence_verbs"])
 EVIDENCE_SOURCES = frozenset(_LEX["evidence_sources"])  # 'the poll shows Clinton ahead': its object is its finding
@@ -226,6 +227,15 @@ def _speaker(subj: Token, name_only: bool = False) -> tuple[tuple[int, ...], tup
 def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | None, str]:
     """Content of reported speech governed by ``verb``, and the rule that found it."""
     subj = _subjects(verb)
+    if subj and _as_clause(verb):
+        # 'As one analyst put it, the plan is dead', 'the plan, as Smith said, is dead': the clause it qualifies
+        first, last = verb.left_edge.i, verb.right_edge.i
+        if first <= sent.start + 1:  # from the comma that closes the clause ('As Trump said last week, ...')
+            comma = next((t.i for t in doc[verb.i + 1:sent.end] if t.text == ","), last)
+            return _char_span(doc, max(comma, last) + 1, sent.end), "reported-parenthetical"
+        if last >= sent.end - 2:
+            return _char_span(doc, sent.start, first), "reported-parenthetical"
+        return _char_span(doc, sent.start, sent.end), "reported-parenthetical"
     if subj and _parenthetical(doc, verb, subj[0], sent):
         # "Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt": the sentence around the attribution
         return _char_span(doc, sent.start, sent.end), "reported-parenthetical"
@@ -291,6 +301,20 @@ def _whole_quote(text: str, content: tuple[int, int], quotes: CharSpans) -> tupl
 def _names_someone(obj: Token) -> bool:
     """'Idlib residents', 'officials', 'Reuters': people or a body, not a thing said."""
     return obj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or obj.lemma_.lower() in PEOPLE_NOUNS
+
+
+def _as_clause(verb: Token) -> bool:
+    """'as one analyst put it', 'as Trump said last week': an adverbial clause opened by 'as', with a verb of
+    lexicon as_clause_verbs and nothing said in it ('put' with 'it' as its object); not 'as I write', 'as he
+    protested about a goal' (a time), 'as far as I know'."""
+    lemma = _lemma(verb)
+    if lemma not in AS_VERBS or verb.dep_ != "advcl":
+        return False
+    marks = [c for c in verb.children if c.dep_ == "mark" and c.lower_ == "as" and c.i < verb.i]
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "ccomp", "xcomp", "dative")]
+    wanted = ["it"] if lemma == "put" else []
+    return bool(marks) and [c.lower_ for c in objects] == wanted and (
+        marks[0].i == 0 or verb.doc[marks[0].i - 1].lower_ != "far")
 
 
 def _parenthetical(doc: Doc, verb: Token, subj: Token, sent: Span) -> bool:
@@ -488,7 +512,7 @@ def _sentence_statements(text: str, doc: Doc, sent: Span, quotes: CharSpans) -> 
         if _inside(tok.idx, here):
             continue
         lemma = _lemma(tok)
-        if tok.pos_ == "VERB" and (lemma in VERBS or lemma in QUOTE_VERBS):
+        if tok.pos_ == "VERB" and (lemma in VERBS or lemma in QUOTE_VERBS or _as_clause(tok)):
             out += _verb_statements(text, doc, tok, sent, quotes)
         elif tok.pos_ == "VERB" and lemma in TOPIC_VERBS:
             out += _topic_statement(doc, tok, lemma, sent, quotes)
@@ -511,8 +535,11 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
     if any(_inside(doc[h].idx, quotes) for h in heads):
         return []
     lemma = _lemma(verb)
-    quote_only = lemma not in VERBS
-    stance, cue_lemma = ("assert", lemma) if quote_only else _stance(verb, lemma)
+    quote_only = lemma not in VERBS and lemma not in AS_VERBS
+    if lemma in AS_VERBS and lemma not in VERBS:
+        stance, cue_lemma = "assert", AS_VERBS[lemma]
+    else:
+        stance, cue_lemma = ("assert", lemma) if quote_only else _stance(verb, lemma)
 
     def said(content: tuple[int, int], kind: str, rule: str) -> Found:
         return Found(content=content, kind=kind, sentence=(sent.start_char, sent.end_char), speaker_tokens=heads,
