@@ -30,7 +30,7 @@ SOURCE_OBJECT = frozenset(_LEX["source_object_verbs"])  # "citing Idlib resident
 THOUGHT_VERBS = frozenset(_LEX["thought_verbs"])
 THOUGHT_NOUNS = frozenset(_LEX["thought_nouns"])
 QUOTE_VERBS = frozenset(_LEX["quote_verbs"])  # 'He continued: "..."': the quotation only
-AS_VERBS = {k: v for k, v in _LEX["as_clause_verbs"].items() if not k.startswith("_")}  # 'as one analyst put it'
+AS_VERBS = frozenset(_LEX["as_clause_verbs"])  # 'as one analyst put it', 'as Trump said last week'
 TOPIC_VERBS = {k: frozenset(v) for k, v in _LEX["topic_verbs"].items() if not k.startswith("_")}  # 'spoke of ...'
 EVIDENCE_VERBS = frozenset(_LEX["evidence_verbs"])
 EVIDENCE_SOURCES = frozenset(_LEX["evidence_sources"])  # 'the poll shows Clinton ahead': its object is its finding
@@ -305,14 +305,14 @@ def _names_someone(obj: Token) -> bool:
 
 def _as_clause(verb: Token) -> bool:
     """'as one analyst put it', 'as Trump said last week': an adverbial clause opened by 'as', with a verb of
-    lexicon as_clause_verbs and nothing said in it ('put' with 'it' as its object); not 'as I write', 'as he
-    protested about a goal' (a time), 'as far as I know'."""
+    lexicon as_clause_verbs and nothing said in it (a verb that is no reporting verb, 'put', with 'it' as its
+    object); not 'as I write', 'as he protested about a goal' (a time), 'as far as I know'."""
     lemma = _lemma(verb)
     if lemma not in AS_VERBS or verb.dep_ != "advcl":
         return False
     marks = [c for c in verb.children if c.dep_ == "mark" and c.lower_ == "as" and c.i < verb.i]
     objects = [c for c in verb.children if c.dep_ in ("dobj", "ccomp", "xcomp", "dative")]
-    wanted = ["it"] if lemma == "put" else []
+    wanted = [] if lemma in VERBS else ["it"]  # 'as X put it': a verb that reports only so
     return bool(marks) and [c.lower_ for c in objects] == wanted and (
         marks[0].i == 0 or verb.doc[marks[0].i - 1].lower_ != "far")
 
@@ -536,10 +536,10 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
         return []
     lemma = _lemma(verb)
     quote_only = lemma not in VERBS and lemma not in AS_VERBS
-    if lemma in AS_VERBS and lemma not in VERBS:
-        stance, cue_lemma = "assert", AS_VERBS[lemma]
-    else:
-        stance, cue_lemma = ("assert", lemma) if quote_only else _stance(verb, lemma)
+    if lemma in VERBS:
+        stance, cue_lemma = _stance(verb, lemma)
+    else:  # a quotation's verb ('continued'), or 'put it'
+        stance, cue_lemma = "assert", lemma if quote_only else f"{lemma} it"
 
     def said(content: tuple[int, int], kind: str, rule: str) -> Found:
         return Found(content=content, kind=kind, sentence=(sent.start_char, sent.end_char), speaker_tokens=heads,
