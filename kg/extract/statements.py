@@ -568,10 +568,9 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
 def _block_quote(text: str, verb: Token, quotes: CharSpans) -> tuple[int, int] | None:
     """'The governor added:' ending its paragraph, and the next paragraph, without quotation marks, is what he
     said (a quotation set as a block)."""
-    colon = verb.i + 1 < len(verb.doc) and verb.doc[verb.i + 1]
-    if not colon or colon.text != ":":
+    if verb.i + 1 >= len(verb.doc) or verb.doc[verb.i + 1].text != ":":
         return None
-    after = colon.idx + 1
+    after = verb.doc[verb.i + 1].idx + 1
     line_end = text.find("\n", after)
     if line_end < 0 or text[after:line_end].strip():
         return None  # the quotation goes on in the same paragraph: the other rules read it
