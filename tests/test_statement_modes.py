@@ -191,6 +191,7 @@ def test_an_assertion_about_an_actor_or_topic_that_judges_one_way_takes_a_side(n
     ('"We will end the program," the minister said.', "promise"),  # first person, the future
     ("The ministry announced it would end the program.", "promise"),  # 'would' after a cue that announces
     ("Smith said he would visit the town as a child.", "assert"),  # 'would' after 'said': a habit, no pledge
+    ("Trump says he will expand the armed forces.", "promise"),  # 'he' in reported speech: the speaker
     ('"We support the plan," the minister said.', "support"),  # the content's verb, its subject the speaker
     ("The minister said he did not support the plan.", "oppose"),  # turned by the negation
     ("The minister said the unions supported the plan.", "assert"),  # someone else's side, not the speaker's
@@ -201,13 +202,26 @@ def test_an_assertion_about_an_actor_or_topic_that_judges_one_way_takes_a_side(n
     ("Smith said the talks concerning the budget went well.", "assert"),  # 'concerning' is no worry
     ("Merkel said she had warned Iran about the deal.", "warn"),  # the side of the act she reports of herself
     ("Donald Trump met Angela Merkel. Merkel said he supported the plan.", "assert"),  # his side, not hers
+    ("Smith said Clinton hid her illness from the public.", "accuse"),  # a wrongdoing charged to an actor
+    ("Smith said the developers covered up the losses.", "accuse"),  # a phrasal verb of wrongdoing
+    ("Smith said the plan discriminates against fathers.", "oppose"),  # a thing's wrong: the plan is opposed
+    ("Smith said he lied to the committee.", "accuse"),
+    ("Smith said we misled the committee.", "assert"),  # not with 'we': an admission
+    ("Smith said Clinton did not hide her illness.", "assert"),  # negated
+    ("Smith said the developers could cheat the investors.", "assert"),  # a possibility, no charge
+    ("Smith did not say whether the foundation violated the law.", "assert"),  # an open question
+    ("Smith told the forum he was totally against the war in Iraq.", "oppose"),  # being against
+    ("Smith said he was in favor of the new tax.", "support"),
+    ("Smith said he was not against the war.", "assert"),
+    ("Smith said the voters were against the war.", "assert"),  # the voters' side, not the speaker's
 ])
 def test_the_content_gives_the_stance_when_the_cue_takes_no_side(nlp_ready, text, stance):
     import kg
 
     # the statement of the sentence's own cue ('he did not support the plan' is also the nominal statement of
     # its verb 'support')
-    (st,) = [s for s in kg.extract_text(text).statements if s.cue.text in ("said", "told", "announced", "called")]
+    (st,) = [s for s in kg.extract_text(text).statements
+             if s.cue.text in ("said", "says", "told", "announced", "called", "say")]
     assert st.stance == stance
 
 

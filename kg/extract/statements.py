@@ -445,11 +445,49 @@ def content_stance(doc: Doc, f: Found) -> str | None:
                 stance = VERBS[verb.lemma_.lower()]
             if stance is not None:
                 return NEGATED_STANCES.get(stance, stance) if negated and stance != "request" else stance
+        if stance := next(filter(None, (_wrongdoing(verb) for verb in span if verb.pos_ == "VERB")), None):
+            return stance
+        if stance := _stance_preposition(doc, span):
+            return stance
         # 'we are worried', 'our concern', 'they fear'; not 'the talks concerning the budget'
         worried = [t for t in span if (t.lemma_.lower() in cs["concern_words"] or t.lower_ in cs["concern_words"])
                    and (t.pos_ in ("ADJ", "NOUN") or t.pos_ == "VERB" and any(c.dep_ == "nsubj" for c in t.children))]
         if worried and not any(c.dep_ == "neg" for t in worried for c in list(t.children) + list(t.head.children)):
             return "concern"  # 'we are worried', 'our concern is that ...'; not 'we are not worried'
+    return None
+
+
+def _wrongdoing(verb: Token) -> str | None:
+    """The stance of a verb of the content that tells of a wrongdoing (lexicon content_stances wrongdoing_verbs):
+    done by an actor it accuses ('Clinton hid her illness', 'the developers covered it up'), done by a thing it
+    opposes it ('the plan discriminates against fathers'); None for 'I lied' (an admission), 'he did not lie',
+    'they could cheat' and 'whether he lied'."""
+    lemma = verb.lemma_.lower()
+    particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
+    wrongs = CONTENT_STANCES["wrongdoing_verbs"]
+    if lemma not in wrongs and f"{lemma} {particle}" not in wrongs:
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lower_ in CONTENT_STANCES["verb_subjects"] or any(
+            c.dep_ == "neg" or c.tag_ == "MD" or c.dep_ == "mark" and c.lower_ in ("if", "whether")
+            for c in verb.children):
+        return None
+    # a plural common noun that does wrong is people most often ('the developers'), a singular one a thing
+    return "accuse" if _someone(subject) or subject.tag_ == "NNS" else "oppose"
+
+
+def _stance_preposition(doc: Doc, span: Span) -> str | None:
+    """The stance of being against or in favour of something (lexicon content_stances stance_prepositions): 'he was
+    totally against the war' opposes, when a pronoun (in reported speech, most often the speaker) is; not 'he was
+    not against it', 'voters are against it', nor 'they voted against the bill' (an act the content reports)."""
+    for phrase, stance in CONTENT_STANCES["stance_prepositions"].items():
+        words = phrase.split()
+        for t in span:
+            if (t.lower_ == words[0] and t.dep_ == "prep" and t.head.lemma_ == "be"
+                    and [w.lower_ for w in doc[t.i:t.i + len(words)]] == words
+                    and any(c.dep_ == "nsubj" and c.tag_ == "PRP" for c in t.head.children)
+                    and not any(c.dep_ == "neg" for c in t.head.children)):
+                return stance
     return None
 
 
