@@ -139,6 +139,17 @@ def test_a_quotation_goes_on_after_its_attribution_and_in_the_next_paragraph(nlp
     assert found["We have tried,"][0] == "Bolton" and found["We will act."][0] == "Bolton"
 
 
+def test_a_quotation_goes_on_after_an_attribution_that_names_whom_the_speaker_told(nlp_ready):
+    import kg
+
+    told = kg.extract_text('"Citizens were worried," one diner told me. "This place was like a ghost town."')
+    assert [[p.text for p in s.parts] for s in told.statements] == [
+        ["Citizens were worried,", "This place was like a ghost town."]]
+    # a quoted title that the telling names is no quotation of the speaker's
+    show = kg.extract_text('Sanders told MSNBC\'s "Morning Joe" that the debate would be close.')
+    assert [s.content.text for s in show.statements if s.kind == "direct"] == []
+
+
 def test_a_label_in_capitals_is_a_speaker_in_a_transcript_and_a_heading_elsewhere(nlp_ready):
     transcript = ("Mike Pence spoke to Chris Wallace on Sunday.\n\nPENCE: We will win in November.\n\n"
                   "WALLACE: How?\n\nPENCE: By talking to voters.")

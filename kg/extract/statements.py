@@ -370,7 +370,7 @@ def _adjacent_quotes(text: str, doc: Doc, verb: Token, subj: Token, sent: Span, 
             out.append((qs, qe))
         elif qs >= right_char and qs <= sent.end_char + 2 and (
                 _only_marks(text[right_char:qs]) or _ASIDE.fullmatch(text[right_char:qs])
-                or _describes_speaker(doc, subj, right_char, qs)) and (
+                or _describes_speaker(doc, verb, subj, right_char, qs)) and (
                 subj.dep_ != "nsubjpass" or not any(c in text[right_char:qs] for c in ".;")) and (
                 "\n" not in text[right_char:qs] or ":" in text[right_char:qs]):
             # 'X said: "..."', '..., X said. "..."' (the speaker goes on), not 'The plan was criticized. "..."';
@@ -379,15 +379,20 @@ def _adjacent_quotes(text: str, doc: Doc, verb: Token, subj: Token, sent: Span, 
     return out
 
 
-def _describes_speaker(doc: Doc, subj: Token, start: int, end: int) -> bool:
+def _describes_speaker(doc: Doc, verb: Token, subj: Token, start: int, end: int) -> bool:
     """Whether the characters ``start:end`` between an attribution and the next quotation only name or describe
-    the speaker ('"...," said Lee, an economist at the Acme Institute. "..."'): the quotation goes on, as readers
-    and PolNeAR take it. Anything else there ('Bolton said in a speech on Monday in Washington.') ends it."""
+    the speaker ('"...," said Lee, an economist at the Acme Institute. "..."'), or whom a verb of telling
+    addresses ('"...," one diner told me. "..."'): the quotation goes on, as readers and PolNeAR take it. Anything
+    else there ('Bolton said in a speech on Monday in Washington.') ends it."""
     between = doc.char_span(start, end, alignment_mode="expand")
     if between is None or "\n" in between.text:
         return False
+    told = [c for c in verb.children if c.dep_ in ("dobj", "dative") and _lemma(verb) in ADDRESSEE_VERBS]
+    first = next((t for t in doc[between.end:] if not t.is_punct and not t.is_space), None)
+    if first is not None and any(n.left_edge.i <= first.i <= n.right_edge.i for n in told):
+        return False  # the quotation is part of what was told ('told MSNBC's "Morning Joe"'), not more words
     inside = [t for t in between if not t.is_punct and not t.is_space]
-    return bool(inside) and all(subj.left_edge.i <= t.i <= subj.right_edge.i for t in inside)
+    return bool(inside) and all(any(n.left_edge.i <= t.i <= n.right_edge.i for n in [subj, *told]) for t in inside)
 
 
 def _stance(verb: Token, lemma: str) -> tuple[str, str]:
