@@ -199,6 +199,21 @@ def _owner(mapping):
     return lambda i: mapping.get(i)
 
 
+def test_what_an_accusation_is_for_is_no_part_of_its_object():
+    # 'of' hung on the object's noun by the parser: the charge, not more of whom it accuses
+    doc = make_doc([("Swift", "Swift", "PROPN", 1, "nsubj"), ("accused", "accuse", "VERB", 1, "ROOT"),
+                    ("the", "the", "DET", 3, "det"), ("couple", "couple", "NOUN", 1, "dobj"),
+                    ("of", "of", "ADP", 3, "prep"), ("fraud", "fraud", "NOUN", 4, "pobj")])
+    (r,) = relations.find_relations(doc, _owner({0: "swift"}), persons=[], places=[], country_entity=lambda n: None)
+    assert (r.type, doc.text[slice(*r.topic)]) == ("accuses", "couple")
+    # for a relation whose object it does not charge, the short tail stays ('backed the call for talks')
+    doc2 = make_doc([("Iran", "Iran", "PROPN", 1, "nsubj"), ("backed", "back", "VERB", 1, "ROOT"),
+                     ("the", "the", "DET", 3, "det"), ("call", "call", "NOUN", 1, "dobj"),
+                     ("for", "for", "ADP", 3, "prep"), ("talks", "talk", "NOUN", 4, "pobj")])
+    (r2,) = relations.find_relations(doc2, _owner({0: "iran"}), persons=[], places=[], country_entity=lambda n: None)
+    assert doc2.text[slice(*r2.topic)] == "call for talks"
+
+
 def test_coordinated_subjects_each_get_the_relation_and_negation_is_kept():
     doc = make_doc([("Iran", "Iran", "PROPN", 4, "nsubj"), ("and", "and", "CCONJ", 0, "cc"),
                     ("Russia", "Russia", "PROPN", 0, "conj"), ("did", "do", "AUX", 4, "aux"),
@@ -468,6 +483,7 @@ def test_a_name_without_a_capital_is_no_name():
     (["American", "Civil", "Liberties", "Union"], "ORG", "ACLU", True),
     (["Harvard", "University"], "ORG", "Harvard", True),
     (["American", "Civil", "Liberties", "Union"], "ORG", "NATO", False),
+    (["EU-NATO"], "ORG", "EU", False),  # a compound of two names: 'EU' is no short form of it
 ])
 def test_an_acronym_or_first_word_joins_the_organisation(words, label, short, joined):
     from kg.extract.coref import cluster

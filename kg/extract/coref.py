@@ -175,9 +175,10 @@ def cluster(doc: Doc, mentions: list[RawMention]) -> list[Cluster]:
             elif not candidates and len(toks) == 1 and m.type not in ("Country", "Place"):
                 # 'FDA' after 'U.S. Food and Drug Administration', 'Harvard' after 'Harvard University': the
                 # acronym or first word of one organisation's name
+                # ('EU' of 'EU-NATO', a compound of two names, is not)
                 orgs = [c for c in clusters if c.type == "Organization" and any(
                     _acronym_of(m.text, n.text) or m.type == "Organization" and len(_tokens(n.key)) > 1
-                    and _tokens(n.key)[0] == toks[0] for n in c.names)]
+                    and n.key.split()[0] == toks[0] for n in c.names)]
                 c = orgs[0] if len(orgs) == 1 else None
         if c is None:
             c = Cluster()

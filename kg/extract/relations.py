@@ -23,6 +23,7 @@ ROLE_WORDS = frozenset(w for w in _LEX["role_nouns"] + _LEX["affiliation_nouns"]
 PLACE_OFFICES = frozenset(_LEX["place_offices"])
 VERBS: dict[str, str] = _LEX["verbs"]
 OBJECT_PREPS: dict[str, list[str]] = _LEX["object_preps"]
+CHARGE_PREPS = {k: frozenset(v) for k, v in _LEX["charge_preps"].items() if not k.startswith("_")}
 JOINT: dict[str, str] = _LEX["joint_verbs"]
 BACKED: dict[str, str] = _LEX["backed_adjectives"]
 NOUN_TRIGGERS: dict[str, str] = _LEX["nouns"]
@@ -76,14 +77,16 @@ def _evidence(doc: Doc, i: int, j: int) -> tuple[int, int]:
     return doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
 
 
-def _topic(doc: Doc, obj: Token) -> tuple[int, int]:
-    """A short topic phrase for a non-entity object: the noun phrase and a short prepositional tail."""
+def _topic(doc: Doc, obj: Token, rel: str) -> tuple[int, int]:
+    """A short topic phrase for a non-entity object: the noun phrase and a short prepositional tail, unless the
+    tail says what the relation is for ('accused the couple of fraud': lexicon charge_preps)."""
     left = obj.left_edge.i
     while left < obj.i and doc[left].dep_ in ("det", "predet", "poss", "case"):
         left += 1
     right = obj.i
     for c in obj.children:
-        if c.dep_ == "prep" and c.i > obj.i and c.right_edge.i - c.i <= 3:
+        if (c.dep_ == "prep" and c.i > obj.i and c.right_edge.i - c.i <= 3
+                and c.lower_ not in CHARGE_PREPS.get(rel, ())):
             right = max(right, c.right_edge.i)
             break
     return doc[left].idx, doc[right].idx + len(doc[right].text)
@@ -149,7 +152,7 @@ def _verb_relations(doc: Doc, verb: Token, owner: Owner) -> list[FoundRelation]:
             if found and not objects:
                 objects, phrase = found, t
             elif not found and topic is None and not objects:
-                topic, phrase = _topic(doc, t), t
+                topic, phrase = _topic(doc, t, rel), t
     if phrase is None:
         return []
     left = min(s.left_edge.i for s in subjects)
