@@ -32,23 +32,26 @@ def sports_report(text: str) -> bool:
 
 # A wire dateline near the start of the body: 'LONDON 1996-08-30', 'ROCHESTER , N.H. 1996-08-30' (perhaps after
 # a byline), or at the start of the body or after a headline's full stop, 'WASHINGTON (Reuters) -', 'VICTORIA,
-# B.C. (CP) -', 'GENEVA - '
+# B.C. (CP) -', 'ISTANBUL, Turkey, June 7 (UPI) --', 'GENEVA - '
 # (not a desk slug, 'CRICKET - LEICESTERSHIRE WIN', whose headline is in capitals too).
 _PLACE = r"(?P<place>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+)*(?: ?, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)*(?: \.)?)?)"
 _DATED = re.compile(r"(?<![\w'.-])" + _PLACE + r" (?P<date>\d{4}-\d{2}-\d{2})\b")
-_UNDATED = re.compile(r"(?:^|(?<=[.!?] ))" + _PLACE + r"(?: ?\([A-Z][A-Za-z.]{1,11}(?: [A-Z][A-Za-z.]{1,11})?\) ?[-–—]"
-                      r"| [-–—] )"
+_UNDATED = re.compile(r"(?:^|(?<=[.!?] ))" + _PLACE + r"(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?"
+                      r"(?: ?\([A-Z][A-Za-z.]{1,11}(?: [A-Z][A-Za-z.]{1,11})?\) ?[-–—]{1,2}"
+                      r"| [-–—]{1,2} )"
                       r"(?![A-Z0-9'\- ]+(?: [.!?]|$))")
 DATELINE_REACH = 300  # characters into the body a dateline may start: after a headline, not in the story
 
 
 @dataclass(frozen=True)
 class Dateline:
-    """Where an article says it was filed from (characters ``start:end`` of its text), and when, if it says."""
+    """Where an article says it was filed from (characters ``start:end`` of its text), and when, if it says;
+    the whole dateline, its date or agency and dash too, ends at ``through``."""
 
     start: int
     end: int
     date: str | None
+    through: int
 
 
 def dateline(text: str, body: tuple[int, int]) -> Dateline | None:
@@ -63,6 +66,9 @@ def dateline(text: str, body: tuple[int, int]) -> Dateline | None:
     >>> text = "VICTORIA, B.C. (CP) - Police said."
     >>> d = dateline(text, (0, len(text))); text[d.start:d.end], d.date
     ('VICTORIA, B.C.', None)
+    >>> text = "ISTANBUL, Turkey, June 7 (UPI) -- Europeans are worried."
+    >>> d = dateline(text, (0, len(text))); text[d.start:d.end], text[d.through:]
+    ('ISTANBUL, Turkey', ' Europeans are worried.')
     >>> text = "GENEVA - Talks on Syria ended."
     >>> d = dateline(text, (0, len(text))); text[d.start:d.end], d.date
     ('GENEVA', None)
@@ -78,6 +84,6 @@ def dateline(text: str, body: tuple[int, int]) -> Dateline | None:
             date = m.groupdict().get("date")
             from kg.read import parse_date  # read imports this module
 
-            return Dateline(m.start("place"), m.end("place"), parse_date(date) if date else None)
+            return Dateline(m.start("place"), m.end("place"), parse_date(date) if date else None, m.end())
     return None
 

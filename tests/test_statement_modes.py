@@ -294,3 +294,13 @@ def rules_of(text: str) -> list[str]:
     import kg
 
     return [s.rule for s in kg.extract_text(text).statements]
+
+
+@pytest.mark.parametrize("text, content", [
+    ("Dissident jailed . MANILA 1996-08-31 The detention of Wang Donghai showed China 's resolve , an activist said .",
+     "The detention of Wang Donghai showed China 's resolve"),
+    ("ISTANBUL, Turkey, June 7 (UPI) -- The talks have failed, the minister said.", "The talks have failed"),
+    ("VICTORIA, B.C. (CP) - The budget is balanced, the premier said.", "The budget is balanced"),
+])
+def test_a_wire_dateline_is_no_part_of_what_was_said(nlp_ready, text, content):
+    assert [c for c, _, _ in statements(text)] == [content]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from kg import lexicons
 from kg.extract import parsed
 from kg.extract.confidence import CONFIDENCE
+from kg.wire import dateline
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -797,6 +798,9 @@ def find_statements(doc: Doc, start: int = 0, end: int | None = None) -> list[Fo
     except Exception as exc:  # as above: a rule failure costs its lines, never the document
         log.warning("label rules skipped a document part: %s", exc)
     found = _continuations(text, quotes, found)
+    line = dateline(text, (len(text) - len(text.lstrip()), len(text)))
+    if line is not None:
+        found = [_after_dateline(text, f, line.through) for f in found]
     unique: dict[tuple[int, int, tuple[int, ...]], Found] = {}
     for f in found:
         if _says_something(doc, f.content):
@@ -807,6 +811,18 @@ def find_statements(doc: Doc, start: int = 0, end: int | None = None) -> list[Fo
     for f in unique.values():
         nearest[f.content] = min(nearest.get(f.content, _distance(f)), _distance(f))
     return sorted((f for f in unique.values() if _distance(f) == nearest[f.content]), key=lambda f: f.content)
+
+
+def _after_dateline(text: str, f: Found, through: int) -> Found:
+    """The statement without the wire dateline that opens its sentence ('MANILA 1996-08-31 The detention ...
+    showed ..., an activist said' said 'The detention ... showed ...'): the dateline says where the story was
+    filed, not what anyone said."""
+    a, b = f.content
+    if not a < through < b:
+        return f
+    start = through + len(text[through:b]) - len(text[through:b].lstrip())
+    parts = tuple((start, pb) if pa < through < pb else (pa, pb) for pa, pb in f.parts)
+    return replace(f, content=(start, b), parts=parts)
 
 
 def _distance(f: Found) -> tuple[int, int]:
