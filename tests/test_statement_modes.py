@@ -304,3 +304,24 @@ def rules_of(text: str) -> list[str]:
 ])
 def test_a_wire_dateline_is_no_part_of_what_was_said(nlp_ready, text, content):
     assert [c for c, _, _ in statements(text)] == [content]
+
+
+def test_the_subject_of_a_passive_is_whom_it_was_said_of_or_to_not_who_said_it(nlp_ready):
+    import kg
+
+    def found(text):
+        x = kg.extract_text(text)
+        names = {e.id: e.name for e in x.entities}
+        return [(s.content.text, [p.text for p in s.parts], s.stance, names.get(s.speaker)) for s in x.statements]
+
+    # what the accusation was about: the subject and the charge, around the cue; no one known made it
+    assert found("Mr. Quiros was accused of using company money.") == [
+        ("Mr. Quiros was accused of using company money", ["Mr. Quiros", "using company money"], "accuse", None)]
+    # an agent is who spoke
+    assert found("Clinton has been criticized by Trump for her emails.") == [("Clinton", [], "oppose", "Trump")]
+    # whom something was told, whom something is expected of: not the speaker
+    assert [w for *_, w in found("The minister was told that the talks had failed.")] == [None]
+    assert [w for *_, w in found("Clinton is expected to win the state.")] == [None]
+    # 'called' to a place is no speech act ('called a liar' is)
+    assert found("The fire service was called to the scene.") == []
+    assert [c for c, *_ in found("She was called a liar.")] == ["She was called a liar"]

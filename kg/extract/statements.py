@@ -576,6 +576,12 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
     if not subj:
         return []  # "Asked whether ...": a question put to someone is not their statement
     heads, sp_span = _speaker(subj[0], name_only=subj[0].i == verb.i - 1 and subj[0].dep_ not in SUBJECT_DEPS)
+    if subj[0].dep_ == "nsubjpass":
+        # 'Clinton was criticized for ...', 'the minister was told that ...', 'he is expected to win': the
+        # passive's subject is whom it was said of or to, not who said it; an agent ('by Trump') is
+        agent = [g for a in verb.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"
+                 and not _inside(g.idx, quotes) and g.ent_type_ not in ("DATE", "TIME")]  # not 'by mid-September'
+        heads, sp_span = _speaker(agent[0]) if agent else ((), None)
     if any(_inside(doc[h].idx, quotes) for h in heads):
         return []
     lemma = _lemma(verb)
@@ -601,12 +607,40 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
     else:
         out += [said(q, "direct", "direct-quote") for q in adjacent]
     content, rule = (None, None) if quote_only else _verb_content(doc, verb, sent)
-    if content is not None and not any(q[0] < content[1] and content[0] < q[1] for q in quoted):
+    passive = _passive_parts(doc, verb, stance) if (content is None or rule == "reported-object") and not quoted \
+        else ()
+    if passive:
+        content = (passive[0][0], passive[-1][1])
+        out.append(replace(said(content, _kind(text, content, quotes), "reported-object"),
+                           parts=passive if len(passive) > 1 else ()))
+    elif content is not None and not any(q[0] < content[1] and content[0] < q[1] for q in quoted):
         content = _whole_quote(text, _balanced_strip(text, *content), quotes)
         out.append(said(content, _kind(text, content, quotes), rule))
     if not out and (block := _block_quote(text, verb, quotes)):
         out.append(said(block, "direct", "block-quote"))
     return out
+
+
+def _passive_parts(doc: Doc, verb: Token, stance: str) -> tuple[tuple[int, int], ...]:
+    """What a speech act in the passive was about: its subject, and what follows but the agent ('Mr. Quiros was
+    accused of using $50 million' is about 'Mr. Quiros' and 'using $50 million'; 'Clinton was criticized by
+    Trump' about 'Clinton'); () for a verb that takes no side and none of the object-content verbs, or an
+    active one."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    lemma = _lemma(verb)
+    if subj is None or subj.tag_ in ("WDT", "WP") or lemma in THOUGHT_VERBS or lemma in EVIDENCE_VERBS \
+            or stance == "assert" and lemma not in OBJECT_CONTENT:
+        return ()  # ('who was accused': the relative's antecedent; 'a decision is expected': no speech act)
+    rest = [c for c in verb.children if c.i > verb.i and c.dep_ in ("prep", "oprd", "dobj", "dative", "advcl")]
+    if lemma in NEEDS_OBJECT and not any(c.dep_ == "oprd" for c in rest):
+        return ()  # 'she was called a liar', not 'the fire service was called to the fire'
+    parts = [_char_span(doc, subj.left_edge.i, subj.right_edge.i + 1)]
+    if rest:  # 'accused of using ...': the preposition is part of the cue, as in 'accused X of'
+        start = rest[0].i + 1 if rest[0].dep_ == "prep" else rest[0].left_edge.i
+        end = max(c.right_edge.i for c in rest)
+        if start <= end:
+            parts.append(_char_span(doc, start, end + 1))
+    return tuple(p for p in parts if p is not None)
 
 
 def _block_quote(text: str, verb: Token, quotes: CharSpans) -> tuple[int, int] | None:
