@@ -325,3 +325,15 @@ def test_the_subject_of_a_passive_is_whom_it_was_said_of_or_to_not_who_said_it(n
     # 'called' to a place is no speech act ('called a liar' is)
     assert found("The fire service was called to the scene.") == []
     assert [c for c, *_ in found("She was called a liar.")] == ["She was called a liar"]
+
+
+def test_quotes_in_tokenised_wire_text_are_quotes_and_each_is_its_nearest_cue_s(nlp_ready):
+    import kg
+
+    # marks set off by spaces on both sides, as in CoNLL-style wire text; the quote after 'said James Hoey .'
+    # has an attribution of its own, which it goes with
+    text = ('Magna will buy the company , said James Hoey , chief financial officer . " Unfortunately , a $ 500 '
+            'million company is not a big company , " Hoey said . " We need to grow . "')
+    x = kg.extract_text(text)
+    assert [(s.kind, [p.text for p in s.parts]) for s in x.statements if s.kind == "direct"] == [
+        ("direct", ["Unfortunately , a $ 500 million company is not a big company ,", "We need to grow ."])]

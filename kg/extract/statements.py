@@ -94,32 +94,39 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple
     >>> t = "”Fear. I am afraid.” ― Karen Bobadilla."
     >>> [t[s:e] for s, e in find_quotes(t)]
     ['Fear. I am afraid.']
+    >>> t = 'Li said . " We are waiting , " Li said .'
+    >>> [t[s:e] for s, e in find_quotes(t)]
+    ['We are waiting ,']
     """
     end = len(text) if end is None else end
-    spans, open_at = [], None
+    spans, open_at, stray = [], None, False  # stray: the open quote's mark stood between spaces
     pos = start
     while pos < end:
         ch = text[pos]
         width = 2 if text.startswith(("''", "``"), pos) else 1  # typewriter quotes in NYT-style text
         if ch == "\n":
-            if open_at is not None and pos > open_at:
+            if open_at is not None and pos > open_at and not stray:
                 spans.append((open_at, pos))
             open_at = None
         elif ch in QUOTE_CHARS or width == 2:
             prev = text[pos - 1] if pos > start else " "
             nxt = text[pos + width] if pos + width < end else " "
             at_word = (prev.isspace() or prev in "([{—–-:") and not nxt.isspace()
-            # a closing mark at a word's start with no quote open opens one: a typo ('”Fear. I am afraid...”')
-            if ch in OPENERS or ch == "`" or at_word and (ch in AMBIGUOUS or width == 2 or open_at is None):
+            # a closing mark at a word's start with no quote open opens one: a typo ('”Fear. I am afraid...”');
+            # a straight mark between spaces opens and closes in turn, as in tokenised wire text ('said . " I ...
+            # waiting , " Li said'); one that no mark closes in its paragraph is a stray, no quote
+            spaced = ch == '"' and prev.isspace() and nxt.isspace()
+            if ch in OPENERS or ch == "`" or at_word and (ch in AMBIGUOUS or width == 2 or open_at is None) \
+                    or spaced and open_at is None:
                 if open_at is None:
-                    open_at = pos + width
+                    open_at, stray = pos + width, spaced
                 # an opener inside an open quote starts a nested quote: keep the outer one
             elif open_at is not None:
                 if pos > open_at:
                     spans.append((open_at, pos))
                 open_at = None
         pos += width
-    if open_at is not None and end > open_at:
+    if open_at is not None and end > open_at and not stray:
         spans.append((open_at, end))
     spans += [q for q in _single_quotes(text, start, end) if not any(s <= q[0] < e for s, e in spans)]
     return sorted((s, e) for s, e in (_strip(text, s, e) for s, e in spans) if e > s)
@@ -839,12 +846,15 @@ def find_statements(doc: Doc, start: int = 0, end: int | None = None) -> list[Fo
     for f in found:
         if _says_something(doc, f.content):
             unique.setdefault((f.content, f.speaker_tokens), f)
-    # a quote that two cues claim ('X said.' before its paragraph, and its own '"...," Burke said') is the
-    # nearer cue's: one in a sentence the quote is part of before one in another sentence
+    # a quote that two cues claim ('X said.' before its paragraph, and its own '"...," Burke said', alone or as
+    # a part of a quote around its attribution) is the nearer cue's: one in a sentence the quote is part of
+    # before one in another sentence
     nearest: dict[tuple[int, int], tuple[int, int]] = {}
     for f in unique.values():
-        nearest[f.content] = min(nearest.get(f.content, _distance(f)), _distance(f))
-    return sorted((f for f in unique.values() if _distance(f) == nearest[f.content]), key=lambda f: f.content)
+        for q in (f.content, *f.parts):
+            nearest[q] = min(nearest.get(q, _distance(f)), _distance(f))
+    return sorted((f for f in unique.values() if all(_distance(f) == nearest[q] for q in (f.content, *f.parts))),
+                  key=lambda f: f.content)
 
 
 def _after_dateline(text: str, f: Found, through: int) -> Found:
