@@ -337,3 +337,15 @@ def test_quotes_in_tokenised_wire_text_are_quotes_and_each_is_its_nearest_cue_s(
     x = kg.extract_text(text)
     assert [(s.kind, [p.text for p in s.parts]) for s in x.statements if s.kind == "direct"] == [
         ("direct", ["Unfortunately , a $ 500 million company is not a big company ,", "We need to grow ."])]
+
+
+@pytest.mark.parametrize("text, content", [
+    ("Trump called the charges unsubstantiated.", "the charges unsubstantiated"),
+    ('Russia branded North Korea an "outlaw nation."', 'North Korea an "outlaw nation'),
+    ("Clinton called for a ceasefire.", "a ceasefire"),
+    ("The president called a press conference.", None),  # convened: nothing was called anything
+    ("Merkel called Putin on Monday.", None),  # a telephone call
+    ("The coach called a new squad for the friendly.", None),
+])
+def test_a_verb_of_naming_states_something_only_with_what_it_names_it(nlp_ready, text, content):
+    assert [c for c, _, _ in statements(text)] == ([content] if content else [])

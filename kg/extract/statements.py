@@ -25,6 +25,7 @@ NOUNS: dict[str, str] = _LEX["nouns"]
 SUBJECT_DEPS = frozenset(_LEX["subject_deps"])
 OBJECT_CONTENT = frozenset(_LEX["object_content_verbs"])  # "called the charges unsubstantiated"
 NEEDS_OBJECT = frozenset(_LEX["object_content_needs_direct_object"])  # not "called into a radio show"
+NEEDS_COMPLEMENT = frozenset(_LEX["object_content_needs_complement"]["verbs"])  # not "called a press conference"
 CONTENT_PREPS = {k: frozenset(v) for k, v in _LEX["object_content_preps"].items() if not k.startswith("_")}
 ADDRESSEE_VERBS = frozenset(_LEX["addressee_verbs"])  # 'told reporters that ...'
 SOURCE_OBJECT = frozenset(_LEX["source_object_verbs"])  # "citing Idlib residents": a source, not content
@@ -274,8 +275,16 @@ def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | 
     # 'a new poll shows Clinton ahead', 'a 2014 study found 31 incidents': what a thing gives as evidence
     evidence = lemma in EVIDENCE_VERBS and direct_object and subj and subj[0].dep_ == "nsubj" \
         and subj[0].lemma_.lower() in EVIDENCE_SOURCES and not any(c.dep_ == "prt" for c in verb.children)
+    # 'called the charges unsubstantiated', 'branded North Korea an outlaw nation' (two objects), 'called the
+    # winner "Miss Piggy"', 'calls Obamacare ‘crazy system’': what it was called is there; 'called out' is
+    # a verb of its own
+    named = lemma not in NEEDS_COMPLEMENT or via or any(o.dep_ == "oprd" for o in objs) \
+        or any(c.dep_ == "prt" and f"{lemma} {c.lower_}" in VERBS for c in verb.children) \
+        or sum(o.dep_ == "dobj" for o in objs) > 1 \
+        or any(t.dep_ == "appos" or t.text in QUOTE_CHARS or t.text in "‘’'" for o in objs if o.dep_ == "dobj"
+               for t in o.subtree)
     if objs and (stance not in (None, "assert") or lemma in OBJECT_CONTENT or evidence) and \
-            (direct_object or lemma not in NEEDS_OBJECT or via) and not sources:
+            (direct_object or lemma not in NEEDS_OBJECT or via) and named and not sources:
         last = max(o.right_edge.i for o in objs)
         first = objs[0].left_edge.i if not via else via[0].i + 1
         return _char_span(doc, first, last + 1), "reported-object"
