@@ -349,3 +349,15 @@ def test_quotes_in_tokenised_wire_text_are_quotes_and_each_is_its_nearest_cue_s(
 ])
 def test_a_verb_of_naming_states_something_only_with_what_it_names_it(nlp_ready, text, content):
     assert [c for c, _, _ in statements(text)] == ([content] if content else [])
+
+
+@pytest.mark.parametrize("text, content", [
+    ("The storm threatens to flood the city.", None),  # what is likely, not anyone's words
+    ("The new system promises to cut costs.", None),
+    ("Iran threatened to close the strait.", "to close the strait"),
+    ("The hijackers threatened to blow up the plane.", "to blow up the plane"),  # people, though not named
+    ("He outlined new emissions rules that promise to transform the economy.", "to transform the economy"),
+])
+def test_a_thing_that_threatens_or_promises_to_do_something_says_nothing(nlp_ready, text, content):
+    found = [c for c, _, _ in statements(text) if c.startswith("to ")]
+    assert found == ([content] if content else [])

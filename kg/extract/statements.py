@@ -32,6 +32,7 @@ SOURCE_OBJECT = frozenset(_LEX["source_object_verbs"])  # "citing Idlib resident
 THOUGHT_VERBS = frozenset(_LEX["thought_verbs"])
 THOUGHT_NOUNS = frozenset(_LEX["thought_nouns"])
 QUOTE_VERBS = frozenset(_LEX["quote_verbs"])  # 'He continued: "..."': the quotation only
+RAISING_VERBS = frozenset(_LEX["raising_verbs"]["verbs"])  # 'the storm threatens to flood the city'
 AS_VERBS = frozenset(_LEX["as_clause_verbs"])  # 'as one analyst put it', 'as Trump said last week'
 TOPIC_VERBS = {k: frozenset(v) for k, v in _LEX["topic_verbs"].items() if not k.startswith("_")}  # 'spoke of ...'
 EVIDENCE_VERBS = frozenset(_LEX["evidence_verbs"])
@@ -601,6 +602,13 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
     if any(_inside(doc[h].idx, quotes) for h in heads):
         return []
     lemma = _lemma(verb)
+    # a relative pronoun stands for the noun its clause hangs on ('rules that promise to ...')
+    who = verb.head if subj[0].tag_ in ("WDT", "WP") and verb.dep_ == "relcl" else subj[0]
+    if lemma in RAISING_VERBS and not _someone(who) and who.tag_ != "NNS" \
+            and any(c.dep_ == "xcomp" and any(t.lower_ == "to" for t in c.children) for c in verb.children):
+        # 'the storm threatens to flood the city': what is likely, no one's words ('the hijackers threatened
+        # to ...': a plural common noun is people most often)
+        return []
     quote_only = lemma not in VERBS and lemma not in AS_VERBS
     if lemma in VERBS:
         stance, cue_lemma = _stance(verb, lemma)
