@@ -32,3 +32,17 @@ def test_a_role_at_a_city_is_an_office_of_the_city(nlp_ready, text, roles):
     x = kg.extract_text(text)
     names = {e.id: e.name for e in x.entities}
     assert [(names[r.subject], names.get(r.object)) for r in x.relations if r.type == "role"] == roles
+
+
+@pytest.mark.parametrize("text, accused", [
+    ("Russia said that terrorists plan to launch a chemical weapons attack.", [("Russia", "terrorists")]),
+    ("Turkey said the attack was launched by Hamas.", [("Turkey", "Hamas")]),  # the agent did it
+    # whom it was done to is accused of nothing
+    ("Police said Rakeyia Scott was shot and killed by officers.", []),
+])
+def test_a_claim_that_someone_did_a_wrong_accuses_the_doer(nlp_ready, text, accused):
+    import kg
+
+    x = kg.extract_text(text)
+    names = {e.id: e.name for e in x.entities}
+    assert [(names[r.subject], names.get(r.object)) for r in x.relations if r.type == "accuses"] == accused

@@ -343,7 +343,11 @@ def accusations(doc: Doc, claims: Sequence[tuple[str, tuple[int, int]]], owner: 
             node = verb
             while node.dep_ in ("xcomp", "conj") and node.head.i != node.i and start <= node.head.idx < end:
                 node = node.head  # 'plan to launch': the planner
-            for subj in (c for c in node.children if c.dep_ in ("nsubj", "nsubjpass") and owner(c.i)):
+            # the doer: the subject, or in the passive the agent ('killed by police'), never the passive's
+            # subject, who had it done to them
+            doers = [c for c in node.children if c.dep_ == "nsubj"] + [
+                g for a in node.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+            for subj in (d for d in doers if owner(d.i)):
                 if owner(subj.i) != speaker and not _negated(verb) and not _negated(node):
                     out.append(FoundRelation(type="accuses", subject=subj.i, object=subj.i, topic=None,
                                              evidence=(start, end), negated=False, hypothetical=False,
