@@ -46,3 +46,20 @@ def test_a_claim_that_someone_did_a_wrong_accuses_the_doer(nlp_ready, text, accu
     x = kg.extract_text(text)
     names = {e.id: e.name for e in x.entities}
     assert [(names[r.subject], names.get(r.object)) for r in x.relations if r.type == "accuses"] == accused
+
+
+@pytest.mark.parametrize("text, relations", [
+    # the names in apposition are whom the verb is about; the subjects are never its object
+    ("The Securities and Exchange Commission and federal prosecutors charged two developers, Ariel Quiros and "
+     "William Stenger, with fraud.",
+     [("Securities and Exchange Commission", "Ariel Quiros"), ("Securities and Exchange Commission", "William Stenger"),
+      ("federal prosecutors", "Ariel Quiros"), ("federal prosecutors", "William Stenger")]),
+    ("Iran and Russia backed the two groups.", [("Iran", "two groups"), ("Russia", "two groups")]),
+])
+def test_a_verb_s_object_is_named_in_apposition_and_is_never_its_own_subject(nlp_ready, text, relations):
+    import kg
+
+    x = kg.extract_text(text)
+    names = {e.id: e.name for e in x.entities}
+    assert [(names[r.subject], names.get(r.object, r.object_topic)) for r in x.relations
+            if r.type != "located_in"] == relations

@@ -119,11 +119,15 @@ def _plural_antecedents(tok: Token, owner: Owner) -> list[Token]:
 
 
 def _entity_tokens(tok: Token, owner: Owner) -> list[Token]:
-    """Entity mentions a noun phrase stands for: itself, 'diplomats from Iran, Russia and Turkey',
-    'members of the three delegations'."""
+    """Entity mentions a noun phrase stands for: itself, 'two developers, Ariel Quiros and William Stenger',
+    'diplomats from Iran, Russia and Turkey', 'members of the three delegations'."""
     heads = [t for t in _with_conjuncts(tok) if owner(t.i)]
     if heads:
         return heads
+    # 'two developers, Ariel Quiros and William Stenger': the names in apposition
+    named = [t for c in tok.children if c.dep_ == "appos" for t in _with_conjuncts(c) if owner(t.i)]
+    if named:
+        return named
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in ("from", "of"):
             for p in c.children:
@@ -139,6 +143,7 @@ def _verb_relations(doc: Doc, verb: Token, owner: Owner) -> list[FoundRelation]:
     subjects = [s for c in verb.children if c.dep_ in ("nsubj",) for s in _with_conjuncts(c) if owner(s.i)]
     if not subjects:
         return []
+    doers = {owner(s.i) for s in subjects}
     objects, topic, phrase = [], None, None  # phrase: the object's noun, where the evidence ends
     for c in verb.children:
         if c.dep_ in ("dobj", "dative"):
@@ -148,7 +153,8 @@ def _verb_relations(doc: Doc, verb: Token, owner: Owner) -> list[FoundRelation]:
         else:
             continue
         for t in targets:
-            found = _entity_tokens(t, owner)
+            # ('The SEC and federal prosecutors charged two developers': the subjects are no object of their verb)
+            found = [o for o in _entity_tokens(t, owner) if owner(o.i) not in doers]
             if found and not objects:
                 objects, phrase = found, t
             elif not found and topic is None and not objects:
