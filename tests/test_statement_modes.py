@@ -225,6 +225,8 @@ def test_an_assertion_about_an_actor_or_topic_that_judges_one_way_takes_a_side(n
     ("Smith said he was in favor of the new tax.", "support"),
     ("Smith said he was not against the war.", "assert"),
     ("Smith said the voters were against the war.", "assert"),  # the voters' side, not the speaker's
+    ("The unions announced their support for the plan.", "support"),  # their own act, named by a noun
+    ("The minister announced the support of the unions.", "assert"),  # the unions' act, not the minister's
 ])
 def test_the_content_gives_the_stance_when_the_cue_takes_no_side(nlp_ready, text, stance):
     import kg

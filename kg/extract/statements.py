@@ -470,6 +470,11 @@ def content_stance(doc: Doc, f: Found) -> str | None:
                 return NEGATED_STANCES.get(stance, stance) if negated and stance != "request" else stance
         if stance := next(filter(None, (_wrongdoing(verb) for verb in span if verb.pos_ == "VERB")), None):
             return stance
+        # 'announced their support for the plan', 'reiterated his opposition': the speaker's own act, named
+        root = span.root
+        if root.pos_ == "NOUN" and NOUNS.get(root.lemma_.lower(), "assert") != "assert" \
+                and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in root.children):
+            return NOUNS[root.lemma_.lower()]
         if stance := _stance_preposition(doc, span):
             return stance
         # 'we are worried', 'our concern', 'they fear'; not 'the talks concerning the budget'
