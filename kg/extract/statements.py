@@ -282,8 +282,8 @@ def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | 
     named = lemma not in NEEDS_COMPLEMENT or via or any(o.dep_ == "oprd" for o in objs) \
         or any(c.dep_ == "prt" and f"{lemma} {c.lower_}" in VERBS for c in verb.children) \
         or sum(o.dep_ == "dobj" for o in objs) > 1 \
-        or any(t.dep_ == "appos" or t.text in QUOTE_CHARS or t.text in "‘’'" for o in objs if o.dep_ == "dobj"
-               for t in o.subtree)
+        or any(t.dep_ == "appos" or t.text in QUOTE_CHARS or t.text in ("‘", "’") for o in objs
+               if o.dep_ == "dobj" for t in o.subtree)  # (not "'", which is as often a plural's genitive)
     if objs and (stance not in (None, "assert") or lemma in OBJECT_CONTENT or evidence) and \
             (direct_object or lemma not in NEEDS_OBJECT or via) and named and not sources:
         last = max(o.right_edge.i for o in objs)
@@ -506,8 +506,8 @@ def _wrongdoing(verb: Token) -> str | None:
 
 def _stance_preposition(doc: Doc, span: Span) -> str | None:
     """The stance of being against or in favour of something (lexicon content_stances stance_prepositions): 'he was
-    totally against the war' opposes, when a pronoun (in reported speech, most often the speaker) is; not 'he was
-    not against it', 'voters are against it', nor 'they voted against the bill' (an act the content reports)."""
+    totally against the war' opposes when its subject is a pronoun (in reported speech most often the speaker);
+    not 'he was not against it', 'voters are against it', nor 'they voted against the bill' (an act reported)."""
     for phrase, stance in CONTENT_STANCES["stance_prepositions"].items():
         words = phrase.split()
         for t in span:
