@@ -57,13 +57,13 @@ def extraction_key(texts: list[Path]) -> str:
     return fingerprint(texts + [ROOT / "kg" / "extract", ROOT / "kg" / "link", ROOT / "kg" / "lexicons"])
 
 
-def extractions(texts: list[Path], cache: Path):
-    """The extractions of the dev texts, computed once per version of the texts and of the extraction code."""
+def extractions(texts: list[Path], cache: Path, key: str):
+    """The extractions of the dev texts, computed once per ``key`` (:func:`extraction_key`)."""
     from kg.config import Config
     from kg.pipeline import extract_articles
     from kg.read import Problem, read
 
-    path = cache / f"extractions-{extraction_key(texts)}.pkl"
+    path = cache / f"extractions-{key}.pkl"
     if path.exists():
         return pickle.loads(path.read_bytes())
     articles = [a for a in read([str(t) for t in texts], max_bytes=50_000_000) if not isinstance(a, Problem)]
@@ -220,9 +220,10 @@ def main() -> int:
     from kg import queries
     from kg.store import EmbeddedStore
 
-    base = extractions(texts, args.cache)
+    key = extraction_key(texts)
+    base = extractions(texts, args.cache, key)
     # a store is built again when the extractions it copies or the code that maps and stores them change
-    code = fingerprint([ROOT / "kg" / "rdf", ROOT / "kg" / "store", ROOT / "kg" / "enrich.py"]) + extraction_key(texts)[:6]
+    code = fingerprint([ROOT / "kg" / "rdf", ROOT / "kg" / "store", ROOT / "kg" / "enrich.py"]) + key[:6]
     store_path = args.store or args.cache / f"store-{args.articles}-{len(base)}-{code}"
     figures = None
     if args.store and not (store_path / "benchmark-complete").exists():

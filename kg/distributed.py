@@ -3,9 +3,9 @@
 This process (the client) reads the articles, skips the unchanged ones (by content hash, as a local build does)
 and cuts the rest into partitions. Each partition goes to a Dask worker, which parses, extracts, links and maps
 its articles with the functions of a local build (:func:`kg.pipeline._extractor`, :func:`kg.pipeline.mapped`),
-so the graphs are the same, and writes them as one N-Quads shard (:mod:`kg.shards`). The client loads each shard into the store, embedded or
-remote, in partition order as the shards come in, through the store's write path for article graphs: the summary
-graph is kept in step, and a first build into an empty store is bulk-loaded.
+so the graphs are the same, and writes them as one N-Quads shard (:mod:`kg.shards`). The client loads each shard
+into the store, embedded or remote, in partition order as the shards come in, through the store's write path for
+article graphs: the summary graph is kept in step, and a first build into an empty store is bulk-loaded.
 
 A worker that dies loses the partition it was running: the scheduler runs it again on another worker (up to
 ``distributed.scheduler.allowed-failures`` times, 3 by default), and a partition whose code raises is retried

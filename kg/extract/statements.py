@@ -249,7 +249,8 @@ def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | 
     if subj and _parenthetical(doc, verb, subj[0], sent):
         # "Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt": the sentence around the attribution
         return _char_span(doc, sent.start, sent.end), "reported-parenthetical"
-    comps = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp", "parataxis") and c.pos_ in ("VERB", "AUX", "NOUN", "ADJ")
+    comps = [c for c in verb.children
+             if c.dep_ in ("ccomp", "xcomp", "parataxis") and c.pos_ in ("VERB", "AUX", "NOUN", "ADJ")
              or _unmarked_clause(c, verb)]
     after = [c for c in comps if c.i > verb.i]
     before = [c for c in comps if c.i < verb.i]
