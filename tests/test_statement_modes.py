@@ -187,6 +187,8 @@ def test_the_stance_comes_from_the_whole_cue(nlp_ready, text, stance):
     ("Smith said that the sale of the company was a mistake.", "oppose"),  # about a topic
     ('Smith said: "This just is not right."', "assert"),  # about nothing named
     ("Smith said a good result could emerge from the talks.", "assert"),  # 'good' describes, it judges nothing
+    ('Donald Trump said of his rival: "She is reckless."', "oppose"),  # about whom 'she' stands for
+    ('Donald Trump said: "I am reckless."', "assert"),  # the speaker is no target
 ])
 def test_an_assertion_about_an_actor_or_topic_that_judges_one_way_takes_a_side(nlp_ready, text, stance):
     import kg
@@ -227,6 +229,12 @@ def test_an_assertion_about_an_actor_or_topic_that_judges_one_way_takes_a_side(n
     ("Smith said the voters were against the war.", "assert"),  # the voters' side, not the speaker's
     ("The unions announced their support for the plan.", "support"),  # their own act, named by a noun
     ("The minister announced the support of the unions.", "assert"),  # the unions' act, not the minister's
+    ("Angela Merkel said she backed the plan.", "support"),  # 'she' stands for Merkel; 'back' takes a side
+    ("Donald Trump met Angela Merkel. Merkel said he backed the plan.", "assert"),  # 'he' is not Merkel
+    ('"He will lose the vote," Angela Merkel said.', "assert"),  # in a quotation 'he' is someone else
+    ("The agency said it would increase its oversight.", "promise"),  # 'would' of a 'will' told after 'said'
+    ("Angela Merkel said she would win if the vote were fair.", "assert"),  # a condition, no pledge
+    ("Angela Merkel said she would be surprised.", "assert"),  # a state, no pledge
 ])
 def test_the_content_gives_the_stance_when_the_cue_takes_no_side(nlp_ready, text, stance):
     import kg

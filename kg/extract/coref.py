@@ -39,6 +39,7 @@ def _spelling(key: str) -> str | None:
     return re.sub(r"(.)\1", r"\1", key)
 
 
+PRONOUN_KINDS = ("Person", "Organization", "Country", "Group")  # the kinds of entity a pronoun tells apart
 TYPE_PRIORITY = {"Person": 5, "Country": 4, "Organization": 3, "Place": 2, "Group": 1, "Other": 0}
 
 
@@ -282,19 +283,11 @@ def _cataphor(doc: Doc, clusters: list[Cluster], m: RawMention) -> Cluster | Non
 def resolve_pronoun(token: Token, clusters: list[Cluster], speakers: Sequence[tuple[int, Cluster]]) -> Cluster | None:
     """The entity a speaker pronoun refers to: the nearest preceding speaker of a compatible kind,
     else the nearest preceding mention of one."""
-    word = token.lower_
-    if word in PERSON_PRONOUNS:
-        ok = {"Person"}
-    elif word in THING_PRONOUNS:
-        ok = {"Organization", "Country", "Group"}
-    elif word in PLURAL_PRONOUNS:
-        ok = {"Organization", "Country", "Group"}
-    else:
+    if token.lower_ not in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS:
         return None
-    wanted = PRONOUN_GENDER.get(word)
 
     def fits(c: Cluster) -> bool:
-        return c.type in ok and (wanted is None or gender(token.doc, c) in (None, wanted))
+        return may_refer(token, c)
     before = [(pos, c) for pos, c in speakers if pos < token.idx and fits(c)]
     if before:
         return max(before, key=lambda x: x[0])[1]
@@ -305,6 +298,16 @@ def resolve_pronoun(token: Token, clusters: list[Cluster], speakers: Sequence[tu
                 if best_pos < n.start < token.idx:
                     best, best_pos = c, n.start
     return best
+
+
+def may_refer(token: Token, c: Cluster) -> bool:
+    """Whether a third-person pronoun can stand for the entity: 'he' or 'she' for a person of that gender or of
+    none known, 'it' and 'they' for an organisation, a country or a group."""
+    word = token.lower_
+    if word in PERSON_PRONOUNS:
+        wanted = PRONOUN_GENDER.get(word)
+        return c.type == "Person" and (wanted is None or gender(token.doc, c) in (None, wanted))
+    return word in THING_PRONOUNS | PLURAL_PRONOUNS and c.type in ("Organization", "Country", "Group")
 
 
 def gender(doc: Doc, c: Cluster) -> str | None:

@@ -429,20 +429,30 @@ def _stance(verb: Token, lemma: str) -> tuple[str, str]:
     return stance, lemma
 
 
-def stance_of(doc: Doc, f: Found, *, has_target: bool) -> str | None:
+def stance_of(doc: Doc, f: Found, *, has_target: bool, speaks: Callable[[Token], bool] | None = None
+              ) -> str | None:
     """A statement's stance: the cue's, unless the cue takes no side ('said'); then its content's
     (:func:`content_stance`), and for a statement about an actor or a topic, its content's judgement
     (:func:`judged_stance`)."""
     if f.stance != "assert":
         return f.stance
-    return content_stance(doc, f) or (judged_stance(doc, f) if has_target else f.stance)
+    return content_stance(doc, f, speaks) or (judged_stance(doc, f) if has_target else f.stance)
 
 
-def content_stance(doc: Doc, f: Found) -> str | None:
+def content_stance(doc: Doc, f: Found, speaks: Callable[[Token], bool] | None = None) -> str | None:
     """The stance the main verbs of a statement's content take (lexicon content_stances): 'the US must act' asks
     (request), 'we will end it' promises, 'we support the plan' supports; words of worry are a concern; None
-    when it takes none."""
+    when it takes none. ``speaks`` tells whether a pronoun subject stands for the speaker ('the minister said she
+    backed the plan'); without it, the first person and, for a promise, 'he' and 'she' do."""
     cs = CONTENT_STANCES
+    if speaks is None:
+        def speaks(t: Token) -> bool:
+            return t.lower_ in cs["verb_subjects"]
+
+        def promises(t: Token) -> bool:
+            return t.lower_ in cs["promise_subjects"]
+    else:
+        promises = speaks
     for a, b in f.parts or (f.content,):
         span = doc.char_span(a, b, alignment_mode="expand")
         if span is None:
@@ -458,15 +468,14 @@ def content_stance(doc: Doc, f: Found) -> str | None:
                         c.dep_ == "xcomp" and any(x.lower_ == "to" for x in c.children) for c in verb.children)):
                 stance = "request"
             elif subject is not None and (
-                    modals & cs["promise_modals"] and subject.lower_ in cs["promise_subjects"]
+                    modals & cs["promise_modals"] and promises(subject)
+                    or modals & cs["announced_modals"] and _reports_a_will(f, verb, subject) and promises(subject)
                     or modals & (cs["promise_modals"] | cs["announced_modals"])
                     and (f.cue_lemma or "") in cs["announcing_cues"]):
                 stance = "promise"
-            elif verb.lemma_.lower() in VERBS and VERBS[verb.lemma_.lower()] not in ("assert", "agree") \
-                    and subject is not None and subject.lower_ in cs["verb_subjects"]:
-                # 'we support the plan'; 'he backed it' is a statement of its own, which outside_own_statements
-                # folds into this one when 'he' is the speaker
-                stance = VERBS[verb.lemma_.lower()]
+            elif subject is not None and speaks(subject):
+                # 'we support the plan'; 'the minister said she backed it'
+                stance = _side_taken(verb.lemma_.lower())
             if stance is not None:
                 return NEGATED_STANCES.get(stance, stance) if negated and stance != "request" else stance
         if stance := next(filter(None, (_wrongdoing(verb) for verb in span if verb.pos_ == "VERB")), None):
@@ -484,6 +493,23 @@ def content_stance(doc: Doc, f: Found) -> str | None:
         if worried and not any(c.dep_ == "neg" for t in worried for c in list(t.children) + list(t.head.children)):
             return "concern"  # 'we are worried', 'our concern is that ...'; not 'we are not worried'
     return None
+
+
+def _reports_a_will(f: Found, verb: Token, subject: Token) -> bool:
+    """Whether a 'would' of reported speech is a 'will' told after a past cue ('the agency said it would
+    increase oversight'): said, not thought; not of a state ('he would be surprised'), a passive ('when he would
+    be released'), a condition ('he would win if ...') or a question ('whether he would run')."""
+    return f.kind != "direct" and f.mode == "speech" and subject.dep_ == "nsubj" \
+        and verb.lemma_.lower() not in CONTENT_STANCES["state_verbs"] \
+        and not any(c.dep_ == "advcl" and any(m.lower_ in ("if", "unless") for m in c.children)
+                    or c.dep_ in ("mark", "advmod") and c.tag_ in ("IN", "WRB") and c.lower_ in ("if", "whether", "when")
+                    for c in verb.children)
+
+
+def _side_taken(lemma: str) -> str | None:
+    """The side a verb takes: a reporting verb's ('support', 'reject'), or a verb of taking a side's ('back')."""
+    stance = CONTENT_STANCES["position_verbs"].get(lemma) or VERBS.get(lemma)
+    return stance if stance not in ("assert", "agree") else None
 
 
 def _wrongdoing(verb: Token) -> str | None:

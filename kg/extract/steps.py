@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 SentenceOf = Callable[[int], Span]  # character offset -> the sentence it is in
 # relation types that describe an actor (whoever reports them), not something the actor does
 DESCRIPTIVE = frozenset({"role", "located_in", "member_of"})
+# pronouns for someone a statement can be about: a third person, or whom the speaker addresses
+REFERRING_PRONOUNS = coref.PERSON_PRONOUNS | coref.PLURAL_PRONOUNS | {"you"}
 
 
 def sentences(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
@@ -225,7 +227,11 @@ def attribute(article: Article, doc: Doc, found: list[Found], ents: Entities, se
         topics_ = tuple(dict.fromkeys(t for part in (f.parts or (f.content,))
                                       for t in topics(text, chunks, part, ents.owner)))[:2]
         # a judgement needs something to be about: an actor or a topic
-        stance = statements.stance_of(doc, f, has_target=bool(about or topics_))
+        # ... or someone else it names by a pronoun: 'She's trigger-happy', 'you squeezed employees'
+        speaks = _speaker_pronoun(f, [ents.by_id[s] for s in speaker_ids])
+        referred = any(t.lower_ in REFERRING_PRONOUNS and not speaks(t) for a, b in (f.parts or (f.content,))
+                       for t in doc.char_span(a, b, alignment_mode="expand") or ())
+        stance = statements.stance_of(doc, f, has_target=bool(about or topics_ or referred), speaks=speaks)
         for sid in speaker_ids or [None]:
             out.append(Statement(
                 id="s" + fact_id(article.id, content.start, content.end, sid), content=content, kind=f.kind,
@@ -235,6 +241,22 @@ def attribute(article: Article, doc: Doc, found: list[Found], ents: Entities, se
                 confidence=f.confidence, mode=f.mode,
                 parts=tuple(Span(a, b, text[a:b]) for a, b in f.parts)))
     return out
+
+
+def _speaker_pronoun(f: Found, speakers: list[coref.Cluster]) -> Callable[[Token], bool]:
+    """Whether a pronoun of a statement's content stands for its speaker: 'I' and 'we' always; in reported speech
+    a third-person pronoun that can refer to the one speaker ('the minister said she backed the plan'), or, when
+    the speaker is no entity or one of no kind a pronoun tells ('the New York businessman'), 'he' or 'she' (in
+    reported speech most often the speaker)."""
+    def speaks(tok: Token) -> bool:
+        if tok.lower_ in statements.CONTENT_STANCES["verb_subjects"]:
+            return True
+        if f.kind == "direct":
+            return False  # '"He will lose," she said': someone else
+        if not speakers or speakers[0].type not in coref.PRONOUN_KINDS:
+            return tok.lower_ in statements.CONTENT_STANCES["promise_subjects"]
+        return len(speakers) == 1 and coref.may_refer(tok, speakers[0])
+    return speaks
 
 
 def resolve_pronouns(doc: Doc, ents: Entities, said: list[Statement], start: int, end: int) -> None:
