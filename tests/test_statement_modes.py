@@ -187,6 +187,9 @@ def test_the_stance_comes_from_the_whole_cue(nlp_ready, text, stance):
     ("Smith said that the sale of the company was a mistake.", "oppose"),  # about a topic
     ('Smith said: "This just is not right."', "assert"),  # about nothing named
     ("Smith said a good result could emerge from the talks.", "assert"),  # 'good' describes, it judges nothing
+    ("Smith said the program has sent a terrible message to immigrants.", "oppose"),  # strong blame, even before a noun
+    ("Police said an illegal drag race on a Dallas street turned deadly.", "assert"),  # 'illegal' describes the race
+    ("Smith said the storm hit low-lying farms in the region.", "assert"),  # 'lying' of 'low-lying' is no lie
     ('Donald Trump said of his rival: "She is reckless."', "oppose"),  # about whom 'she' stands for
     ('Donald Trump said: "I am reckless."', "assert"),  # the speaker is no target
 ])
@@ -229,6 +232,14 @@ def test_an_assertion_about_an_actor_or_topic_that_judges_one_way_takes_a_side(n
     ("Smith said the voters were against the war.", "assert"),  # the voters' side, not the speaker's
     ("The unions announced their support for the plan.", "support"),  # their own act, named by a noun
     ("The minister announced the support of the unions.", "assert"),  # the unions' act, not the minister's
+    ('"We need change," the businessman said.', "request"),  # something needed (lexicon needs)
+    ("Smith said other changes are needed.", "request"),
+    ('"There is a need for more oversight," Smith said.', "request"),
+    ("Smith said there is no need to investigate the crash.", "assert"),
+    ("Smith said it was time to end the sanctions.", "request"),
+    ("Smith said the schools need more money.", "assert"),  # the schools' need, not the speaker's
+    ("Iran said the ruling could hurt relations.", "warn"),  # a harm that may come (lexicon harm_words)
+    ("Iran said the ruling would not hurt relations.", "assert"),
     ("Angela Merkel said she backed the plan.", "support"),  # 'she' stands for Merkel; 'back' takes a side
     ("Donald Trump met Angela Merkel. Merkel said he backed the plan.", "assert"),  # 'he' is not Merkel
     ('"He will lose the vote," Angela Merkel said.', "assert"),  # in a quotation 'he' is someone else
@@ -371,3 +382,19 @@ def test_a_verb_of_naming_states_something_only_with_what_it_names_it(nlp_ready,
 def test_a_thing_that_threatens_or_promises_to_do_something_says_nothing(nlp_ready, text, content):
     found = [c for c, _, _ in statements(text) if c.startswith("to ")]
     assert found == ([content] if content else [])
+
+
+@pytest.mark.parametrize("text, stance", [
+    ("Smith asked the court to delay the trial.", "request"),
+    ("Smith asked for a ceasefire.", "request"),
+    ("Smith asked whether she had felt the baby kicking yet.", "assert"),  # a question, no request
+    ('"Do you think it will rain?" Smith asked.', "assert"),
+    ("Smith wants Congress to act.", "request"),  # another's act
+    ("The PLO wants East Jerusalem as its capital.", "request"),  # a thing: a demand
+    ("Smith wants to expand the program.", "assert"),  # the speaker's own act: an intention, no request
+])
+def test_a_verb_of_asking_requests_only_when_it_asks_someone_for_something(nlp_ready, text, stance):
+    import kg
+
+    (st,) = [s for s in kg.extract_text(text).statements if s.cue.text in ("asked", "wants")]
+    assert st.stance == stance

@@ -40,6 +40,7 @@ EVIDENCE_SOURCES = frozenset(_LEX["evidence_sources"])  # 'the poll shows Clinto
 NOMINAL_RULES = frozenset({"reported-object", "nominal-act"})  # the content is a noun phrase
 JUDGING_WORDS = {k: v for k, v in _LEX["judging_words"].items() if not k.startswith("_")}
 JUDGING_ADJECTIVES = frozenset(_LEX["judging_adjectives"]["words"])
+DESCRIBING_ADJECTIVES = frozenset(_LEX["judging_adjectives"]["describing_words"])
 CONTENT_STANCES = {k: (frozenset(v) if isinstance(v, list) else v) for k, v in _LEX["content_stances"].items()
                    if not k.startswith("_")}
 NEGATED_STANCES = {k: v for k, v in _LEX["negated_stances"].items() if not k.startswith("_")}
@@ -465,7 +466,8 @@ def content_stance(doc: Doc, f: Found, speaks: Callable[[Token], bool] | None = 
             stance = None
             if subject is not None and _someone(subject) and (
                     modals & cs["request_modals"] or verb.lemma_.lower() in cs["request_verbs"] and any(
-                        c.dep_ == "xcomp" and any(x.lower_ == "to" for x in c.children) for c in verb.children)):
+                        c.dep_ == "xcomp" and any(x.lower_ == "to" for x in c.children) for c in verb.children)) \
+                    or _needed(verb, subject, speaks):
                 stance = "request"
             elif subject is not None and (
                     modals & cs["promise_modals"] and promises(subject)
@@ -473,9 +475,12 @@ def content_stance(doc: Doc, f: Found, speaks: Callable[[Token], bool] | None = 
                     or modals & (cs["promise_modals"] | cs["announced_modals"])
                     and (f.cue_lemma or "") in cs["announcing_cues"]):
                 stance = "promise"
-            elif subject is not None and speaks(subject):
-                # 'we support the plan'; 'the minister said she backed it'
+            elif subject is not None and speaks(subject) and (
+                    verb.lemma_.lower() not in _LEX["asking_verbs"]["wishes"] or _wants_of_another(verb)):
+                # 'we support the plan'; 'the minister said she backed it'; not 'he wants a new policy'
                 stance = _side_taken(verb.lemma_.lower())
+            if stance is None and not negated and modals & cs["warning_modals"] and _harms(verb):
+                stance = "warn"  # 'the tax could hurt families', 'that can be deadly'
             if stance is not None:
                 return NEGATED_STANCES.get(stance, stance) if negated and stance != "request" else stance
         if stance := next(filter(None, (_wrongdoing(verb) for verb in span if verb.pos_ == "VERB")), None):
@@ -493,6 +498,30 @@ def content_stance(doc: Doc, f: Found, speaks: Callable[[Token], bool] | None = 
         if worried and not any(c.dep_ == "neg" for t in worried for c in list(t.children) + list(t.head.children)):
             return "concern"  # 'we are worried', 'our concern is that ...'; not 'we are not worried'
     return None
+
+
+def _needed(verb: Token, subject: Token | None, speaks: Callable[[Token], bool]) -> bool:
+    """Whether a verb of the content says that something is needed: 'we need change', 'other changes are needed',
+    'there is a need for more oversight', 'it is time to end the sanctions' (lexicon content_stances needs)."""
+    needs = CONTENT_STANCES["needs"]
+    lemma = verb.lemma_.lower()
+    if lemma in needs["verbs"]:
+        return subject is not None and (subject.dep_ == "nsubjpass" or speaks(subject)) \
+            and not any(c.dep_ == "neg" for c in verb.children)
+    if lemma != "be" or any(c.dep_ == "neg" for c in verb.children):
+        return False
+    attrs = [c for c in verb.children if c.dep_ == "attr" and not any(d.lower_ == "no" for d in c.children)]
+    return any(c.dep_ == "expl" for c in verb.children) and any(a.lemma_.lower() in needs["nouns"] for a in attrs) \
+        or subject is not None and subject.lower_ == "it" and any(
+            a.lemma_.lower() in needs["times"] and any(c.dep_ in ("relcl", "acl", "xcomp") or c.dep_ == "prep"
+                                                       and c.lower_ == "for" for c in a.children) for a in attrs)
+
+
+def _harms(verb: Token) -> bool:
+    """Whether a verb tells of harm (lexicon content_stances harm_words): 'hurt', or 'be' with 'deadly'."""
+    harms = CONTENT_STANCES["harm_words"]
+    return verb.lemma_.lower() in harms or verb.lemma_ == "be" and any(
+        c.dep_ == "acomp" and c.lower_ in harms for c in verb.children)
 
 
 def _reports_a_will(f: Found, verb: Token, subject: Token) -> bool:
@@ -562,9 +591,13 @@ def judged_stance(doc: Doc, f: Found) -> str | None:
                 continue  # 'a great many', 'a great deal': an amount
             if lemma in JUDGING_ADJECTIVES and t.pos_ != "ADJ":
                 continue  # 'the right to vote', 'for good'
-            if t.dep_ == "amod" and t.head.dep_ not in ("attr", "oprd", "acomp", "ROOT", "appos", "conj"):
-                continue  # an adjective that describes a thing ('a good result could emerge'), not a judgement
-                # predicated of one ('he is a disgusting fraud', 'called it a great deal')
+            if t.i > 1 and doc[t.i - 1].text == "-" and not doc[t.i - 2].whitespace_:
+                continue  # the end of a compound: 'low-lying'
+            if t.dep_ == "amod" and t.head.dep_ not in ("attr", "oprd", "acomp", "ROOT", "appos", "conj") \
+                    and (sign > 0 or lemma in DESCRIBING_ADJECTIVES):
+                continue  # an adjective that describes a thing ('a good result could emerge', 'an illegal race'),
+                # not a judgement predicated of one ('he is a disgusting fraud', 'called it a great deal'); a
+                # word of strong blame judges either way ('sent a terrible message')
             # a negation on the word or above it: 'not qualified' blames; "I don't think this is a ridiculous
             # idea" does not praise
             above = [t] + [h for h in t.ancestors if span.start <= h.i < span.end]
@@ -648,9 +681,11 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
         stance, cue_lemma = "assert", lemma if quote_only else f"{lemma} it"
 
     def said(content: tuple[int, int], kind: str, rule: str) -> Found:
+        asks = stance != "request" or _asks_someone(text, verb, lemma, content)
         return Found(content=content, kind=kind, sentence=(sent.start_char, sent.end_char), speaker_tokens=heads,
                      speaker_span=sp_span, cue=(verb.idx, verb.idx + len(verb.text)), cue_lemma=cue_lemma,
-                     stance=stance, rule=rule, confidence=CONFIDENCE[rule], mode=_mode(lemma, rule, subj[0]))
+                     stance=stance if asks else "assert", rule=rule, confidence=CONFIDENCE[rule],
+                     mode=_mode(lemma, rule, subj[0]))
 
     out = []
     quoted = _adjacent_quotes(text, doc, verb, subj[0], sent, quotes)
@@ -675,6 +710,26 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
     if not out and (block := _block_quote(text, verb, quotes)):
         out.append(said(block, "direct", "block-quote"))
     return out
+
+
+def _asks_someone(text: str, verb: Token, lemma: str, content: tuple[int, int]) -> bool:
+    """Whether a verb of asking asks someone for something (lexicon asking_verbs): not when it puts a question
+    ('asked whether she had felt the baby kick', '"Do you think ...?" he asked'), nor when what is wanted is the
+    speaker's own act ('wants to hold eggs'); 'wants Congress to act' asks."""
+    asking = _LEX["asking_verbs"]
+    said = text[content[0]:content[1]].strip(" \"'“”‘’")
+    opening = (text[max(0, content[0] - 12):content[0]].split() or [""])[-1].lower()  # 'asked whether [she ...]'
+    if lemma in asking["questions"] and (said.endswith("?") or opening in asking["question_words"]
+                                         or said.split(" ", 1)[0].lower() in asking["question_words"]):
+        return False
+    return lemma not in asking["wishes"] or _wants_of_another(verb)
+
+
+def _wants_of_another(verb: Token) -> bool:
+    """'wants Congress to act', 'wants Jerusalem as its capital': a wish for another's act or for a thing (a demand,
+    most often, in the news); not 'wants to expand the program', the speaker's own act."""
+    return not any(c.dep_ == "xcomp" for c in verb.children) \
+        or any(d.dep_ in ("dobj", "dative") for d in verb.children)
 
 
 def _passive_parts(doc: Doc, verb: Token, stance: str) -> tuple[tuple[int, int], ...]:
