@@ -187,6 +187,9 @@ def test_the_stance_comes_from_the_whole_cue(nlp_ready, text, stance):
     ("Smith said that the sale of the company was a mistake.", "oppose"),  # about a topic
     ('Smith said: "This just is not right."', "assert"),  # about nothing named
     ("Smith said a good result could emerge from the talks.", "assert"),  # 'good' describes, it judges nothing
+    ("Flynn said Donald Trump has enormous respect for the military.", "support"),  # what he has judges him
+    ("Smith said the other candidate lacks the judgment to lead the army.", "oppose"),
+    ("Smith said the rules changed with respect to the tax on fuel.", "assert"),  # an idiom judges nothing
     ("Smith said the program has sent a terrible message to immigrants.", "oppose"),  # strong blame, even before a noun
     ("Police said an illegal drag race on a Dallas street turned deadly.", "assert"),  # 'illegal' describes the race
     ("Smith said the storm hit low-lying farms in the region.", "assert"),  # 'lying' of 'low-lying' is no lie
@@ -222,8 +225,11 @@ def test_an_assertion_about_an_actor_or_topic_that_judges_one_way_takes_a_side(n
     ("Smith said the developers covered up the losses.", "accuse"),  # a phrasal verb of wrongdoing
     ("Smith said the plan discriminates against fathers.", "oppose"),  # a thing's wrong: the plan is opposed
     ("Smith said he lied to the committee.", "accuse"),
+    ("Smith said the rebels started the war.", "accuse"),  # causing trouble (causing_verbs, trouble_nouns)
+    ("Smith said the storm caused chaos in the city.", "assert"),  # a thing's, no wrong
     ("Smith said we misled the committee.", "assert"),  # not with 'we': an admission
-    ("Smith said Clinton did not hide her illness.", "assert"),  # negated
+    ('"You are scapegoating the people at the very bottom," Smith said.', "accuse"),  # the lemma, mended
+    ("Smith said Clinton did not hide her illness.", "deny"),  # negated: the wrong denied
     ("Smith said the developers could cheat the investors.", "assert"),  # a possibility, no charge
     ("Smith did not say whether the foundation violated the law.", "assert"),  # an open question
     ("Smith told the forum he was totally against the war in Iraq.", "oppose"),  # being against

@@ -41,6 +41,7 @@ NOMINAL_RULES = frozenset({"reported-object", "nominal-act"})  # the content is 
 JUDGING_WORDS = {k: v for k, v in _LEX["judging_words"].items() if not k.startswith("_")}
 JUDGING_ADJECTIVES = frozenset(_LEX["judging_adjectives"]["words"])
 DESCRIBING_ADJECTIVES = frozenset(_LEX["judging_adjectives"]["describing_words"])
+JUDGING_IDIOMS = [tuple(p.split()) for p in _LEX["judging_adjectives"]["idioms"]]
 CONTENT_STANCES = {k: (frozenset(v) if isinstance(v, list) else v) for k, v in _LEX["content_stances"].items()
                    if not k.startswith("_")}
 NEGATED_STANCES = {k: v for k, v in _LEX["negated_stances"].items() if not k.startswith("_")}
@@ -544,20 +545,29 @@ def _side_taken(lemma: str) -> str | None:
 def _wrongdoing(verb: Token) -> str | None:
     """The stance of a verb of the content that tells of a wrongdoing (lexicon content_stances wrongdoing_verbs):
     done by an actor it accuses ('Clinton hid her illness', 'the developers covered it up'), done by a thing it
-    opposes it ('the plan discriminates against fathers'); None for 'I lied' (an admission), 'he did not lie',
-    'they could cheat' and 'whether he lied'."""
-    lemma = verb.lemma_.lower()
+    opposes it ('the plan discriminates against fathers'); so does causing trouble ('Clinton started the birther
+    controversy': causing_verbs, trouble_nouns); None for 'I lied' (an admission), 'they could cheat' and
+    'whether he lied'; denies it when negated ('he did not lie', 'we did not lie')."""
+    lemma = _lemma(verb)
     particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
     wrongs = CONTENT_STANCES["wrongdoing_verbs"]
-    if lemma not in wrongs and f"{lemma} {particle}" not in wrongs:
+    caused = lemma in CONTENT_STANCES["causing_verbs"] and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in CONTENT_STANCES["trouble_nouns"] for c in verb.children)
+    if lemma not in wrongs and f"{lemma} {particle}" not in wrongs and not caused:
         return None
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-    if subject is None or subject.lower_ in CONTENT_STANCES["verb_subjects"] or any(
-            c.dep_ == "neg" or c.tag_ == "MD" or c.dep_ == "mark" and c.lower_ in ("if", "whether")
-            for c in verb.children):
+    if subject is None or any(c.tag_ == "MD" or c.dep_ == "mark" and c.lower_ in ("if", "whether")
+                              for c in verb.children):
         return None
-    # a plural common noun that does wrong is people most often ('the developers'), a singular one a thing
-    return "accuse" if _someone(subject) or subject.tag_ == "NNS" else "oppose"
+    if any(c.dep_ == "neg" for c in verb.children):
+        return "deny" if not caused else None  # 'Trump didn't snub my son', 'we did not lie'
+    if subject.lower_ in CONTENT_STANCES["verb_subjects"]:
+        return None
+    # a plural common noun that does wrong is people most often ('the developers'), a singular one a thing; a
+    # thing that causes trouble is no wrong ('the storm caused chaos')
+    if _someone(subject) or subject.tag_ == "NNS":
+        return "accuse"
+    return None if caused else "oppose"
 
 
 def _stance_preposition(doc: Doc, span: Span) -> str | None:
@@ -585,19 +595,20 @@ def judged_stance(doc: Doc, f: Found) -> str | None:
     for a, b in f.parts or (f.content,):
         span = doc.char_span(a, b, alignment_mode="expand")
         for t in span or ():
-            lemma = t.lemma_.lower()
+            lemma = _lemma(t)
             sign = JUDGING_WORDS.get(lemma)
-            if not sign or t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("many", "deal"):
-                continue  # 'a great many', 'a great deal': an amount
-            if lemma in JUDGING_ADJECTIVES and t.pos_ != "ADJ":
-                continue  # 'the right to vote', 'for good'
+            if not sign:
+                continue
+            if lemma in JUDGING_ADJECTIVES and t.pos_ != "ADJ" or _in_idiom(doc, t):
+                continue  # 'the right to vote', 'for good', 'with respect to', 'a great deal' (an amount)
             if t.i > 1 and doc[t.i - 1].text == "-" and not doc[t.i - 2].whitespace_:
                 continue  # the end of a compound: 'low-lying'
             if t.dep_ == "amod" and t.head.dep_ not in ("attr", "oprd", "acomp", "ROOT", "appos", "conj") \
+                    and not (t.head.dep_ == "dobj" and t.head.head.lemma_ == "have") \
                     and (sign > 0 or lemma in DESCRIBING_ADJECTIVES):
                 continue  # an adjective that describes a thing ('a good result could emerge', 'an illegal race'),
-                # not a judgement predicated of one ('he is a disgusting fraud', 'called it a great deal'); a
-                # word of strong blame judges either way ('sent a terrible message')
+                # not a judgement predicated of one ('he is a disgusting fraud', 'called it a great deal', 'he has
+                # good judgment'); a word of strong blame judges either way ('sent a terrible message')
             # a negation on the word or above it: 'not qualified' blames; "I don't think this is a ridiculous
             # idea" does not praise
             above = [t] + [h for h in t.ancestors if span.start <= h.i < span.end]
@@ -606,6 +617,15 @@ def judged_stance(doc: Doc, f: Found) -> str | None:
             elif sign > 0:
                 signs.add(-1)
     return {frozenset({1}): "support", frozenset({-1}): "oppose"}.get(frozenset(signs), f.stance)
+
+
+def _in_idiom(doc: Doc, t: Token) -> bool:
+    """Whether a judging word is part of a phrase that judges nothing (lexicon judging_adjectives idioms)."""
+    for phrase in JUDGING_IDIOMS:
+        for k, word in enumerate(phrase):
+            if word == t.lower_ and [w.lower_ for w in doc[max(0, t.i - k):t.i - k + len(phrase)]] == list(phrase):
+                return True
+    return False
 
 
 def _mode(lemma: str, rule: str, subject: Token | None) -> str:
