@@ -240,12 +240,28 @@ def pipeline_version(name: str) -> str:
     return " ".join(out)
 
 
+def _blank(s: str) -> str:
+    return "".join(c if c == "\n" else " " for c in s)
+
+
+@cache
+def _furniture() -> re.Pattern:
+    from kg import lexicons
+    return re.compile("|".join(f"(?:{p})" for p in lexicons.load("boilerplate")["inline"]), re.MULTILINE)
+
+
+def without_furniture(text: str) -> str:
+    """``text`` with its page furniture (picture credits, caption labels) replaced by spaces (offsets unchanged):
+    'Image copyright Getty Images Image caption Vogue editor' would read as one name."""
+    return _furniture().sub(lambda m: _blank(m.group()), text)
+
+
 def analysed_text(article: Article) -> str:
-    """The article text with everything outside its body replaced by spaces (offsets unchanged)."""
+    """The article text with everything outside its body, and the page furniture inside it, replaced by spaces
+    (offsets unchanged)."""
     start, end = article.body
     text = article.text
-    blank = lambda s: "".join(c if c == "\n" else " " for c in s)  # noqa: E731
-    return blank(text[:start]) + text[start:end] + blank(text[end:])
+    return _blank(text[:start]) + without_furniture(text[start:end]) + _blank(text[end:])
 
 
 def batches(items: Iterable[T], size: int, article: Callable[[T], Article] = lambda item: item) -> Iterator[list[T]]:
@@ -317,4 +333,4 @@ class Pieces:
         for k, (s, e) in enumerate(self.spans):
             piece = Article(id=f"{a.id}#{k}", text=a.text[s:e], body=(0, e - s), published=a.published,
                             source=a.source, origin=a.origin)
-            yield s, piece, self.nlp(piece.text)
+            yield s, piece, self.nlp(without_furniture(piece.text))

@@ -64,3 +64,28 @@ def test_rules_are_applied_in_their_order_on_the_tokens_they_match():
     ruler.match = fast.match
     # 'there' is matched by the second rule and by the third, which comes later and wins
     assert [t.lemma_ for t in ruler(nlp.make_doc("Hi there Ho you"))] == ["greeting", "both", "greeting", "other"]
+
+
+def test_picture_credits_and_caption_labels_are_blanked_and_offsets_kept():
+    from kg.nlp import without_furniture
+
+    text = ("Conde Nast will launch a title.\n\nImage copyright Getty Images Image caption Vogue editor Anna Wintour "
+            "at Paris Fashion week.\n\nThe president spoke (AP Photo/Evan Vucci) on Monday.\nPhotograph: Mark "
+            "Lennihan/AP\nImage source, Reuters\nImage caption, The summit in Geneva")
+    out = without_furniture(text)
+    assert len(out) == len(text) and [i for i, c in enumerate(text) if c == "\n"] == \
+        [i for i, c in enumerate(out) if c == "\n"]
+    for gone in ("Getty", "Image", "Evan Vucci", "Lennihan", "Reuters"):
+        assert gone not in out
+    for kept in ("Vogue editor Anna Wintour at Paris Fashion week.", "The president spoke", "on Monday.",
+                 "The summit in Geneva", "Conde Nast will launch a title."):
+        assert out[text.index(kept):text.index(kept) + len(kept)] == kept
+
+
+def test_a_caption_after_a_picture_credit_names_no_organisation_of_the_credit(nlp_ready):
+    import kg
+
+    x = kg.extract_text("Conde Nast will launch a new title.\n\nImage copyright Getty Images Image caption Vogue "
+                        "editor Anna Wintour at Paris Fashion week.\n\nThe title will focus on business.")
+    assert not any("Getty" in e.name or "Image" in e.name for e in x.entities)
+    assert not any(r.type == "role" for r in x.relations)
