@@ -874,3 +874,17 @@ def test_a_name_the_parser_hung_before_a_subjectless_reporting_verb_is_its_speak
     assert doc.text[slice(*found.content)] == "talks failed"
     assert [doc[i].text for i in found.speaker_tokens] == ["Trump"]
     assert doc.text[slice(*found.speaker_span)] == "Trump"
+
+
+def test_another_attribution_inside_reported_content_closes_it():
+    # 'Some say women would not be as funny, and some say it is a tradition.': the parser hangs the second
+    # attribution on the first content's verb
+    rows = [("Some", "some", "PRON", 1, "nsubj"), ("say", "say", "VERB", 1, "ROOT"), ("women", "woman", "NOUN", 5, "nsubj"),
+            ("would", "would", "AUX", 5, "aux"), ("not", "not", "PART", 5, "neg"), ("be", "be", "AUX", 1, "ccomp"),
+            ("as", "as", "ADV", 7, "advmod"), ("funny", "funny", "ADJ", 5, "acomp"), (",", ",", "PUNCT", 5, "punct"),
+            ("and", "and", "CCONJ", 5, "cc"), ("some", "some", "PRON", 11, "nsubj"), ("say", "say", "VERB", 5, "conj"),
+            ("it", "it", "PRON", 13, "nsubj"), ("is", "be", "AUX", 11, "ccomp"), ("a", "a", "DET", 15, "det"),
+            ("tradition", "tradition", "NOUN", 13, "attr"), (".", ".", "PUNCT", 1, "punct")]
+    doc = make_doc(rows)
+    assert _found(doc) == [("women would not be as funny", "Some", "reported-ccomp"),
+                           ("it is a tradition", "some", "reported-ccomp")]

@@ -262,7 +262,11 @@ def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | 
         # ('told reporters that ...': the object of a verb of telling is whom it was told to)
         hung = ("nsubj", "nsubjpass") if _lemma(verb) in ADDRESSEE_VERBS else ("nsubj", "dobj", "nsubjpass")
         start = min([c.left_edge.i] + [k.left_edge.i for k in verb.children if k.dep_ in hung and verb.i < k.i < c.i])
-        return _char_span(doc, start, c.right_edge.i + 1), "reported-ccomp"
+        # '..., while a different user wrote: ...': another attribution closes the content
+        stop = min([d.left_edge.i for d in c.subtree if d.i > c.i and _attribution_within(d)] + [c.right_edge.i + 1])
+        while stop > start + 1 and (doc[stop - 1].text in ",;:" or doc[stop - 1].dep_ == "cc"):
+            stop -= 1
+        return _char_span(doc, start, stop), "reported-ccomp"
     if before:
         # "..., the ministry said." The content is what precedes the attribution.
         subj = _subjects(verb)
@@ -298,6 +302,19 @@ def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | 
         if subj and subj[0].left_edge.i > sent.start + 2 and doc[subj[0].left_edge.i - 1].text in (",", "”", '"'):
             return _char_span(doc, sent.start, subj[0].left_edge.i), "reported-preposed"
     return None, ""
+
+
+def _attribution_within(d: Token) -> bool:
+    """Whether a verb inside reported content starts an attribution of its own: a verb of speech with someone for
+    its subject, set off by 'while', 'whereas', 'though' or 'although', or joined by a conjunction ('Some say
+    women would not be as funny, and some say ...'); not 'because he doubted ...' nor 'and the data show ...'."""
+    lemma = _lemma(d)
+    if lemma not in VERBS or lemma in THOUGHT_VERBS or lemma in EVIDENCE_VERBS:
+        return False
+    if not any(k.dep_ == "nsubj" and _someone(k) for k in d.children):
+        return False
+    return d.dep_ == "conj" or d.dep_ == "advcl" and any(
+        k.dep_ == "mark" and k.lower_ in ("while", "whereas", "though", "although") for k in d.children)
 
 
 def _unmarked_clause(c: Token, verb: Token) -> bool:
