@@ -187,6 +187,8 @@ def test_the_stance_comes_from_the_whole_cue(nlp_ready, text, stance):
     ("Smith said that the sale of the company was a mistake.", "oppose"),  # about a topic
     ('Smith said: "This just is not right."', "assert"),  # about nothing named
     ("Smith said a good result could emerge from the talks.", "assert"),  # 'good' describes, it judges nothing
+    ("Smith said the new tax plan was misguided.", "oppose"),  # (the word, where the lemma is "misguide")
+    ("The mayor said there had been no credible threats against the city.", "assert"),  # 'no': nothing judged
     ("Flynn said Donald Trump has enormous respect for the military.", "support"),  # what he has judges him
     ("Smith said the other candidate lacks the judgment to lead the army.", "oppose"),
     ("Smith said the rules changed with respect to the tax on fuel.", "assert"),  # an idiom judges nothing

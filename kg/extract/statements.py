@@ -613,13 +613,15 @@ def judged_stance(doc: Doc, f: Found) -> str | None:
         span = doc.char_span(a, b, alignment_mode="expand")
         for t in span or ():
             lemma = _lemma(t)
-            sign = JUDGING_WORDS.get(lemma)
+            sign = JUDGING_WORDS.get(lemma) or JUDGING_WORDS.get(t.lower_)  # 'was misguided' (lemma 'misguide')
             if not sign:
                 continue
             if lemma in JUDGING_ADJECTIVES and t.pos_ != "ADJ" or _in_idiom(doc, t):
                 continue  # 'the right to vote', 'for good', 'with respect to', 'a great deal' (an amount)
             if t.i > 1 and doc[t.i - 1].text == "-" and not doc[t.i - 2].whitespace_:
                 continue  # the end of a compound: 'low-lying'
+            if any(c.dep_ == "det" and c.lower_ == "no" for c in (*t.children, *t.head.children)):
+                continue  # 'no credible threats': nothing judged
             if t.dep_ == "amod" and t.head.dep_ not in ("attr", "oprd", "acomp", "ROOT", "appos", "conj") \
                     and not (t.head.dep_ == "dobj" and t.head.head.lemma_ == "have") \
                     and (sign > 0 or lemma in DESCRIBING_ADJECTIVES):
