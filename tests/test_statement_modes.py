@@ -251,6 +251,7 @@ def test_an_assertion_about_an_actor_or_topic_that_judges_one_way_takes_a_side(n
     ("Angela Merkel said she backed the plan.", "support"),  # 'she' stands for Merkel; 'back' takes a side
     ("Donald Trump met Angela Merkel. Merkel said he backed the plan.", "assert"),  # 'he' is not Merkel
     ('"He will lose the vote," Angela Merkel said.', "assert"),  # in a quotation 'he' is someone else
+    ('"We remain committed to welcoming refugees," the minister said.', "promise"),  # promise_adjectives
     ("The agency said it would increase its oversight.", "promise"),  # 'would' of a 'will' told after 'said'
     ("Angela Merkel said she would win if the vote were fair.", "assert"),  # a condition, no pledge
     ("Angela Merkel said she would be surprised.", "assert"),  # a state, no pledge

@@ -489,6 +489,7 @@ def content_stance(doc: Doc, f: Found, speaks: Callable[[Token], bool] | None = 
                 stance = "request"
             elif subject is not None and (
                     modals & cs["promise_modals"] and promises(subject)
+                    or _committed(verb) and speaks(subject)
                     or modals & cs["announced_modals"] and _reports_a_will(f, verb, subject) and promises(subject)
                     or modals & (cs["promise_modals"] | cs["announced_modals"])
                     and (f.cue_lemma or "") in cs["announcing_cues"]):
@@ -516,6 +517,23 @@ def content_stance(doc: Doc, f: Found, speaks: Callable[[Token], bool] | None = 
         if worried and not any(c.dep_ == "neg" for t in worried for c in list(t.children) + list(t.head.children)):
             return "concern"  # 'we are worried', 'our concern is that ...'; not 'we are not worried'
     return None
+
+
+def _subject_of(verb: Token) -> Token | None:
+    """A verb's subject, or for a conjunct with none of its own, the subject of the verb it is joined to ('Trump
+    knew the child was there and snubbed him')."""
+    while True:
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None or verb.dep_ != "conj":
+            return subject
+        verb = verb.head
+
+
+def _committed(verb: Token) -> bool:
+    """'we remain committed to welcoming the stranger', 'I am determined to win' (lexicon promise_adjectives)."""
+    return verb.lemma_.lower() in ("be", "remain", "stay") and not any(c.dep_ == "neg" for c in verb.children) \
+        and any(c.dep_ == "acomp" and c.lower_ in CONTENT_STANCES["promise_adjectives"]
+                and any(p.lower_ == "to" for p in c.children) for c in verb.children)
 
 
 def _needed(verb: Token, subject: Token | None, speaks: Callable[[Token], bool]) -> bool:
@@ -572,8 +590,8 @@ def _wrongdoing(verb: Token) -> str | None:
         c.dep_ == "dobj" and c.lemma_.lower() in CONTENT_STANCES["trouble_nouns"] for c in verb.children)
     if lemma not in wrongs and f"{lemma} {particle}" not in wrongs and not caused:
         return None
-    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-    if subject is None or any(c.tag_ == "MD" or c.dep_ == "mark" and c.lower_ in ("if", "whether")
+    subject = _subject_of(verb)
+    if subject is None or subject.dep_ != "nsubj" or any(c.tag_ == "MD" or c.dep_ == "mark" and c.lower_ in ("if", "whether")
                               for c in verb.children):
         return None
     if any(c.dep_ == "neg" for c in verb.children):
