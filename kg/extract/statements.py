@@ -42,6 +42,7 @@ JUDGING_WORDS = {k: v for k, v in _LEX["judging_words"].items() if not k.startsw
 JUDGING_ADJECTIVES = frozenset(_LEX["judging_adjectives"]["words"])
 DESCRIBING_ADJECTIVES = frozenset(_LEX["judging_adjectives"]["describing_words"])
 JUDGING_IDIOMS = [tuple(p.split()) for p in _LEX["judging_adjectives"]["idioms"]]
+ASKING_VERBS = _LEX["asking_verbs"]  # verbs that request only when they ask someone for something
 CONTENT_STANCES = {k: (frozenset(v) if isinstance(v, list) else v) for k, v in _LEX["content_stances"].items()
                    if not k.startswith("_")}
 NEGATED_STANCES = {k: v for k, v in _LEX["negated_stances"].items() if not k.startswith("_")}
@@ -495,7 +496,7 @@ def content_stance(doc: Doc, f: Found, speaks: Callable[[Token], bool] | None = 
                     and (f.cue_lemma or "") in cs["announcing_cues"]):
                 stance = "promise"
             elif subject is not None and speaks(subject) and (
-                    verb.lemma_.lower() not in _LEX["asking_verbs"]["wishes"] or _wants_of_another(verb)):
+                    verb.lemma_.lower() not in ASKING_VERBS["wishes"] or _wants_of_another(verb)):
                 # 'we support the plan'; 'the minister said she backed it'; not 'he wants a new policy'
                 stance = _side_taken(verb.lemma_.lower())
             if stance is None and not negated and modals & cs["warning_modals"] and _harms(verb):
@@ -567,8 +568,7 @@ def _reports_a_will(f: Found, verb: Token, subject: Token) -> bool:
     return f.kind != "direct" and f.mode == "speech" and subject.dep_ == "nsubj" \
         and verb.lemma_.lower() not in CONTENT_STANCES["state_verbs"] \
         and not any(c.dep_ == "advcl" and any(m.lower_ in ("if", "unless") for m in c.children)
-                    or c.dep_ in ("mark", "advmod") and c.tag_ in ("IN", "WRB") and c.lower_ in ("if", "whether", "when")
-                    for c in verb.children)
+                    or c.dep_ in ("mark", "advmod") and c.lower_ in ("if", "whether", "when") for c in verb.children)
 
 
 def _side_taken(lemma: str) -> str | None:
@@ -591,8 +591,8 @@ def _wrongdoing(verb: Token) -> str | None:
     if lemma not in wrongs and f"{lemma} {particle}" not in wrongs and not caused:
         return None
     subject = _subject_of(verb)
-    if subject is None or subject.dep_ != "nsubj" or any(c.tag_ == "MD" or c.dep_ == "mark" and c.lower_ in ("if", "whether")
-                              for c in verb.children):
+    if subject is None or subject.dep_ != "nsubj" or any(
+            c.tag_ == "MD" or c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in verb.children):
         return None
     if any(c.dep_ == "neg" for c in verb.children):
         return "deny" if not caused else None  # 'Trump didn't snub my son', 'we did not lie'
@@ -773,7 +773,7 @@ def _asks_someone(text: str, verb: Token, lemma: str, content: tuple[int, int]) 
     """Whether a verb of asking asks someone for something (lexicon asking_verbs): not when it puts a question
     ('asked whether she had felt the baby kick', '"Do you think ...?" he asked'), nor when what is wanted is the
     speaker's own act ('wants to hold eggs'); 'wants Congress to act' asks."""
-    asking = _LEX["asking_verbs"]
+    asking = ASKING_VERBS
     said = text[content[0]:content[1]].strip(" \"'“”‘’")
     opening = (text[max(0, content[0] - 12):content[0]].split() or [""])[-1].lower()  # 'asked whether [she ...]'
     if lemma in asking["questions"] and (said.endswith("?") or opening in asking["question_words"]
