@@ -194,8 +194,10 @@ def test_texts_come_from_the_set_file(tmp_path):
         evaluation.read_gold(bad, tmp_path)
 
 
-@pytest.mark.parametrize("name", ["relations-stances-polnear.jsonl", "relations-stances-news.jsonl"])
-def test_kg_eval_scores_the_annotated_files(tmp_path, capsys, name):
+@pytest.mark.parametrize("name, articles", [
+    ("relations-stances-polnear.jsonl", 15), ("relations-stances-news.jsonl", 15),
+    ("relations-stances-polnear-heldout.jsonl", 7), ("relations-stances-news-heldout.jsonl", 5)])
+def test_kg_eval_scores_the_annotated_files(tmp_path, capsys, name, articles):
     """The gold files of tests/data read against the shared sets, scored from saved predictions (empty ones:
     no model is loaded here), so every gold relation and statement is counted and none found."""
     from kg.cli import main
@@ -206,7 +208,7 @@ def test_kg_eval_scores_the_annotated_files(tmp_path, capsys, name):
     if not SHARED_EVAL.is_dir():
         pytest.skip("../shared/eval is not here")
     docs, texts = evaluation.read_gold(path)
-    assert evaluation.task(docs) == "relations" and len(docs) >= 15 and set(texts) == {d["id"] for d in docs}
+    assert evaluation.task(docs) == "relations" and len(docs) == articles and set(texts) == {d["id"] for d in docs}
     assert all("text" not in d for d in docs), "gold files hold offsets only, never the shared texts"
     pred = tmp_path / "pred.jsonl"
     pred.write_text("".join(json.dumps({"doc_id": d["id"], "entities": [], "statements": [], "relations": []})
