@@ -407,3 +407,16 @@ def test_a_verb_of_asking_requests_only_when_it_asks_someone_for_something(nlp_r
 
     (st,) = [s for s in kg.extract_text(text).statements if s.cue.text in ("asked", "wants")]
     assert st.stance == stance
+
+
+@pytest.mark.parametrize("text, stance", [
+    ("Donald Trump attacked Hillary Clinton on Monday, saying she is weak.", "oppose"),  # the act's side
+    ("The senator praised the governor, saying he had done his job.", "support"),
+    ("Smith said on Monday, adding that the plan was dead.", "assert"),  # no side to take
+    ("The refugees refuse to go home, saying the camps are safer.", "assert"),  # a refusal takes no one's side
+])
+def test_what_is_said_to_explain_an_act_on_someone_takes_its_side(nlp_ready, text, stance):
+    import kg
+
+    (st,) = [s for s in kg.extract_text(text).statements if s.cue.text in ("saying", "adding")]
+    assert st.stance == stance

@@ -736,6 +736,13 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
         stance, cue_lemma = _stance(verb, lemma)
     else:  # a quotation's verb ('continued'), or 'put it'
         stance, cue_lemma = "assert", lemma if quote_only else f"{lemma} it"
+    act = verb.head
+    if stance == "assert" and verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp") and _lemma(act) in VERBS \
+            and any(c.dep_ == "dobj" for c in act.children):
+        # 'Trump attacked Clinton, saying ...': what is said takes the side the act it explains takes on someone
+        # (not 'refused to go home, saying they fear reprisals', nor 'called off the boycott, citing ...')
+        taken = _stance(act, _lemma(act))[0]
+        stance = taken if taken in ("oppose", "support", "accuse") else stance
 
     def said(content: tuple[int, int], kind: str, rule: str) -> Found:
         asks = stance != "request" or _asks_someone(text, verb, lemma, content)
