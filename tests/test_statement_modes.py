@@ -355,6 +355,10 @@ def test_the_subject_of_a_passive_is_whom_it_was_said_of_or_to_not_who_said_it(n
     # 'called' to a place is no speech act ('called a liar' is)
     assert found("The fire service was called to the scene.") == []
     assert [c for c, *_ in found("She was called a liar.")] == ["She was called a liar"]
+    # a headline leaves out 'was' (lexicon headline_passives); with an object the verb is active
+    assert found("Seven Iraqis charged with hijack.") == [
+        ("Seven Iraqis charged with hijack", ["Seven Iraqis", "hijack"], "accuse", None)]
+    assert [w for *_, w in found("Police charged the men with murder.")] == ["Police"]
 
 
 def test_quotes_in_tokenised_wire_text_are_quotes_and_each_is_its_nearest_cue_s(nlp_ready):

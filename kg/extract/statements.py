@@ -42,6 +42,7 @@ JUDGING_WORDS = {k: v for k, v in _LEX["judging_words"].items() if not k.startsw
 JUDGING_ADJECTIVES = frozenset(_LEX["judging_adjectives"]["words"])
 DESCRIBING_ADJECTIVES = frozenset(_LEX["judging_adjectives"]["describing_words"])
 JUDGING_IDIOMS = [tuple(p.split()) for p in _LEX["judging_adjectives"]["idioms"]]
+HEADLINE_PASSIVES = {k: v for k, v in _LEX["headline_passives"].items() if not k.startswith("_")}
 ASKING_VERBS = _LEX["asking_verbs"]  # verbs that request only when they ask someone for something
 CONTENT_STANCES = {k: (frozenset(v) if isinstance(v, list) else v) for k, v in _LEX["content_stances"].items()
                    if not k.startswith("_")}
@@ -715,7 +716,7 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
     if not subj:
         return []  # "Asked whether ...": a question put to someone is not their statement
     heads, sp_span = _speaker(subj[0], name_only=subj[0].i == verb.i - 1 and subj[0].dep_ not in SUBJECT_DEPS)
-    if subj[0].dep_ == "nsubjpass":
+    if subj[0].dep_ == "nsubjpass" or subj[0] == _passive_subject(verb):
         # 'Clinton was criticized for ...', 'the minister was told that ...', 'he is expected to win': the
         # passive's subject is whom it was said of or to, not who said it; an agent ('by Trump') is
         agent = [g for a in verb.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"
@@ -796,12 +797,25 @@ def _wants_of_another(verb: Token) -> bool:
         or any(d.dep_ in ("dobj", "dative") for d in verb.children)
 
 
+def _passive_subject(verb: Token) -> Token | None:
+    """The subject of a passive ('Clinton was accused of lying'), also in a headline that leaves out 'was'
+    ('Clinton accused of lying', 'Seven Iraqis charged with hijack': lexicon headline_passives, a verb with no
+    object and with the preposition of its charge)."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    preps = HEADLINE_PASSIVES.get(_lemma(verb), ())
+    if subj is None and preps and verb.tag_ in ("VBD", "VBN") \
+            and not any(c.dep_ in ("dobj", "dative", "ccomp", "xcomp", "aux", "auxpass") for c in verb.children) \
+            and any(c.dep_ == "prep" and c.lower_ in preps for c in verb.children):
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subj
+
+
 def _passive_parts(doc: Doc, verb: Token, stance: str) -> tuple[tuple[int, int], ...]:
     """What a speech act in the passive was about: its subject, and what follows but the agent ('Mr. Quiros was
     accused of using $50 million' is about 'Mr. Quiros' and 'using $50 million'; 'Clinton was criticized by
     Trump' about 'Clinton'); () for a verb that takes no side and none of the object-content verbs, or an
     active one."""
-    subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    subj = _passive_subject(verb)
     lemma = _lemma(verb)
     if subj is None or subj.tag_ in ("WDT", "WP") or lemma in THOUGHT_VERBS or lemma in EVIDENCE_VERBS \
             or stance == "assert" and lemma not in OBJECT_CONTENT:
