@@ -424,3 +424,13 @@ def test_what_is_said_to_explain_an_act_on_someone_takes_its_side(nlp_ready, tex
 
     (st,) = [s for s in kg.extract_text(text).statements if s.cue.text in ("saying", "adding")]
     assert st.stance == stance
+
+
+def test_an_adverb_the_parser_hung_on_a_speaker_is_no_part_of_its_name(nlp_ready):
+    import kg
+
+    for text, name in [("Even the boy's mother said he was fine.", "boy's mother"),
+                       ("Similarly another user said she was once a Girl Scout.", "user")]:
+        x = kg.extract_text(text)
+        names = {e.id: e.name for e in x.entities}
+        assert [names.get(s.speaker) for s in x.statements] == [name]

@@ -107,9 +107,11 @@ class Entities:
         # not across a dateline's dash or a bracket: 'VICTORIA, B.C. (CP) - Police said'
         i = max([i] + [k + 1 for k in range(i + 1, head.i) if doc[k].text in ("-", "–", "—", ":", ")")
                        and doc[k - 1].whitespace_])
-        # nor the possessive pronoun that opens it ('his tough rule'): that is a mention of another entity
+        # nor the possessive pronoun that opens it ('his tough rule'): that is a mention of another entity; nor an
+        # adverb of the sentence the parser hung on it ('Similarly another user')
         while i < head.i and (doc[i].dep_ in ("det", "predet") or doc[i].is_punct
-                              or doc[i].dep_ == "poss" and doc[i].pos_ == "PRON"):
+                              or doc[i].dep_ == "poss" and doc[i].pos_ == "PRON"
+                              or doc[i].dep_ == "advmod" and doc[i].pos_ == "ADV"):
             i += 1
         j = head.i + 1
         while j < len(doc) and doc[j].dep_ in ("compound", "flat") and doc[j].head.i == head.i:
