@@ -450,30 +450,21 @@ def _stance(verb: Token, lemma: str) -> tuple[str, str]:
     return stance, lemma
 
 
-def stance_of(doc: Doc, f: Found, *, has_target: bool, speaks: Callable[[Token], bool] | None = None
-              ) -> str | None:
+def stance_of(doc: Doc, f: Found, *, has_target: bool, speaks: Callable[[Token], bool]) -> str | None:
     """A statement's stance: the cue's, unless the cue takes no side ('said'); then its content's
     (:func:`content_stance`), and for a statement about an actor or a topic, its content's judgement
-    (:func:`judged_stance`)."""
+    (:func:`judged_stance`). ``speaks`` tells whether a pronoun of the content stands for the speaker."""
     if f.stance != "assert":
         return f.stance
     return content_stance(doc, f, speaks) or (judged_stance(doc, f) if has_target else f.stance)
 
 
-def content_stance(doc: Doc, f: Found, speaks: Callable[[Token], bool] | None = None) -> str | None:
+def content_stance(doc: Doc, f: Found, speaks: Callable[[Token], bool]) -> str | None:
     """The stance the main verbs of a statement's content take (lexicon content_stances): 'the US must act' asks
     (request), 'we will end it' promises, 'we support the plan' supports; words of worry are a concern; None
     when it takes none. ``speaks`` tells whether a pronoun subject stands for the speaker ('the minister said she
-    backed the plan'); without it, the first person and, for a promise, 'he' and 'she' do."""
+    backed the plan')."""
     cs = CONTENT_STANCES
-    if speaks is None:
-        def speaks(t: Token) -> bool:
-            return t.lower_ in cs["verb_subjects"]
-
-        def promises(t: Token) -> bool:
-            return t.lower_ in cs["promise_subjects"]
-    else:
-        promises = speaks
     for a, b in f.parts or (f.content,):
         span = doc.char_span(a, b, alignment_mode="expand")
         if span is None:
@@ -490,9 +481,9 @@ def content_stance(doc: Doc, f: Found, speaks: Callable[[Token], bool] | None = 
                     or _needed(verb, subject, speaks):
                 stance = "request"
             elif subject is not None and (
-                    modals & cs["promise_modals"] and promises(subject)
+                    modals & cs["promise_modals"] and speaks(subject)
                     or _committed(verb) and speaks(subject)
-                    or modals & cs["announced_modals"] and _reports_a_will(f, verb, subject) and promises(subject)
+                    or modals & cs["announced_modals"] and _reports_a_will(f, verb, subject) and speaks(subject)
                     or modals & (cs["promise_modals"] | cs["announced_modals"])
                     and (f.cue_lemma or "") in cs["announcing_cues"]):
                 stance = "promise"
@@ -783,7 +774,8 @@ def _asks_someone(text: str, verb: Token, lemma: str, content: tuple[int, int]) 
     speaker's own act ('wants to hold eggs'); 'wants Congress to act' asks."""
     asking = ASKING_VERBS
     said = text[content[0]:content[1]].strip(" \"'“”‘’")
-    opening = (text[max(0, content[0] - 12):content[0]].split() or [""])[-1].lower()  # 'asked whether [she ...]'
+    span = verb.doc.char_span(*content, alignment_mode="expand")
+    opening = verb.doc[span.start - 1].lower_ if span is not None and span.start else ""  # 'asked whether [she ...]'
     if lemma in asking["questions"] and (said.endswith("?") or opening in asking["question_words"]
                                          or said.split(" ", 1)[0].lower() in asking["question_words"]):
         return False
