@@ -434,3 +434,13 @@ def test_an_adverb_the_parser_hung_on_a_speaker_is_no_part_of_its_name(nlp_ready
         x = kg.extract_text(text)
         names = {e.id: e.name for e in x.entities}
         assert [names.get(s.speaker) for s in x.statements] == [name]
+
+
+def test_she_does_not_speak_for_a_man_whose_given_name_kg_knows(nlp_ready):
+    import kg
+
+    # 'Sherrod' is a man's name (lexicon given_names): 'she' is Warren, named before him
+    x = kg.extract_text("Elizabeth Warren spoke before Sherrod Brown on Monday. She said the bank had failed its "
+                        "customers.")
+    names = {e.id: e.name for e in x.entities}
+    assert [names.get(s.speaker) for s in x.statements if s.cue.text == "said"] == ["Elizabeth Warren"]
