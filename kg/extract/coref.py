@@ -39,7 +39,8 @@ def _spelling(key: str) -> str | None:
     return re.sub(r"(.)\1", r"\1", key)
 
 
-PRONOUN_KINDS = ("Person", "Organization", "Country", "Group")  # the kinds of entity a pronoun tells apart
+THING_KINDS = ("Organization", "Country", "Group")  # what 'it' and 'they' can stand for
+PRONOUN_KINDS = ("Person", *THING_KINDS)  # the kinds of entity a pronoun tells apart
 TYPE_PRIORITY = {"Person": 5, "Country": 4, "Organization": 3, "Place": 2, "Group": 1, "Other": 0}
 
 
@@ -307,7 +308,7 @@ def may_refer(token: Token, c: Cluster) -> bool:
     if word in PERSON_PRONOUNS:
         wanted = PRONOUN_GENDER.get(word)
         return c.type == "Person" and (wanted is None or gender(token.doc, c) in (None, wanted))
-    return word in THING_PRONOUNS | PLURAL_PRONOUNS and c.type in ("Organization", "Country", "Group")
+    return word in THING_PRONOUNS | PLURAL_PRONOUNS and c.type in THING_KINDS
 
 
 def gender(doc: Doc, c: Cluster) -> str | None:
