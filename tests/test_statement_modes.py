@@ -159,6 +159,26 @@ def test_a_label_in_capitals_is_a_speaker_in_a_transcript_and_a_heading_elsewher
     assert statements(markets) == []
 
 
+@pytest.mark.parametrize("text, speaker", [
+    ("Poll: Clinton and Trump in dead heat heading into first debate.", "Poll"),  # a headline that credits a source
+    ("Piers Morgan: JK Rowling's slur proves her hypocrisy.", "Piers Morgan"),
+    ("The Latest: Trump urges supporters to vote early.", None),  # a section's title (lexicon)
+    ("Commentary: Who says public schools need more money?", None),
+    ("Stealth Over Health: Clinton Was Headed to ER.", None),  # a headline's phrase holds 'over': no name does
+    ("The Gap Goes On: It was under his watch that the fund grew.", None),  # 'The' opens an organisation's name only
+    ('Two: "Is the Prime Minister planning to abandon his budget?"', None),  # a numbered item
+    ("England: Lewsey; Sackey, Tait, Barkley, Cueto; Wilkinson.", None),  # a team sheet: only names
+    ("Email Address: natalie@example.com", None),  # a form field
+])
+def test_a_label_names_a_speaker_only_when_it_can_name_someone_who_says_something(nlp_ready, text, speaker):
+    import kg
+
+    x = kg.extract_text(text)
+    names = {e.id: e.name for e in x.entities}
+    labelled = [names.get(s.speaker) for s in x.statements if s.rule == "speaker-label"]
+    assert labelled == ([speaker] if speaker else [])
+
+
 def test_a_quoted_title_is_no_one_s_words_but_a_quote_in_title_case_words_is(nlp_ready):
     shows = ('"Fox News Sunday," Pence said on Sunday.\n\n'
              '"A Change Is Gonna Come," she added, before she left the stage.')

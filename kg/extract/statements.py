@@ -927,7 +927,8 @@ def _set_off(doc: Doc, first: Token, last: Token, sent: Span) -> bool:
 _NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|al|bin|la|le|del|da|di)){0,4}"
 _LABEL = re.compile(rf"^[\"“”']?\s*(?P<name>{_NAME})\s*:\s+(?P<content>\S.*)$")
 _DASH = re.compile(rf"[”\"]\s*[―—–]\s*(?P<name>{_NAME})")
-NOT_SPEAKERS = frozenset(_LEX["not_speaker_labels"])
+NOT_SPEAKERS = frozenset(_LEX["not_speaker_labels"]["labels"])  # 'UPDATE: ...', 'The Latest: ...'
+HEADLINE_WORDS = frozenset(_LEX["not_speaker_labels"]["function_words"])  # 'Stealth Over Health: ...' names no one
 
 
 def _name_head(doc: Doc, s: int, e: int) -> Token | None:
@@ -951,11 +952,11 @@ def _label_statements(doc: Doc, text: str, start: int, end: int, quotes: CharSpa
         # a label in capitals is a transcript's speaker when it comes back ('PENCE: ... WALLACE: ... PENCE:') or
         # names someone the article names ('Mike Pence'); once and nameless, it heads a section ('CURRENCIES:')
         heading = name.isupper() and labels.count(name) < 2 and name.split()[-1].lower() not in named
-        if m and name.lower().rstrip(".") not in NOT_SPEAKERS and not heading:
+        if m and not heading and _names_speaker(doc, name, pos + m.start("name")):
             ns, ne = pos + m.start("name"), pos + m.end("name")
             cs, ce = _strip(text, pos + m.start("content"), pos + len(line))
             head = _name_head(doc, ns, ne)
-            if head is not None and ce > cs:
+            if head is not None and ce > cs and not _only_names(doc, cs, ce):
                 cs, ce = _balanced_strip(text, cs, ce)
                 out.append(Found(content=(cs, ce), kind="direct", sentence=sents(cs), speaker_tokens=(head.i,),
                                  speaker_span=(ns, ne), cue=(ne, ne + 1), cue_lemma=":", stance="assert",
@@ -971,6 +972,28 @@ def _label_statements(doc: Doc, text: str, start: int, end: int, quotes: CharSpa
                              speaker_span=(m.start("name"), m.end("name")), cue=(dash, dash + 1), cue_lemma=None,
                              stance="assert", rule="dash-signature", confidence=CONFIDENCE["dash-signature"]))
     return out
+
+
+def _names_speaker(doc: Doc, name: str, start: int) -> bool:
+    """Whether a line's label can name who speaks: not a section's ('UPDATE', 'The Latest', lexicon
+    not_speaker_labels), a number's ('Two: ...', a list's item) or a headline phrase's ('Stealth Over Health',
+    'The Gap Goes On'; a name opens with 'The' only as an organisation's: 'The Pentagon')."""
+    words = name.lower().rstrip(".").split()
+    if " ".join(words) in NOT_SPEAKERS or HEADLINE_WORDS & set(words):
+        return False
+    span = doc.char_span(start, start + len(name), alignment_mode="expand")
+    if span is None or span[0].like_num or span[0].pos_ == "NUM":
+        return False
+    return words[0] != "the" or any(e.label_ in ("ORG", "GPE", "NORP") and e.start <= span.start and span.end <= e.end
+                                    for e in doc.ents)
+
+
+def _only_names(doc: Doc, start: int, end: int) -> bool:
+    """Whether a label's content holds only names, numbers, addresses or links ('England: Lewsey; Sackey, Tait',
+    'Email Address: x@y.com'): a list or a form field, which no one states."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and all(t.pos_ in ("PROPN", "NUM", "PUNCT", "SYM", "X", "SPACE", "CCONJ") or t.like_url
+                                    or t.like_email for t in span)
 
 
 _CONTENT_WORDS = frozenset({"NOUN", "PROPN", "PRON", "VERB", "AUX", "ADJ", "NUM", "INTJ", "X"})
