@@ -33,6 +33,19 @@ def test_reported_speech_with_that_clause():
     assert found.stance == "assert"
 
 
+def test_what_a_relative_clause_reports_is_what_comes_after_its_cue():
+    # the parse hangs 'which' on 'came', so the clause's subtree would take in 'the spokesman said'
+    doc = make_doc([("Police", "police", "NOUN", 1, "nsubj"), ("found", "find", "VERB", 1, "ROOT"),
+                    ("the", "the", "DET", 3, "det"), ("arms", "arm", "NOUN", 1, "dobj"), (",", ",", "PUNCT", 3, "punct"),
+                    ("which", "which", "PRON", 9, "nsubj"), ("the", "the", "DET", 7, "det"),
+                    ("spokesman", "spokesman", "NOUN", 8, "nsubj"), ("said", "say", "VERB", 3, "relcl"),
+                    ("came", "come", "VERB", 8, "ccomp"), ("from", "from", "ADP", 9, "prep"),
+                    ("Arbil", "Arbil", "PROPN", 10, "pobj"), (".", ".", "PUNCT", 1, "punct")])
+    (found,) = statements.find_statements(doc)
+    assert doc.text[slice(*found.content)] == "came from Arbil"
+    assert [doc[i].text for i in found.speaker_tokens] == ["spokesman"]
+
+
 def _tagged(rows: list[tuple]) -> Doc:
     """rows: (word, lemma, pos, tag, head index, dep)."""
     return Doc(VOCAB, words=[r[0] for r in rows], spaces=[i + 1 < len(rows) and rows[i + 1][2] != "PUNCT"

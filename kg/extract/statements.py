@@ -264,6 +264,8 @@ def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | 
         # ('told reporters that ...': the object of a verb of telling is whom it was told to)
         hung = ("nsubj", "nsubjpass") if _lemma(verb) in ADDRESSEE_VERBS else ("nsubj", "dobj", "nsubjpass")
         start = min([c.left_edge.i] + [k.left_edge.i for k in verb.children if k.dep_ in hung and verb.i < k.i < c.i])
+        if start < verb.i:  # 'the arms, which the spokesman said came from ...': what is said comes after the cue
+            start = min(t.i for t in c.subtree if t.i > verb.i)
         # '..., while a different user wrote: ...': another attribution closes the content
         stop = min([d.left_edge.i for d in c.subtree if d.i > c.i and _attribution_within(d)] + [c.right_edge.i + 1])
         while stop > start + 1 and (doc[stop - 1].text in ",;:" or doc[stop - 1].dep_ == "cc"):
