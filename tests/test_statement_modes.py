@@ -179,6 +179,15 @@ def test_a_label_names_a_speaker_only_when_it_can_name_someone_who_says_somethin
     assert labelled == ([speaker] if speaker else [])
 
 
+@pytest.mark.parametrize("text", [
+    "The official, who asked not to be identified, said the talks had failed.",
+    "A source who requested anonymity said the talks had failed.",
+    "A diplomat, who asked that his name not be used, said the talks had failed.",
+])
+def test_asking_to_go_unnamed_is_no_statement(nlp_ready, text):
+    assert [c for c, _, _ in statements(text)] == ["the talks had failed"]
+
+
 def test_a_quoted_title_is_no_one_s_words_but_a_quote_in_title_case_words_is(nlp_ready):
     shows = ('"Fox News Sunday," Pence said on Sunday.\n\n'
              '"A Change Is Gonna Come," she added, before she left the stage.')

@@ -43,6 +43,7 @@ JUDGING_ADJECTIVES = frozenset(_LEX["judging_adjectives"]["words"])
 DESCRIBING_ADJECTIVES = frozenset(_LEX["judging_adjectives"]["describing_words"])
 JUDGING_IDIOMS = [tuple(p.split()) for p in _LEX["judging_adjectives"]["idioms"]]
 HEADLINE_PASSIVES = {k: v for k, v in _LEX["headline_passives"].items() if not k.startswith("_")}
+ANONYMITY = re.compile("|".join(f"(?:{p})" for p in _LEX["anonymity_requests"]["patterns"]))  # 'asked not to be named'
 ASKING_VERBS = _LEX["asking_verbs"]  # verbs that request only when they ask someone for something
 CONTENT_STANCES = {k: (frozenset(v) if isinstance(v, list) else v) for k, v in _LEX["content_stances"].items()
                    if not k.startswith("_")}
@@ -1043,7 +1044,7 @@ def find_statements(doc: Doc, start: int = 0, end: int | None = None) -> list[Fo
         found = [_after_dateline(text, f, line.through) for f in found]
     unique: dict[tuple[int, int, tuple[int, ...]], Found] = {}
     for f in found:
-        if _says_something(doc, f.content):
+        if _says_something(doc, f.content) and not ANONYMITY.fullmatch(text[slice(*f.content)].lower().rstrip(".,;")):
             unique.setdefault((f.content, f.speaker_tokens), f)
     # a quote that two cues claim ('X said.' before its paragraph, and its own '"...," Burke said', alone or as
     # a part of a quote around its attribution) is the nearer cue's: one in a sentence the quote is part of
