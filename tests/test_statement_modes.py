@@ -365,6 +365,23 @@ def test_a_wire_dateline_is_no_part_of_what_was_said(nlp_ready, text, content):
     assert [c for c, _, _ in statements(text)] == [content]
 
 
+@pytest.mark.parametrize("text, speaker, content", [
+    ("Opposition group says Iraqis advance . LONDON 1996-08-31 An Iraqi opposition group in exile said on Saturday "
+     "it had received reports of shelling .", "Iraqi opposition group", "it had received reports of shelling"),
+    ("Debt futures end lower . CHICAGO 1996-08-30 U.S. debt futures finished a shortened session sharply lower , "
+     "analysts said .", "analysts", "U.S. debt futures finished a shortened session sharply lower"),
+    ("Bank lifts rate . BUCHAREST 1996-08-30 The National Bank of Romania said its one-week refinancing rate "
+     "rose this week .", "National Bank of Romania", "its one-week refinancing rate rose this week"),
+])
+def test_a_wire_dateline_is_its_own_sentence_so_its_place_never_speaks(nlp_ready, text, speaker, content):
+    import kg
+
+    x = kg.extract_text(text)
+    names = {e.id: e.name for e in x.entities}
+    assert (speaker, content) in [(names.get(s.speaker), s.content.text.removeprefix("on Saturday "))
+                                  for s in x.statements]
+
+
 def test_the_subject_of_a_passive_is_whom_it_was_said_of_or_to_not_who_said_it(nlp_ready):
     import kg
 

@@ -239,6 +239,16 @@ def _speaker(subj: Token, name_only: bool = False) -> tuple[tuple[int, ...], tup
     return tuple(h.i for h in heads), span
 
 
+def _hung_after(doc: Doc, verb: Token, subj: list[Token], sent: Span) -> bool:
+    """Whether the parser hung a closing attribution on the clause it reports ('Police have detained 26 members
+    of the group, government newspapers reported on Friday.', with 'reported' an adverbial clause of
+    'detained'): a comma, its subject, the verb and nothing it governs but adverbials, to the sentence's end."""
+    return verb.dep_ == "advcl" and verb.head == sent.root and verb.head.i < verb.i and bool(subj) \
+        and subj[0].left_edge.i > sent.start and doc[subj[0].left_edge.i - 1].text == "," \
+        and not any(c.dep_ in ("ccomp", "xcomp", "dobj", "dative", "mark") for c in verb.children) \
+        and all(t.is_punct for t in doc[verb.right_edge.i + 1:sent.end])
+
+
 def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | None, str]:
     """Content of reported speech governed by ``verb``, and the rule that found it."""
     subj = _subjects(verb)
@@ -272,9 +282,8 @@ def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | 
         while stop > start + 1 and (doc[stop - 1].text in ",;:" or doc[stop - 1].dep_ == "cc"):
             stop -= 1
         return _char_span(doc, start, stop), "reported-ccomp"
-    if before:
+    if before or _hung_after(doc, verb, subj, sent):
         # "..., the ministry said." The content is what precedes the attribution.
-        subj = _subjects(verb)
         stop = min([s.left_edge.i for s in subj] + [verb.i])
         return _char_span(doc, sent.start, stop), "reported-preposed"
     objs = [c for c in verb.children if c.dep_ in ("dobj", "prep", "dative", "oprd") and c.i > verb.i]
