@@ -531,6 +531,20 @@ def find_mentions(doc: Doc) -> list[RawMention]:
     return sorted(mentions, key=lambda m: (m.start, -m.end))
 
 
+AGENT_SUFFIXES = tuple(_LEX["agent_suffixes"])  # 'exporters', 'loyalists': plurals for people
+ACTOR_NOUNS = HUMAN_NOUNS | ROLE_NOUNS | GROUP_HEADS | ORG_HEADS | COUNTRY_HEADS | frozenset(_LEX["people_nouns"]) \
+    | frozenset(_LEX["people_plurals"])  # 'a senior politician', 'thousands', 'the ministry'
+
+
+def can_act(head: Token) -> bool:
+    """Whether a noun can name someone who acts or takes a side ('a senior politician', 'analysts', 'the
+    ministry'), not a thing ('our advocacy', 'the data', 'research grants'). A name always can."""
+    if head.pos_ != "NOUN" or head.text[:1].isupper():
+        return True
+    return bool({head.lemma_.lower(), head.lower_} & ACTOR_NOUNS) or head.tag_ == "NNS" and \
+        head.lemma_.lower().endswith(AGENT_SUFFIXES)
+
+
 def speaker_mention(doc: Doc, i: int, j: int, head: Token) -> RawMention | None:
     """A mention for a speaker phrase that no entity covers, typed from its head: a proper name is a person
     (or what NER says), 'the campaign' an organisation, 'experts' a group, 'a source' a person."""

@@ -331,7 +331,16 @@ def _located_in(doc: Doc, place_mentions: TokenSpans, owner: Owner) -> list[Foun
     return out
 
 
-ACCUSING = frozenset(_LEX["accusing_predicates"])
+ACCUSING = frozenset(_LEX["accusing_predicates"]["verbs"])  # 'terrorists killed ...'
+NEUTRAL_ACTS = frozenset(_LEX["accusing_predicates"]["neutral_verbs"])  # 'launch', 'use': accusing with a harm
+HARMS = frozenset(_LEX["accusing_predicates"]["harm_objects"])  # 'an attack', 'chemical weapons'
+
+
+def _accusing(verb: Token) -> bool:
+    """Whether doing what ``verb`` says is a wrong: 'killed', or 'launch' / 'use' with a harm as its object."""
+    lemma = verb.lemma_.lower()
+    return verb.pos_ == "VERB" and (lemma in ACCUSING or lemma in NEUTRAL_ACTS and any(
+        c.dep_ in ("dobj", "nsubjpass") and c.lower_ in HARMS for c in verb.children))  # 'the attack was launched'
 
 
 def accusations(doc: Doc, claims: Sequence[tuple[str, tuple[int, int]]], owner: Owner) -> list[FoundRelation]:
@@ -344,7 +353,7 @@ def accusations(doc: Doc, claims: Sequence[tuple[str, tuple[int, int]]], owner: 
         if span is None:
             continue
         for verb in span:
-            if verb.pos_ != "VERB" or verb.lemma_.lower() not in ACCUSING:
+            if not _accusing(verb):
                 continue
             node = verb
             while node.dep_ in ("xcomp", "conj") and node.head.i != node.i and start <= node.head.idx < end:

@@ -355,6 +355,8 @@ def relations_between_entities(article: Article, found: list[FoundRelation], sai
         topic = text[r.topic[0]:r.topic[1]] if r.topic else None
         if not subj or (obj is None and not topic) or obj == subj:
             continue
+        if types.get(subj) == "Other" if r.subject_entity else not entities.can_act(ents.doc[r.subject]):
+            continue  # 'our advocacy supported the program', 'the data support the argument': things take no side
         if r.type == "role" and types.get(obj) == "Person":
             continue  # a role is held in an organisation or a country: 'a former Clinton aide' is no role at Clinton
         ev = Span(r.evidence[0], r.evidence[1], text[r.evidence[0]:r.evidence[1]])
