@@ -73,3 +73,13 @@ def test_a_verb_s_object_is_named_in_apposition_and_is_never_its_own_subject(nlp
 ])
 def test_only_someone_who_can_act_is_the_subject_of_a_relation(nlp_ready, text, relations):
     assert pairs(text) == relations
+
+
+@pytest.mark.parametrize("text, relations", [
+    ("Donald Trump backed the new tax plan.", [("Donald Trump", "new tax plan")]),
+    ("Donald Trump backed off some of his initial proposals.", []),  # the particle turns the verb
+    ("Charlie Sheen receives a weekly injection.", []),  # one hosts someone, not a thing
+    ("The German chancellor Angela Merkel received Vladimir Putin in Berlin.", [("Angela Merkel", "Vladimir Putin")]),
+])
+def test_a_relation_reads_the_verb_as_a_reader_does(nlp_ready, text, relations):
+    assert pairs(text) == relations

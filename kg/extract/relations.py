@@ -23,6 +23,8 @@ ROLE_WORDS = frozenset(w for w in _LEX["role_nouns"] + _LEX["affiliation_nouns"]
 PLACE_OFFICES = frozenset(_LEX["place_offices"])
 VERBS: dict[str, str] = _LEX["verbs"]
 OBJECT_PREPS: dict[str, list[str]] = _LEX["object_preps"]
+ACTOR_OBJECT_TYPES = frozenset(_LEX["actor_object_types"])  # 'meets', 'hosts': someone, never a topic
+TURNING_PARTICLES = {k: frozenset(v) for k, v in _LEX["particles_that_turn"].items() if not k.startswith("_")}
 CHARGE_PREPS = {k: frozenset(v) for k, v in _LEX["charge_preps"].items() if not k.startswith("_")}
 JOINT: dict[str, str] = _LEX["joint_verbs"]
 BACKED: dict[str, str] = _LEX["backed_adjectives"]
@@ -138,7 +140,8 @@ def _entity_tokens(tok: Token, owner: Owner) -> list[Token]:
 
 def _verb_relations(doc: Doc, verb: Token, owner: Owner) -> list[FoundRelation]:
     rel = VERBS.get(verb.lemma_.lower())
-    if rel is None or verb.pos_ != "VERB":
+    if rel is None or verb.pos_ != "VERB" or any(
+            c.dep_ == "prt" and c.lower_ in TURNING_PARTICLES.get(verb.lemma_.lower(), ()) for c in verb.children):
         return []
     subjects = [s for c in verb.children if c.dep_ in ("nsubj",) for s in _with_conjuncts(c) if owner(s.i)]
     if not subjects:
@@ -172,6 +175,8 @@ def _verb_relations(doc: Doc, verb: Token, owner: Owner) -> list[FoundRelation]:
         return [FoundRelation(type=rel, subject=s.i, object=o.i, topic=None, evidence=ev, negated=neg,
                               hypothetical=hyp, rule=rule, confidence=CONFIDENCE["verb"])
                 for s in subjects for o in objects if owner(o.i) != owner(s.i)]
+    if rel in ACTOR_OBJECT_TYPES:
+        return []  # 'Charlie receives a weekly injection' hosts no one
     return [FoundRelation(type=rel, subject=s.i, object=None, topic=topic, evidence=ev, negated=neg, hypothetical=hyp,
                           rule=rule, confidence=CONFIDENCE["verb-topic"]) for s in subjects]
 
