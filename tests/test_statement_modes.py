@@ -490,3 +490,16 @@ def test_she_does_not_speak_for_a_man_whose_given_name_kg_knows(nlp_ready):
                         "customers.")
     names = {e.id: e.name for e in x.entities}
     assert [names.get(s.speaker) for s in x.statements if s.cue.text == "said"] == ["Elizabeth Warren"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Charlie Sheen spoke to the show on Monday. The 51-year-old actor said he was safer than most people.",
+     "Charlie Sheen"),
+    # of the people named, the one the story is about (named most), of the epithet's gender
+    ("Emily Ratajkowski posted a photo. Emily Ratajkowski is a model. It was inspired by Botticelli. "
+     "The actress said the photo was about freedom.", "Emily Ratajkowski"),
+    ("Donald Trump spoke on Monday. The actress said the film was good.", "actress"),  # no woman was named
+    ("Donald Trump met an actor on Monday. The actor said the film was good.", "actor"),  # brought in unnamed
+])
+def test_an_epithet_speaks_for_the_person_the_story_named(nlp_ready, text, speaker):
+    assert [who for _, _, who in statements(text)] == [speaker]

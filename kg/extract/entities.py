@@ -536,6 +536,9 @@ ACTOR_NOUNS = HUMAN_NOUNS | ROLE_NOUNS | GROUP_HEADS | ORG_HEADS | COUNTRY_HEADS
     | frozenset(_LEX["people_plurals"])  # 'a senior politician', 'thousands', 'the ministry'
 
 
+EPITHETS = {w: g for g in ("f", "m", "either") for w in _LEX["epithets"][g]}  # 'actress': 'f'
+
+
 def can_act(head: Token) -> bool:
     """Whether a noun can name someone who acts or takes a side ('a senior politician', 'analysts', 'the
     ministry'), not a thing ('our advocacy', 'the data', 'research grants'). A name always can."""

@@ -129,6 +129,8 @@ class Entities:
             if len(people) == 1:
                 eid = self.id_of(people[0])
                 mention = replace(mention, type="Person")
+        if eid is None and mention.form == "nominal" and mention.head in entities.EPITHETS:
+            eid = self.described(head, mention)
         if eid is None:
             c = coref.Cluster([mention])
             self.clusters.append(c)
@@ -140,6 +142,32 @@ class Entities:
         for t in range(mention.i, mention.j):
             self.token_owner.setdefault(t, eid)
         return eid
+
+
+    def described(self, head: Token, mention: entities.RawMention) -> str | None:
+        """The person that 'the 51-year-old actor' refers back to (lexicon epithets): of the noun's gender, named
+        up to ten sentences back, and of those the one the story has mentioned most (ties: the later), for a
+        story's epithets are for its protagonist; none after 'an actor' of the story's own."""
+        doc = self.doc
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children) or head.tag_ != "NN":
+            return None
+        if any(t.lemma_.lower() == mention.head and any(c.lower_ in ("a", "an") for c in t.children)
+               for t in doc[:head.i]):
+            return None  # 'a lawyer ... the lawyer said': someone the story brought in unnamed
+        floor = head.sent.start
+        for _ in range(10):
+            if floor > 0:
+                floor = doc[floor - 1].sent.start
+        wanted = entities.EPITHETS[mention.head]
+        best, best_key = None, (0, -1)
+        for c in self.clusters:
+            if c.type != "Person" or wanted != "either" and coref.gender(doc, c) not in (None, wanted):
+                continue
+            named = [n.start for n in c.names if n.start < head.idx]
+            key = (sum(m.start < head.idx for m in c.mentions), max(named, default=-1))
+            if named and key[1] >= doc[floor].idx and key > best_key:
+                best, best_key = c, key
+        return self.id_of(best) if best is not None else None
 
 
 def fact_id(*parts: object) -> str:
