@@ -58,6 +58,16 @@ def test_a_closing_attribution_hung_on_the_clause_it_reports_takes_that_clause()
     assert [doc[i].text for i in found.speaker_tokens] == ["newspapers"] and found.rule == "reported-preposed"
 
 
+@pytest.mark.parametrize("prep, pobj, content", [
+    ("in", "August", []),  # when it happened is no content
+    ("about", "goals", ["about goals"]),  # what it was about is
+])
+def test_a_phrase_of_time_or_place_alone_is_no_content(prep, pobj, content):
+    doc = make_doc([("Bisconti", "Bisconti", "PROPN", 1, "nsubj"), ("protested", "protest", "VERB", 1, "ROOT"),
+                    (prep, prep, "ADP", 1, "prep"), (pobj, pobj, "NOUN", 2, "pobj"), (".", ".", "PUNCT", 1, "punct")])
+    assert [doc.text[slice(*f.content)] for f in statements.find_statements(doc)] == content
+
+
 def _tagged(rows: list[tuple]) -> Doc:
     """rows: (word, lemma, pos, tag, head index, dep)."""
     return Doc(VOCAB, words=[r[0] for r in rows], spaces=[i + 1 < len(rows) and rows[i + 1][2] != "PUNCT"

@@ -44,7 +44,8 @@ DESCRIBING_ADJECTIVES = frozenset(_LEX["judging_adjectives"]["describing_words"]
 JUDGING_IDIOMS = [tuple(p.split()) for p in _LEX["judging_adjectives"]["idioms"]]
 HEADLINE_PASSIVES = {k: v for k, v in _LEX["headline_passives"].items() if not k.startswith("_")}
 ANONYMITY = re.compile("|".join(f"(?:{p})" for p in _LEX["anonymity_requests"]["patterns"]))  # 'asked not to be named'
-ASKING_VERBS = _LEX["asking_verbs"]  # verbs that request only when they ask someone for something
+ASKING_VERBS = _LEX["asking_verbs"]
+CIRCUMSTANCE_PREPS = frozenset(_LEX["circumstance_prepositions"])  # 'in 2015', 'during the debate': no content  # verbs that request only when they ask someone for something
 CONTENT_STANCES = {k: (frozenset(v) if isinstance(v, list) else v) for k, v in _LEX["content_stances"].items()
                    if not k.startswith("_")}
 NEGATED_STANCES = {k: v for k, v in _LEX["negated_stances"].items() if not k.startswith("_")}
@@ -305,8 +306,10 @@ def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | 
         or sum(o.dep_ == "dobj" for o in objs) > 1 \
         or any(t.dep_ == "appos" or t.text in QUOTE_CHARS or t.text in ("‘", "’") for o in objs
                if o.dep_ == "dobj" for t in o.subtree)  # (not "'", which is as often a plural's genitive)
+    # a phrase of time or place alone says nothing ('rejected in 2015', 'detailed in SEC filings')
+    circumstance = all(o.dep_ == "prep" and o.lower_ in CIRCUMSTANCE_PREPS for o in objs)
     if objs and (stance not in (None, "assert") or lemma in OBJECT_CONTENT or evidence) and \
-            (direct_object or lemma not in NEEDS_OBJECT or via) and named and not sources:
+            (direct_object or lemma not in NEEDS_OBJECT or via) and named and not sources and not circumstance:
         last = max(o.right_edge.i for o in objs)
         first = objs[0].left_edge.i if not via else via[0].i + 1
         return _char_span(doc, first, last + 1), "reported-object"
