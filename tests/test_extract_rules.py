@@ -68,6 +68,19 @@ def test_a_phrase_of_time_or_place_alone_is_no_content(prep, pobj, content):
     assert [doc.text[slice(*f.content)] for f in statements.find_statements(doc)] == content
 
 
+@pytest.mark.parametrize("object_, content", [
+    ([], []),  # 'the target China pledged to reach': the infinitive's object is the noun before it
+    ([("cuts", "cut", "NOUN", 7, "dobj")], ["to reach cuts"]),  # an infinitive with its own object says it all
+])
+def test_a_relative_clause_reports_no_infinitive_whose_object_is_the_noun_it_qualifies(object_, content):
+    rows = [("China", "China", "PROPN", 1, "nsubj"), ("met", "meet", "VERB", 1, "ROOT"), ("the", "the", "DET", 3, "det"),
+            ("target", "target", "NOUN", 1, "dobj"), ("it", "it", "PRON", 5, "nsubj"),
+            ("pledged", "pledge", "VERB", 3, "relcl"), ("to", "to", "PART", 7, "aux"),
+            ("reach", "reach", "VERB", 5, "xcomp"), *object_, (".", ".", "PUNCT", 1, "punct")]
+    doc = make_doc(rows)
+    assert [doc.text[slice(*f.content)] for f in statements.find_statements(doc)] == content
+
+
 def _tagged(rows: list[tuple]) -> Doc:
     """rows: (word, lemma, pos, tag, head index, dep)."""
     return Doc(VOCAB, words=[r[0] for r in rows], spaces=[i + 1 < len(rows) and rows[i + 1][2] != "PUNCT"

@@ -240,6 +240,16 @@ def _speaker(subj: Token, name_only: bool = False) -> tuple[tuple[int, ...], tup
     return tuple(h.i for h in heads), span
 
 
+def _object_gap(verb: Token, comp: Token) -> bool:
+    """Whether a reporting verb in a relative clause of its own subject reports an infinitive whose object is the
+    noun the clause qualifies ('the target it pledged to reach', 'the loopholes she might seek to close'), not
+    one that holds its object ('the reasons that Trump refuses to make public his returns')."""
+    return comp.dep_ == "xcomp" and verb.dep_ == "relcl" \
+        and any(k.dep_ == "nsubj" and k.lower_ not in RELATIVE for k in verb.children) \
+        and not any(k.dep_ in ("dobj", "ccomp", "xcomp", "attr", "oprd") for t in comp.conjuncts + (comp,)
+                    for k in t.children)
+
+
 def _hung_after(doc: Doc, verb: Token, subj: list[Token], sent: Span) -> bool:
     """Whether the parser hung a closing attribution on the clause it reports ('Police have detained 26 members
     of the group, government newspapers reported on Friday.', with 'reported' an adverbial clause of
@@ -270,6 +280,8 @@ def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | 
              or _unmarked_clause(c, verb)]
     after = [c for c in comps if c.i > verb.i]
     before = [c for c in comps if c.i < verb.i]
+    if after and _object_gap(verb, after[0]):
+        return None, ""  # 'the goal China pledged to reach': what it pledged is the noun, which no content holds
     if after:
         c = after[0]
         # a subject the parser hung on the reporting verb ("promised the U.S. would ...") belongs to the content
