@@ -503,3 +503,12 @@ def test_she_does_not_speak_for_a_man_whose_given_name_kg_knows(nlp_ready):
 ])
 def test_an_epithet_speaks_for_the_person_the_story_named(nlp_ready, text, speaker):
     assert [who for _, _, who in statements(text)] == [speaker]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ('"Lebed is now in Chechnya," Interfax quoted Viktor Chernomyrdin as saying.', "Viktor Chernomyrdin"),
+    ("The agency quoted Viktor Chernomyrdin as saying the talks had failed.", "Viktor Chernomyrdin"),
+    ("Bernard Ingram was quoted as telling the newspaper that astrology was rubbish.", "Bernard Ingram"),
+])
+def test_whom_a_source_quotes_is_who_spoke(nlp_ready, text, speaker):
+    assert [who for _, _, who in statements(text)] == [speaker]

@@ -45,6 +45,7 @@ JUDGING_IDIOMS = [tuple(p.split()) for p in _LEX["judging_adjectives"]["idioms"]
 HEADLINE_PASSIVES = {k: v for k, v in _LEX["headline_passives"].items() if not k.startswith("_")}
 ANONYMITY = re.compile("|".join(f"(?:{p})" for p in _LEX["anonymity_requests"]["patterns"]))  # 'asked not to be named'
 ASKING_VERBS = _LEX["asking_verbs"]
+QUOTING_VERBS = frozenset(_LEX["quoting_verbs"])  # 'quoted X as saying': X speaks
 CIRCUMSTANCE_PREPS = frozenset(_LEX["circumstance_prepositions"])  # 'in 2015', 'during the debate': no content  # verbs that request only when they ask someone for something
 CONTENT_STANCES = {k: (frozenset(v) if isinstance(v, list) else v) for k, v in _LEX["content_stances"].items()
                    if not k.startswith("_")}
@@ -192,6 +193,16 @@ def _balanced_strip(text: str, s: int, e: int) -> tuple[int, int]:
         elif text[e - 1] in QUOTE_CHARS:
             e -= 1
     return _strip(text, s, e)
+
+
+def _quoted_as(verb: Token) -> Token | None:
+    """Who a verb of quoting quotes ('Interfax quoted Chernomyrdin as saying ...', 'Edwards was quoted as saying
+    ...'; lexicon quoting_verbs): its object, or in the passive its subject."""
+    if verb.dep_ != "pcomp" or verb.head.lower_ != "as" or _lemma(verb.head.head) not in QUOTING_VERBS:
+        return None
+    quoting = verb.head.head
+    return next((c for c in quoting.children if c.dep_ == "dobj"), None) or next(
+        (c for c in quoting.children if c.dep_ == "nsubjpass"), None)
 
 
 def _subjects(verb: Token) -> list[Token]:
@@ -734,7 +745,9 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
     if not subj:
         return []  # "Asked whether ...": a question put to someone is not their statement
     heads, sp_span = _speaker(subj[0], name_only=subj[0].i == verb.i - 1 and subj[0].dep_ not in SUBJECT_DEPS)
-    if subj[0].dep_ == "nsubjpass" or subj[0] == _passive_subject(verb):
+    if (quoted_one := _quoted_as(verb)) is not None:
+        heads, sp_span = _speaker(quoted_one)  # 'Interfax quoted Chernomyrdin as saying': he speaks
+    elif subj[0].dep_ == "nsubjpass" or subj[0] == _passive_subject(verb):
         # 'Clinton was criticized for ...', 'the minister was told that ...', 'he is expected to win': the
         # passive's subject is whom it was said of or to, not who said it; an agent ('by Trump') is
         agent = [g for a in verb.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"
