@@ -32,13 +32,14 @@ def sports_report(text: str) -> bool:
 
 # A wire dateline near the start of the body: 'LONDON 1996-08-30', 'ROCHESTER , N.H. 1996-08-30' (perhaps after
 # a byline), or at the start of the body or after a headline's full stop, 'WASHINGTON (Reuters) -', 'VICTORIA,
-# B.C. (CP) -', 'ISTANBUL, Turkey, June 7 (UPI) --', 'GENEVA - '
+# B.C. (CP) -', 'ISTANBUL, Turkey, June 7 (UPI) --', 'GENEVA - ', and at the start of a line after the headline,
+# 'WASHINGTON ― ' (a horizontal bar)
 # (not a desk slug, 'CRICKET - LEICESTERSHIRE WIN', whose headline is in capitals too).
 _PLACE = r"(?P<place>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+)*(?: ?, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)*(?: \.)?)?)"
 _DATED = re.compile(r"(?<![\w'.-])" + _PLACE + r" (?P<date>\d{4}-\d{2}-\d{2})\b")
-_UNDATED = re.compile(r"(?:^|(?<=[.!?] ))" + _PLACE + r"(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?"
-                      r"(?: ?\([A-Z][A-Za-z.]{1,11}(?: [A-Z][A-Za-z.]{1,11})?\) ?[-–—]{1,2}"
-                      r"| [-–—]{1,2} )"
+_UNDATED = re.compile(r"(?:^|(?<=[.!?] )|(?<=\n))" + _PLACE + r"(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?"
+                      r"(?: ?\([A-Z][A-Za-z.]{1,11}(?: [A-Z][A-Za-z.]{1,11})?\) ?[-–—―]{1,2}"
+                      r"| [-–—―]{1,2} )"
                       r"(?![A-Z0-9'\- ]+(?: [.!?]|$))")
 DATELINE_REACH = 300  # characters into the body a dateline may start: after a headline, not in the story
 
@@ -72,6 +73,9 @@ def dateline(text: str, body: tuple[int, int]) -> Dateline | None:
     >>> text = "GENEVA - Talks on Syria ended."
     >>> d = dateline(text, (0, len(text))); text[d.start:d.end], d.date
     ('GENEVA', None)
+    >>> text = "Trump Is A Fraud." + chr(10) * 2 + "WASHINGTON ― Trump's obsession ended."
+    >>> d = dateline(text, (0, len(text))); text[d.start:d.end], text[d.through:]
+    ('WASHINGTON', "Trump's obsession ended.")
     >>> dateline("CRICKET - LEICESTERSHIRE WIN . Leicestershire won.", (0, 50)) is None
     True
     >>> dateline("CRICKET - Leicestershire won.", (0, 29)) is None  # a desk slug, not a place
