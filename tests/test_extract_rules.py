@@ -81,6 +81,15 @@ def test_a_relative_clause_reports_no_infinitive_whose_object_is_the_noun_it_qua
     assert [doc.text[slice(*f.content)] for f in statements.find_statements(doc)] == content
 
 
+def test_a_subject_the_parser_hung_on_the_auxiliary_still_speaks():
+    doc = make_doc([("Europeans", "European", "PROPN", 1, "nsubj"), ("are", "be", "AUX", 2, "auxpass"),
+                    ("worried", "worry", "VERB", 2, "ROOT"), ("talks", "talk", "NOUN", 4, "nsubj"),
+                    ("failed", "fail", "VERB", 2, "ccomp"), (".", ".", "PUNCT", 2, "punct")])
+    (found,) = statements.find_statements(doc)
+    assert doc.text[slice(*found.content)] == "talks failed"
+    assert [doc[i].text for i in found.speaker_tokens] == ["Europeans"]
+
+
 def _tagged(rows: list[tuple]) -> Doc:
     """rows: (word, lemma, pos, tag, head index, dep)."""
     return Doc(VOCAB, words=[r[0] for r in rows], spaces=[i + 1 < len(rows) and rows[i + 1][2] != "PUNCT"

@@ -207,6 +207,8 @@ def _quoted_as(verb: Token) -> Token | None:
 
 def _subjects(verb: Token) -> list[Token]:
     subj = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    if not subj:  # 'Europeans are worried ...' with 'Europeans' hung on the auxiliary
+        subj = [k for c in verb.children if c.dep_ in ("aux", "auxpass") for k in c.children if k.dep_ in SUBJECT_DEPS]
     if not subj and verb.head.pos_ in ("VERB", "AUX") and (
             verb.dep_ == "conj" or verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj")):
         # "X stood up and said ...", "X left, saying ...": the governing verb's subject speaks
