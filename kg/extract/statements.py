@@ -44,9 +44,9 @@ DESCRIBING_ADJECTIVES = frozenset(_LEX["judging_adjectives"]["describing_words"]
 JUDGING_IDIOMS = [tuple(p.split()) for p in _LEX["judging_adjectives"]["idioms"]]
 HEADLINE_PASSIVES = {k: v for k, v in _LEX["headline_passives"].items() if not k.startswith("_")}
 ANONYMITY = re.compile("|".join(f"(?:{p})" for p in _LEX["anonymity_requests"]["patterns"]))  # 'asked not to be named'
-ASKING_VERBS = _LEX["asking_verbs"]
+ASKING_VERBS = _LEX["asking_verbs"]  # verbs that request only when they ask someone for something
 QUOTING_VERBS = frozenset(_LEX["quoting_verbs"])  # 'quoted X as saying': X speaks
-CIRCUMSTANCE_PREPS = frozenset(_LEX["circumstance_prepositions"])  # 'in 2015', 'during the debate': no content  # verbs that request only when they ask someone for something
+CIRCUMSTANCE_PREPS = frozenset(_LEX["circumstance_prepositions"])  # 'in 2015', 'during the debate': no content
 CONTENT_STANCES = {k: (frozenset(v) if isinstance(v, list) else v) for k, v in _LEX["content_stances"].items()
                    if not k.startswith("_")}
 NEGATED_STANCES = {k: v for k, v in _LEX["negated_stances"].items() if not k.startswith("_")}

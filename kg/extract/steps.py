@@ -143,7 +143,6 @@ class Entities:
             self.token_owner.setdefault(t, eid)
         return eid
 
-
     def described(self, head: Token, mention: entities.RawMention) -> str | None:
         """The person that 'the 51-year-old actor' refers back to (lexicon epithets): of the noun's gender, named
         up to ten sentences back, and of those the one the story has mentioned most (ties: the later), for a
@@ -383,7 +382,8 @@ def relations_between_entities(article: Article, found: list[FoundRelation], sai
         topic = text[r.topic[0]:r.topic[1]] if r.topic else None
         if not subj or (obj is None and not topic) or obj == subj:
             continue
-        if types.get(subj) == "Other" if r.subject_entity else not entities.can_act(ents.doc[r.subject]):
+        acts = types.get(subj) != "Other" if r.subject_entity else entities.can_act(ents.doc[r.subject])
+        if not acts:
             continue  # 'our advocacy supported the program', 'the data support the argument': things take no side
         if r.type == "role" and types.get(obj) == "Person":
             continue  # a role is held in an organisation or a country: 'a former Clinton aide' is no role at Clinton
