@@ -139,6 +139,14 @@ def test_a_quotation_goes_on_after_its_attribution_and_in_the_next_paragraph(nlp
     assert found["We have tried,"][0] == "Bolton" and found["We will act."][0] == "Bolton"
 
 
+def test_a_quoted_name_inside_a_sentence_continues_no_one(nlp_ready):
+    # wire copy puts spaces inside its quote marks; the name of a film or an award after a quote is no more words
+    text = ('" It was a bloody time , " Jordan said . " How often has independence been won without blood ? " '
+            'Jordan , whose 1992 film " The Crying Game " won an Oscar , spoke in Venice .')
+    assert [c for c, _, _ in statements(text)] == [
+        'It was a bloody time , " Jordan said . " How often has independence been won without blood ?']
+
+
 def test_a_quotation_goes_on_after_an_attribution_that_names_whom_the_speaker_told(nlp_ready):
     import kg
 

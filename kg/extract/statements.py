@@ -1123,8 +1123,12 @@ def _continuations(text: str, quotes: CharSpans, found: list[Found]) -> list[Fou
     for qs, qe in quotes:
         if any(s < qe and qs < e for s, e in covered):
             continue
-        before = text[:qs - 1].rstrip()
-        if before and before[-1] not in ".!?\n" + QUOTE_CHARS and not text[:qs - 1].endswith("\n"):
+        opening = qs  # the opening mark, and the spaces around it ('an " Artisans for Peace " award')
+        while opening > 0 and text[opening - 1] == " ":
+            opening -= 1
+        opening -= opening > 0 and text[opening - 1] in QUOTE_CHARS
+        before = text[:opening].rstrip()
+        if before and before[-1] not in ".!?\n" + QUOTE_CHARS and not text[:opening].endswith("\n"):
             continue  # only a quote that opens its sentence continues an earlier speaker
         prev = [f for f in out if f.content[1] <= qs]
         if not prev:
