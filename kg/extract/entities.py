@@ -24,6 +24,10 @@ GROUP_HEADS = frozenset(_LEX["group_heads"])
 ROLE_NOUNS = frozenset(lexicons.load("relations")["role_nouns"])
 HUMAN_NOUNS = frozenset(_LEX["human_nouns"])
 COUNTRY_HEADS = frozenset(_LEX["country_heads"])
+AGENT_SUFFIXES = tuple(_LEX["agent_suffixes"])  # 'exporters', 'loyalists': plurals for people
+ACTOR_NOUNS = HUMAN_NOUNS | ROLE_NOUNS | GROUP_HEADS | ORG_HEADS | COUNTRY_HEADS | frozenset(_LEX["people_nouns"]) \
+    | frozenset(_LEX["people_plurals"])  # 'a senior politician', 'thousands', 'the ministry'
+EPITHETS = {w: g for g in ("f", "m", "either") for w in _LEX["epithets"][g]}  # 'actress': 'f'
 PARTICLE_NAME = re.compile(r"(?:[A-Z][\w'-]+ )+(?i:%s)[ -][A-Z][\w'-]+" % "|".join(_LEX["name_particles"]))
 US_STATES = _LEX["us_state_abbreviations"]
 US_STATE_NAMES = frozenset(US_STATES["postal"].values())
@@ -529,14 +533,6 @@ def find_mentions(doc: Doc) -> list[RawMention]:
     named += _dateline(doc, named, line)
     mentions = named + _nominals(doc, named)
     return sorted(mentions, key=lambda m: (m.start, -m.end))
-
-
-AGENT_SUFFIXES = tuple(_LEX["agent_suffixes"])  # 'exporters', 'loyalists': plurals for people
-ACTOR_NOUNS = HUMAN_NOUNS | ROLE_NOUNS | GROUP_HEADS | ORG_HEADS | COUNTRY_HEADS | frozenset(_LEX["people_nouns"]) \
-    | frozenset(_LEX["people_plurals"])  # 'a senior politician', 'thousands', 'the ministry'
-
-
-EPITHETS = {w: g for g in ("f", "m", "either") for w in _LEX["epithets"][g]}  # 'actress': 'f'
 
 
 def can_act(head: Token) -> bool:
