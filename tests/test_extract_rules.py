@@ -240,12 +240,19 @@ def test_denial_takes_its_object_as_content():
     ("‘We don’t know,’ he said.", ["We don’t know,"]),  # British style; don’t stays an apostrophe
     ("The players’ union said ‘no deal’.", ["no deal"]),
     ("''Typewriter quotes,'' he said.", ["Typewriter quotes,"]),
+    # straight single marks as British tabloids use them; elisions and plurals' apostrophes stay apostrophes
+    ("'You wear leotards all day,' she said. 'I was told to change.'", ["You wear leotards all day,",
+                                                                         "I was told to change."]),
+    ("In the '90s rock 'n' roll and the players' union said 'no deal' to 'em.", ["no deal"]),
+    ("She added: 'I am heading in the right direction.\n\n'I am on a mission.'",  # open: runs to its line's end
+     ["I am heading in the right direction.", "I am on a mission."]),
+    ("'I said \"no\" and he walked away,' one said.", ['I said "no" and he walked away,']),  # one quote, not three
 ])
 def test_quote_marks_of_every_kind(text, quotes):
     assert [text[s:e] for s, e in statements.find_quotes(text)] == quotes
 
 
-@given(st.text(alphabet=st.sampled_from(list('ab "“”‘’\n.,')), max_size=80))
+@given(st.text(alphabet=st.sampled_from(list('ab "“”‘’\'\n.,:s')), max_size=80))
 def test_unbalanced_quotes_never_lose_the_document(text):
     for s, e in statements.find_quotes(text):
         assert 0 <= s < e <= len(text)

@@ -139,6 +139,26 @@ def test_a_quotation_goes_on_after_its_attribution_and_in_the_next_paragraph(nlp
     assert found["We have tried,"][0] == "Bolton" and found["We will act."][0] == "Bolton"
 
 
+def test_british_single_quotes_are_whole_quotations_that_go_on(nlp_ready):
+    import kg
+
+    x = kg.extract_text("Anais Garcia trained as a ballerina in Miami.\n\n'You wear tights in front of mirrors all "
+                        "day,' she said. 'I was told to change my body.'\n\nShe added: 'I am heading in the right "
+                        "direction. I refuse to give up.\n\n'I am on a mission to recover fully.'")
+    names = {e.id: e.name for e in x.entities}
+    found = [([p.text for p in s.parts] or [s.content.text], names.get(s.speaker), s.kind) for s in x.statements]
+    assert found == [
+        (["You wear tights in front of mirrors all day,", "I was told to change my body."], "Anais Garcia", "direct"),
+        (["I am heading in the right direction. I refuse to give up.", "I am on a mission to recover fully."],
+         "Anais Garcia", "direct")]
+
+
+@pytest.mark.parametrize("heading", ["'Ghost town'", '"Legend in the Coal Fields."'])
+def test_a_heading_in_quotes_continues_no_one(nlp_ready, heading):
+    text = f'"Citizens were worried," one diner told me.\n\n{heading}\n\nThe town is quiet.'
+    assert [c for c, _, _ in statements(text)] == ["Citizens were worried,"]
+
+
 def test_a_quoted_name_inside_a_sentence_continues_no_one(nlp_ready):
     # wire copy puts spaces inside its quote marks; the name of a film or an award after a quote is no more words
     text = ('" It was a bloody time , " Jordan said . " How often has independence been won without blood ? " '

@@ -62,6 +62,7 @@ ORG_HEADS = frozenset(_ENTITIES["org_heads"])  # 'police', 'the ministry': a bod
 RELATIVE = frozenset({"who", "which", "that"})
 OPENERS, CLOSERS, AMBIGUOUS = "“«„", "”»", '"'
 QUOTE_CHARS = OPENERS + CLOSERS + AMBIGUOUS
+SINGLE_MARKS = "‘’'"  # quote marks that are also apostrophes
 CharSpans = Sequence[tuple[int, int]]  # character spans (start, end), in text order
 
 
@@ -138,25 +139,61 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple
     if open_at is not None and end > open_at and not stray:
         spans.append((open_at, end))
     spans += [q for q in _single_quotes(text, start, end) if not any(s <= q[0] < e for s, e in spans)]
+    # a quote inside another ('I said "no" and left,' he said) is part of it
+    spans = [q for q in spans if not any(s <= q[0] and q[1] <= e and q != (s, e) for s, e in spans)]
     return sorted((s, e) for s, e in (_strip(text, s, e) for s, e in spans) if e > s)
 
 
 def _single_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """‘British-style’ quotes. ’ is also the apostrophe, so it closes a quote only before a non-letter
-    (don’t, Trump’s stay apostrophes) and only a ‘ at a word start opens one; a quote never crosses a line."""
-    spans, open_at = [], None
+    """‘British-style’ quotes, curly or straight ('You wear leotards,' she said). Both marks are also the
+    apostrophe, so a mark opens a quote only at a word's start (not 'the '90s', 'rock 'n' roll') and closes one
+    only before a non-letter (don’t, Trump’s stay apostrophes). A quote ends with its line; one left open runs to
+    the line's end when it opened the line or followed a colon ('She added: 'I am ...'), as a quote that goes on
+    in the next paragraph does."""
+    spans: list[tuple[int, int]] = []
+    open_at, mark, clear = None, "", False  # clear: the quote opened its line or followed a colon
     for pos in range(start, end):
         ch = text[pos]
+        prev = text[pos - 1] if pos > start else "\n"
+        nxt = text[pos + 1] if pos + 1 < end else " "
         if ch == "\n":
+            if open_at is not None and clear and pos > open_at:
+                spans.append((open_at, pos))
             open_at = None
-        elif ch == "‘" and (pos == start or not text[pos - 1].isalnum()):
-            open_at = pos + 1
-        elif ch == "’" and open_at is not None and (pos + 1 >= end or not text[pos + 1].isalpha()) \
-                and pos - open_at >= 2 and not (text[pos - 1] in "sS" and pos + 1 < end and text[pos + 1] == " "
-                                                and " " not in text[open_at:pos]):
+        elif open_at is None and (ch == "‘" and not prev.isalnum() or ch == "'" and _opens_straight(text, pos, end)):
+            open_at, mark = pos + 1, ch
+            clear = not text[start:pos].strip(" \t") or text[start:pos].rstrip().endswith(("\n", ":"))
+        elif ch == ("’" if mark == "‘" else "'") and open_at is not None and not nxt.isalpha() \
+                and pos - open_at >= 2 and not prev.isspace() and not _possessive(text, pos, end, open_at, mark):
             spans.append((open_at, pos))
             open_at = None
+    if open_at is not None and clear and end > open_at:
+        spans.append((open_at, end))
     return spans
+
+
+# a straight mark that opens a word is an elision, not a quote, before these ('em, 'til, 'n', 'tis)
+_ELISIONS = re.compile(r"(?:em|til|cause|cos|n|tis|twas|bout|nuff|round|s)\b", re.IGNORECASE)
+
+
+def _opens_straight(text: str, pos: int, end: int) -> bool:
+    prev = text[pos - 1] if pos > 0 else "\n"
+    return (prev.isspace() or prev in "([{—–-:\"“") and pos + 1 < end and text[pos + 1].isalpha() \
+        and not _ELISIONS.match(text, pos + 1, end)
+
+
+def _possessive(text: str, pos: int, end: int, open_at: int, mark: str) -> bool:
+    """A plural's apostrophe ('the players' union') rather than the quote's end: after an s, before a space,
+    when the quote is one word or a later mark on the line closes it after punctuation."""
+    if text[pos - 1] not in "sS" or pos + 1 < end and text[pos + 1] != " ":
+        return False
+    if " " not in text[open_at:pos]:
+        return True
+    line_end = text.find("\n", pos, end)
+    rest = text[pos + 1:line_end if line_end >= 0 else end]
+    closer = "’" if mark == "‘" else "'"
+    return any(rest[i - 1] in ",.?!" for i in range(1, len(rest)) if rest[i] == closer
+               and (i + 1 == len(rest) or not rest[i + 1].isalpha()))
 
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
@@ -1117,25 +1154,35 @@ def _distance(f: Found) -> tuple[int, int]:
     return int(not (ss < e and s < se)), max(0, s - f.cue[1], f.cue[0] - e)
 
 
+def _heading(text: str, qs: int, qe: int) -> bool:
+    """A line that is only a quotation without a stop at its end: a heading ('Ghost town'), not words that
+    go on."""
+    line_start, line_end = text.rfind("\n", 0, qs) + 1, text.find("\n", qe)
+    line_end = len(text) if line_end < 0 else line_end
+    return _only_marks(text[line_start:qs]) and _only_marks(text[qe:line_end]) \
+        and text[qs:qe].rstrip(QUOTE_CHARS + SINGLE_MARKS)[-1:] not in tuple(".?!,;:…-—–")
+
+
 def _continuations(text: str, quotes: CharSpans, found: list[Found]) -> list[Found]:
     covered = [f.content for f in found]
     out = list(found)
     for qs, qe in quotes:
-        if any(s < qe and qs < e for s, e in covered):
-            continue
+        if any(s < qe and qs < e for s, e in covered) or _is_title(text, (qs, qe)) or _heading(text, qs, qe):
+            continue  # a title or heading in quotes ('Legend in the Coal Fields.', 'Ghost town') is no one's words
         opening = qs  # the opening mark, and the spaces around it ('an " Artisans for Peace " award')
         while opening > 0 and text[opening - 1] == " ":
             opening -= 1
-        opening -= opening > 0 and text[opening - 1] in QUOTE_CHARS
+        for _ in range(2):  # one mark, or a typewriter pair ('' or ``)
+            opening -= opening > 0 and text[opening - 1] in QUOTE_CHARS + SINGLE_MARKS + "`"
         before = text[:opening].rstrip()
-        if before and before[-1] not in ".!?\n" + QUOTE_CHARS and not text[:opening].endswith("\n"):
+        if before and before[-1] not in ".!?\n" + QUOTE_CHARS + SINGLE_MARKS and not text[:opening].endswith("\n"):
             continue  # only a quote that opens its sentence continues an earlier speaker
         prev = [f for f in out if f.content[1] <= qs]
         if not prev:
             continue
         last = max(prev, key=lambda f: f.content[1])
         between = text[last.content[1]:qs - 1]
-        if last.kind != "direct" or any(c in between for c in OPENERS) or between.count("\n") > 2:
+        if last.kind != "direct" or any(c in between for c in OPENERS + "‘") or between.count("\n") > 2:
             continue  # not past another quote, nor further than the next paragraph
         line_end = text.find("\n", qe)
         if "\n" in between and _only_marks(text[qe:line_end if line_end >= 0 else len(text)]):
