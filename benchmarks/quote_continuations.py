@@ -2,11 +2,11 @@
 
     python benchmarks/quote_continuations.py [--shared ../shared]
 
-tests/data/quote-continuations.jsonl holds 15 statements of 10 dev articles (polnear-dev and news-fair-dev),
+tests/data/quote-continuations.jsonl holds 18 statements of 15 dev articles (polnear-dev and news-fair-dev),
 annotated by hand for this purpose: quotations of several sentences, quotations that go on in the paragraphs
 after their attribution (floating quotes), one quotation interrupted by a bare attribution ('"...," Nervo
-wrote. "..."'), and a quotation that goes on after a longer attribution, which is a statement of its own as in
-the seed annotation. Each item gives the quoted parts (without their marks), the source and the cue, as
+wrote. "..."'), a quotation that goes on after a longer attribution, which is a statement of its own as in
+the seed annotation, and quotations in straight single marks (Daily Mail style). Each item gives the quoted parts (without their marks), the source and the cue, as
 character offsets only; the article texts are read from SHARED/eval. Only kg's statements that overlap an
 annotated paragraph are scored, with SHARED/eval/tools/score_quotes.py (all modes, then speech only). Not a
 test: it needs ../shared and prints figures.
