@@ -33,6 +33,28 @@ def test_reported_speech_with_that_clause():
     assert found.stance == "assert"
 
 
+def test_a_name_after_its_title_speaks_where_the_parser_made_it_an_apposition():
+    # 'Irish soccer manager Mick McCarthy said': the parse takes 'manager' as the subject, the name as its
+    # apposition; the name, and whoever it is joined with, speaks
+    rows = [("Irish", "irish", "ADJ", 2, "amod"), ("soccer", "soccer", "NOUN", 2, "compound"),
+            ("manager", "manager", "NOUN", 5, "nsubj"), ("Mick", "Mick", "PROPN", 4, "compound"),
+            ("McCarthy", "McCarthy", "PROPN", 2, "appos"), ("said", "say", "VERB", 5, "ROOT"),
+            ("the", "the", "DET", 7, "det"), ("team", "team", "NOUN", 8, "nsubj"), ("won", "win", "VERB", 5, "ccomp"),
+            (".", ".", "PUNCT", 5, "punct")]
+    doc = make_doc(rows, ents=["O", "O", "O", "B-PERSON", "I-PERSON", "O", "O", "O", "O", "O"])
+    (found,) = statements.find_statements(doc)
+    assert [doc[i].text for i in found.speaker_tokens] == ["McCarthy"]
+    assert doc.text[slice(*found.speaker_span)] == "Irish soccer manager Mick McCarthy"
+    both = make_doc([("Candidates", "candidate", "NOUN", 5, "nsubj"), ("Hillary", "Hillary", "PROPN", 2, "compound"),
+                     ("Clinton", "Clinton", "PROPN", 0, "appos"), ("and", "and", "CCONJ", 2, "cc"),
+                     ("Trump", "Trump", "PROPN", 2, "conj"), ("said", "say", "VERB", 5, "ROOT"),
+                     ("the", "the", "DET", 7, "det"), ("team", "team", "NOUN", 8, "nsubj"),
+                     ("won", "win", "VERB", 5, "ccomp"), (".", ".", "PUNCT", 5, "punct")],
+                    ents=["O", "B-PERSON", "I-PERSON", "O", "B-PERSON", "O", "O", "O", "O", "O"])
+    (found,) = statements.find_statements(both)
+    assert [both[i].text for i in found.speaker_tokens] == ["Clinton", "Trump"]
+
+
 def test_what_a_relative_clause_reports_is_what_comes_after_its_cue():
     # the parse hangs 'which' on 'came', so the clause's subtree would take in 'the spokesman said'
     doc = make_doc([("Police", "police", "NOUN", 1, "nsubj"), ("found", "find", "VERB", 1, "ROOT"),

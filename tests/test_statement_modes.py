@@ -540,3 +540,19 @@ def test_an_epithet_speaks_for_the_person_the_story_named(nlp_ready, text, speak
 ])
 def test_whom_a_source_quotes_is_who_spoke(nlp_ready, text, speaker):
     assert [who for _, _, who in statements(text)] == [speaker]
+
+
+def test_a_ministry_named_by_its_kind_is_not_another_kind_of_ministry(nlp_ready):
+    import kg
+
+    text = ("Erdmann told reporters Bonn supported the efforts . The foreign ministry later announced Israeli "
+            "Foreign Minister David Levy would visit Bonn next month . The ministry said Levy and Kinkel would meet . "
+            "German Defence Minister Volker Ruehe will visit Israel , the defence ministry said .")
+    x = kg.extract_text(text)
+    names = {e.id: e.name for e in x.entities}
+    mentions = {e.name: [m.span.text for m in e.mentions] for e in x.entities}
+    # the model ran the name into the adverb after it ('The foreign ministry later'); 'the ministry' after it is
+    # the same ministry, 'the defence ministry' another one
+    assert mentions["foreign ministry"] == ["The foreign ministry", "The ministry"]
+    assert [(names[s.speaker], s.cue.text) for s in x.statements if s.cue.text in ("announced", "said")] == [
+        ("foreign ministry", "announced"), ("foreign ministry", "said"), ("defence ministry", "said")]

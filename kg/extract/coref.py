@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from kg import lexicons
 from kg.extract import parsed
-from kg.extract.entities import RawMention, country_name
+from kg.extract.entities import RawMention, country_name, demonym_country
 from kg.names import TITLES, clean
 
 if TYPE_CHECKING:
@@ -224,13 +224,31 @@ def _antecedent(doc: Doc, clusters: list[Cluster], m: RawMention) -> Cluster | N
     if m.type == "Country":
         return _country_antecedent(doc, clusters, m)
     best, best_pos = None, -1
+    mine = _modifiers(m.key, m.head)
     for c in clusters:
         if c.type != "Organization":
             continue
         for n in c.mentions:
-            if n.start < m.start and m.head and m.head in n.key.split() and n.start > best_pos:
+            if n.start < m.start and m.head and m.head in n.key.split() and n.start > best_pos \
+                    and not (mine and _modifiers(n.key, m.head).isdisjoint(mine)):
+                # 'the defence ministry' is not 'the foreign ministry' named before it
                 best, best_pos = c, n.start
     return best
+
+
+_NOT_MODIFIERS = frozenset({"the", "a", "an", "of", "and", "for", "its", "his", "her", "their", "our", "new"})
+
+
+def _modifiers(key: str, head: str) -> frozenset[str]:
+    """The words that tell one organisation with this head from another ('foreign', 'defence' of a ministry),
+    without countries, which nominals name apart, in one spelling ('defence' and 'defense')."""
+    heads = {head, head + "s", head + "es", head[:-1] + "ies"}  # the key holds the head as written: 'the banks'
+    return frozenset(_american(w) for w in key.split() if w not in heads and w not in _NOT_MODIFIERS
+                     and w.isalpha() and not country_name(w) and not demonym_country(w))
+
+
+def _american(word: str) -> str:
+    return re.sub(r"(?<=[a-z]{3})(?:ence$|our$|re$)", lambda x: {"ence": "ense", "our": "or", "re": "er"}[x[0]], word)
 
 
 def _country_antecedent(doc: Doc, clusters: list[Cluster], m: RawMention) -> Cluster | None:

@@ -287,6 +287,8 @@ def _named(doc: Doc, sports: bool, line: Dateline | None) -> list[RawMention]:
         while j - i > 1 and (_SCORE.fullmatch(doc[j - 1].text) or
                              ent.label_ in ("PERSON", "GPE", "LOC", "NORP") and doc[j - 1].like_num):
             j -= 1
+        while j - i > 1 and doc[j - 1].pos_ == "ADV" and doc[j - 1].is_lower:
+            j -= 1  # 'The foreign ministry later announced': the model ran the name into the adverb after it
         # 'Jisr' + 'ash-Shugour': the rest of an Arabic name the model left off
         while j + 2 < len(doc) and ent.label_ in ("PERSON", "GPE", "LOC") and doc[j].lower_ in ARABIC_ARTICLES \
                 and doc[j + 1].text == "-" and doc[j + 2].is_title and not doc[j + 2].ent_type_ \

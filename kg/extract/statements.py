@@ -275,7 +275,12 @@ def _subjects(verb: Token) -> list[Token]:
 
 
 def _speaker(subj: Token, name_only: bool = False) -> tuple[tuple[int, ...], tuple[int, int]]:
-    heads = [subj] + [c for c in subj.conjuncts if c.i > subj.i]
+    # 'Irish soccer manager Mick McCarthy said', parsed with the title as the head and the name as its
+    # apposition: the name speaks
+    named = [c for c in subj.children if c.dep_ == "appos" and c.left_edge.i == subj.i + 1 and c.pos_ == "PROPN"
+             and c.ent_type_ in ("PERSON", "ORG")] if subj.pos_ == "NOUN" else []
+    head = named[0] if named else subj
+    heads = [head] + [c for c in head.conjuncts if c.i > head.i]
     left = subj.left_edge.i
     if name_only:  # a name the parser hung on the phrase before it: the name alone
         left = subj.i
@@ -284,7 +289,7 @@ def _speaker(subj: Token, name_only: bool = False) -> tuple[tuple[int, ...], tup
     right = max(h.i for h in heads)
     # trim relative clauses and appositions off the speaker phrase
     for c in subj.children:
-        if c.dep_ in ("appos", "relcl", "acl", "prep") and c.i > subj.i and c.i <= right + 1:
+        if c.dep_ in ("appos", "relcl", "acl", "prep") and c.i > subj.i and c.i <= right + 1 and c not in named:
             right = min(right, c.i - 1)
     span = (subj.doc[left].idx, subj.doc[right].idx + len(subj.doc[right].text))
     return tuple(h.i for h in heads), span
