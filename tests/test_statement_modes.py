@@ -556,3 +556,15 @@ def test_a_ministry_named_by_its_kind_is_not_another_kind_of_ministry(nlp_ready)
     assert mentions["foreign ministry"] == ["The foreign ministry", "The ministry"]
     assert [(names[s.speaker], s.cue.text) for s in x.statements if s.cue.text in ("announced", "said")] == [
         ("foreign ministry", "announced"), ("foreign ministry", "said"), ("defence ministry", "said")]
+
+
+@pytest.mark.parametrize("text, content", [
+    # when it was said is not what was said
+    ("Lebed said on Friday he hoped to sign a document with the rebels.", "he hoped to sign a document with the rebels"),
+    ("Police announced on Friday the arrest of a man.", "the arrest of a man"),
+    # a time that is part of what was said stays
+    ("The students were demanding four months of unpaid grants.", "four months of unpaid grants"),
+    ("Obama condemned Friday's test as provocative.", "Friday's test as provocative"),
+])
+def test_the_time_right_after_a_cue_is_when_it_was_said(nlp_ready, text, content):
+    assert content in [c for c, _, _ in statements(text)]

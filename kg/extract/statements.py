@@ -845,11 +845,36 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
         out.append(replace(said(content, _kind(text, content, quotes), "reported-object"),
                            parts=passive if len(passive) > 1 else ()))
     elif content is not None and not any(q[0] < content[1] and content[0] < q[1] for q in quoted):
-        content = _whole_quote(text, _balanced_strip(text, *content), quotes)
+        content = _whole_quote(text, _balanced_strip(text, *_past_cue_time(doc, verb, content)), quotes)
         out.append(said(content, _kind(text, content, quotes), rule))
     if not out and (block := _block_quote(text, verb, quotes)):
         out.append(said(block, "direct", "block-quote"))
     return out
+
+
+_TIMES = ("DATE", "TIME")
+
+
+def _past_cue_time(doc: Doc, verb: Token, content: tuple[int, int]) -> tuple[int, int]:
+    """The content without the time that opens it right after its cue ('said on Friday he hoped to sign',
+    'announced on Friday the arrest of a man'): when it was said, not what. A time set off by a comma ('said in
+    1998, Clinton allowed ...') belongs to what was said."""
+    i = k = verb.i + 1
+    if i >= len(doc) or doc[i].idx != content[0]:
+        return content
+    while k < len(doc) and (doc[k].ent_type_ in _TIMES or doc[k].pos_ == "ADP" and k + 1 < len(doc)
+                            and doc[k + 1].ent_type_ in _TIMES):
+        k += 1
+    # an adverbial of the cue or of the clause it reports (which the parser may take it into), not a part of a
+    # noun phrase ('Friday's test', 'demanding four months of unpaid grants')
+    if any(not (i <= t.head.i < k or t.dep_ in ("prep", "npadvmod", "advmod", "tmod")
+                and (t.head == verb or t.head.head == verb and t.head.dep_ == "ccomp")) for t in doc[i:k]):
+        return content
+    if k < len(doc) and k > i and doc[k].lower_ == "that":
+        k += 1
+    if k == i or k >= len(doc) or doc[k].is_punct or doc[k].idx >= content[1]:
+        return content
+    return doc[k].idx, content[1]
 
 
 def _asks_someone(text: str, verb: Token, lemma: str, content: tuple[int, int]) -> bool:
