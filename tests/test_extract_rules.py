@@ -268,6 +268,7 @@ def test_denial_takes_its_object_as_content():
     ("In the '90s rock 'n' roll and the players' union said 'no deal' to 'em.", ["no deal"]),
     ("She added: 'I am heading in the right direction.\n\n'I am on a mission.'",  # open: runs to its line's end
      ["I am heading in the right direction.", "I am on a mission."]),
+    ("She said: 'One thing.\n\n'Two things, open.\n\n'Three.'", ["One thing.", "Two things, open.", "Three."]),
     ("'I said \"no\" and he walked away,' one said.", ['I said "no" and he walked away,']),  # one quote, not three
 ])
 def test_quote_marks_of_every_kind(text, quotes):

@@ -281,9 +281,10 @@ def _role_relations(doc: Doc, person_mentions: TokenSpans, owner: Owner, country
                                          object_entity=target if name else None))
             k -= 1
         root = doc[j - 1]
-        # 'X, a special envoy for Iran', 'X, spokesman for the ministry': an apposition with a role noun
+        # 'X, a special envoy for Iran', 'X, spokesman for the ministry': an apposition with a role noun, not
+        # one of another person named in it ('X, a son of ... Supreme Court Justice Antonin Scalia')
         for app in (c for c in root.children if c.dep_ == "appos" and any(
-                t.lower_ in ROLE_WORDS for t in c.subtree)):
+                t.lower_ in ROLE_WORDS and (t == c or t.head.ent_type_ != "PERSON") for t in c.subtree)):
             office = any(t.lower_ in PLACE_OFFICES for t in app.subtree)
             for t in app.subtree:
                 if t.i != person and owner(t.i) and owner(t.i) != owner(person) and t.pos_ == "PROPN" \

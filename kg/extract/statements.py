@@ -162,7 +162,8 @@ def _single_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
             open_at = None
         elif open_at is None and (ch == "‘" and not prev.isalnum() or ch == "'" and _opens_straight(text, pos, end)):
             open_at, mark = pos + 1, ch
-            clear = not text[start:pos].strip(" \t") or text[start:pos].rstrip().endswith(("\n", ":"))
+            before = text[max(start, text.rfind("\n", start, pos) + 1):pos].strip()
+            clear = not before or before.endswith(":")
         elif ch == ("’" if mark == "‘" else "'") and open_at is not None and not nxt.isalpha() \
                 and pos - open_at >= 2 and not prev.isspace() and not _possessive(text, pos, end, open_at, mark):
             spans.append((open_at, pos))
