@@ -55,6 +55,20 @@ def test_a_name_after_its_title_speaks_where_the_parser_made_it_an_apposition():
     assert [both[i].text for i in found.speaker_tokens] == ["Clinton", "Trump"]
 
 
+@pytest.mark.parametrize("second, tag, speakers", [("violence", "NN", ["Leaders"]),
+                                                   ("activists", "NNS", ["Leaders", "activists"]),
+                                                   ("chain", "NN", ["Leaders", "chain"])])  # a newspaper chain
+def test_a_joined_speaker_must_be_able_to_speak(second, tag, speakers):
+    # 'Union leaders and violence against women campaigners criticised ...': the parse joins the wrong words
+    doc = make_doc([("Leaders", "leader", "NOUN", 3, "nsubj"), ("and", "and", "CCONJ", 0, "cc"),
+                    (second, second.rstrip("s"), "NOUN", 0, "conj"), ("said", "say", "VERB", 3, "ROOT"),
+                    ("the", "the", "DET", 5, "det"), ("plan", "plan", "NOUN", 6, "nsubj"),
+                    ("failed", "fail", "VERB", 3, "ccomp"), (".", ".", "PUNCT", 3, "punct")])
+    doc[2].tag_ = tag
+    (found,) = statements.find_statements(doc)
+    assert [doc[i].text for i in found.speaker_tokens] == speakers
+
+
 def test_what_a_relative_clause_reports_is_what_comes_after_its_cue():
     # the parse hangs 'which' on 'came', so the clause's subtree would take in 'the spokesman said'
     doc = make_doc([("Police", "police", "NOUN", 1, "nsubj"), ("found", "find", "VERB", 1, "ROOT"),

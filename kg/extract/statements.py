@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from kg import lexicons
 from kg.extract import parsed
 from kg.extract.confidence import CONFIDENCE
+from kg.extract.entities import can_act
 from kg.wire import dateline
 
 if TYPE_CHECKING:
@@ -281,7 +282,9 @@ def _speaker(subj: Token, name_only: bool = False) -> tuple[tuple[int, ...], tup
     named = [c for c in subj.children if c.dep_ == "appos" and c.left_edge.i == subj.i + 1 and c.pos_ == "PROPN"
              and c.ent_type_ in ("PERSON", "ORG")] if subj.pos_ == "NOUN" else []
     head = named[0] if named else subj
-    heads = [head] + [c for c in head.conjuncts if c.i > head.i]
+    # a joined speaker must be able to speak: not 'violence' of 'Union leaders and violence against women
+    # campaigners', a parse that joins the wrong words
+    heads = [head] + [c for c in head.conjuncts if c.i > head.i and can_act(c)]
     left = subj.left_edge.i
     if name_only:  # a name the parser hung on the phrase before it: the name alone
         left = subj.i
