@@ -568,3 +568,13 @@ def test_a_ministry_named_by_its_kind_is_not_another_kind_of_ministry(nlp_ready)
 ])
 def test_the_time_right_after_a_cue_is_when_it_was_said(nlp_ready, text, content):
     assert content in [c for c, _, _ in statements(text)]
+
+
+@pytest.mark.parametrize("text, contents", [
+    ("Germany admitted 10,000 refugees last year.", []),  # received people: no statement
+    ("Harvard admitted only male undergraduates until 1977.", []),
+    ("The minister admitted the mistake.", ["the mistake"]),
+    ("Merkel welcomed the decision.", ["the decision"]),
+])
+def test_a_verb_that_receives_someone_states_nothing(nlp_ready, text, contents):
+    assert [c for c, _, _ in statements(text)] == contents

@@ -30,6 +30,7 @@ NEEDS_COMPLEMENT = frozenset(_LEX["object_content_needs_complement"]["verbs"])  
 CONTENT_PREPS = {k: frozenset(v) for k, v in _LEX["object_content_preps"].items() if not k.startswith("_")}
 ADDRESSEE_VERBS = frozenset(_LEX["addressee_verbs"])  # 'told reporters that ...'
 SOURCE_OBJECT = frozenset(_LEX["source_object_verbs"])  # "citing Idlib residents": a source, not content
+RECEIVING = frozenset(_LEX["receiving_verbs"]["verbs"])  # 'admitted 10,000 refugees': no statement
 THOUGHT_VERBS = frozenset(_LEX["thought_verbs"])
 THOUGHT_NOUNS = frozenset(_LEX["thought_nouns"])
 QUOTE_VERBS = frozenset(_LEX["quote_verbs"])  # 'He continued: "..."': the quotation only
@@ -365,7 +366,9 @@ def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | 
     stance = VERBS.get(lemma)
     # 'called for more school investment': the preposition's object is the content
     via = [o for o in objs if o.dep_ == "prep" and o.lower_ in CONTENT_PREPS.get(lemma, ()) and o.i == verb.i + 1]
-    sources = lemma in SOURCE_OBJECT and any(o.dep_ == "dobj" and _names_someone(o) for o in objs)
+    sources = lemma in SOURCE_OBJECT and any(o.dep_ == "dobj" and _names_someone(o) for o in objs) \
+        or lemma in RECEIVING and any(o.dep_ == "dobj" and o.left_edge.i == verb.i + 1
+                                      and (_names_someone(o) or can_act(o)) for o in objs)
     # 'a new poll shows Clinton ahead', 'a 2014 study found 31 incidents': what a thing gives as evidence
     evidence = lemma in EVIDENCE_VERBS and direct_object and subj and subj[0].dep_ == "nsubj" \
         and subj[0].lemma_.lower() in EVIDENCE_SOURCES and not any(c.dep_ == "prt" for c in verb.children)
