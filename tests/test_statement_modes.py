@@ -578,3 +578,17 @@ def test_the_time_right_after_a_cue_is_when_it_was_said(nlp_ready, text, content
 ])
 def test_a_verb_that_receives_someone_states_nothing(nlp_ready, text, contents):
     assert [c for c, _, _ in statements(text)] == contents
+
+
+def test_a_pronoun_that_speaks_is_the_subject_of_the_clause_it_depends_on_before_the_last_speaker(nlp_ready):
+    import kg
+
+    x = kg.extract_text('I hope America says, "Thank you for your service." The FBI needs to stay out of this '
+                        'election unless it wants to release all its files.')
+    names = {e.id: e.name for e in x.entities}
+    assert [(names.get(s.speaker), s.cue.text) for s in x.statements if s.cue.text == "wants"] == [("FBI", "wants")]
+    # a subject inside a quotation is the quoted speaker's: 'she' after it is still the one quoted before
+    y = kg.extract_text('McLenney said Clinton does not show consistency.\n\n"It is not something that she '
+                        'continuously says," she said.')
+    names = {e.id: e.name for e in y.entities}
+    assert [names.get(s.speaker) for s in y.statements if s.kind == "direct"] == ["McLenney"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from kg import lexicons
 from kg.extract import parsed
@@ -307,6 +307,8 @@ def resolve_pronoun(token: Token, clusters: list[Cluster], speakers: Sequence[tu
 
     def fits(c: Cluster) -> bool:
         return may_refer(token, c)
+    if (governing := _governing_subject(token, clusters, fits)) is not None:
+        return governing
     before = [(pos, c) for pos, c in speakers if pos < token.idx and fits(c)]
     if before:
         return max(before, key=lambda x: x[0])[1]
@@ -317,6 +319,26 @@ def resolve_pronoun(token: Token, clusters: list[Cluster], speakers: Sequence[tu
                 if best_pos < n.start < token.idx:
                     best, best_pos = c, n.start
     return best
+
+
+QUOTE_MARKS = frozenset({'"', "“", "”", "‘", "’", "''", "``", "'"})
+
+
+def _governing_subject(token: Token, clusters: list[Cluster], fits: Callable[[Cluster], bool]) -> Cluster | None:
+    """The entity that is the subject of a clause governing the pronoun's, before it in its sentence, when it can
+    be what the pronoun stands for: 'The FBI needs to stay out unless it wants to ...' is the FBI, whoever spoke
+    last."""
+    if token.dep_ not in ("nsubj", "nsubjpass"):
+        return None  # 'her concern for racial issues' inside what someone said of her is not her own statement
+    doc = token.doc
+    for verb in token.head.ancestors:
+        # not across a quotation mark: a subject inside a quotation is the quoted speaker's, not the text's
+        for subj in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < token.i
+                     and not any(t.text in QUOTE_MARKS for t in doc[c.i:token.i])):
+            owner = next((c for c in clusters for m in c.mentions if m.i <= subj.i < m.j), None)
+            if owner is not None and fits(owner):
+                return owner
+    return None
 
 
 def may_refer(token: Token, c: Cluster) -> bool:
