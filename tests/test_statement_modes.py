@@ -592,3 +592,14 @@ def test_a_pronoun_that_speaks_is_the_subject_of_the_clause_it_depends_on_before
                         'continuously says," she said.')
     names = {e.id: e.name for e in y.entities}
     assert [names.get(s.speaker) for s in y.statements if s.kind == "direct"] == ["McLenney"]
+
+
+def test_an_actor_is_named_as_the_story_names_it_not_by_a_nickname_in_a_quotation(nlp_ready):
+    import kg
+
+    x = kg.extract_text('Hillary Clinton spoke in Ohio. Donald Trump said, "Working that microphone was harder than '
+                        'working Crooked Hillary Clinton." Clinton left early.')
+    assert "Hillary Clinton" in [e.name for e in x.entities]
+    # a full name that only a quotation gives is still the fullest name there is
+    y = kg.extract_text('"Vladimir Putin is a strong leader," Trump said. Putin did not answer.')
+    assert "Vladimir Putin" in [e.name for e in y.entities]

@@ -76,6 +76,11 @@ class Cluster:
 
     @property
     def name(self) -> str:
+        return self.label()
+
+    def label(self, quoted: Sequence[tuple[int, int]] = ()) -> str:
+        """The entity's name: its fullest name, from outside quotations when a full name stands there (a
+        speaker's nickname, 'Crooked Hillary Clinton', is not how the story names her)."""
         countries = [m.country for m in self.names if m.country]
         if countries and self.type == "Country":
             return COUNTRY_DISPLAY.get(countries[0], countries[0])
@@ -84,7 +89,13 @@ class Cluster:
             if nominal:  # "the Syrian government" -> "Government of Syria"
                 return f"{nominal.head.capitalize()} of {COUNTRY_DISPLAY.get(nominal.country, nominal.country)}"
         names = self.names or self.mentions
-        best = max(names, key=lambda m: (len(m.key.split()), len(m.text), -m.start))
+
+        def fullest(ms: list[RawMention]) -> RawMention:
+            return max(ms, key=lambda m: (len(m.key.split()), len(m.text), -m.start))
+        best = fullest(names)
+        outside = [m for m in names if not any(a <= m.start < b for a, b in quoted)]
+        if outside and len(_tokens(fullest(outside).key)) > 1:  # not 'Putin' for the quoted 'Vladimir Putin'
+            best = fullest(outside)
         text = clean(best.canonical or best.text) or best.text  # no tag, invisible character or emoji in a label
         if text.lower().startswith("the "):
             text = text[4:]

@@ -404,6 +404,7 @@ def mentioned_entities(text: str, ents: Entities, sent_of: SentenceOf) -> tuple[
     out = []
     claimed: dict[tuple[int, int], str] = {}  # a span belongs to one entity: the first that has it
     same: dict[str, str] = {}
+    quoted = statements.find_quotes(text)
     for c in ents.clusters:
         eid = ents.id_of(c)
         forms: dict[tuple[int, int], str] = {}
@@ -417,5 +418,5 @@ def mentioned_entities(text: str, ents: Entities, sent_of: SentenceOf) -> tuple[
             continue
         claimed.update({sp: eid for sp in mine})
         mentions = tuple(Mention(Span(s, e, text[s:e]), sent_of(s), form) for (s, e), form in sorted(mine.items()))
-        out.append(Entity(id=eid, name=c.name, type=c.type, mentions=mentions))
+        out.append(Entity(id=eid, name=c.label(quoted), type=c.type, mentions=mentions))
     return out, same
