@@ -603,3 +603,27 @@ def test_an_actor_is_named_as_the_story_names_it_not_by_a_nickname_in_a_quotatio
     # a full name that only a quotation gives is still the fullest name there is
     y = kg.extract_text('"Vladimir Putin is a strong leader," Trump said. Putin did not answer.')
     assert "Vladimir Putin" in [e.name for e in y.entities]
+
+
+@pytest.mark.parametrize("text, names", [
+    # two names the model ran into one: the story names each on its own too
+    ('Last American virgins: Rachel and Blaine contemplate some, er, character research in "The First Time."\n\n'
+     "Rachel sang. Blaine danced with Kurt.", ["Rachel", "Blaine", "Kurt"]),
+    ("Fighter planes sit on the aircraft carriers Vinson and Enterprise . The Vinson sailed on Friday and the "
+     "Enterprise followed .", ["Vinson", "Enterprise"]),
+    # one name with 'and' inside stays one
+    ("The Securities and Exchange Commission sued the firm. The Securities and Exchange Commission said it would "
+     "appeal.", ["Securities and Exchange Commission"]),
+])
+def test_two_names_joined_by_and_are_two_actors(nlp_ready, text, names):
+    import kg
+
+    assert [e.name for e in kg.extract_text(text).entities] == names
+
+
+def test_it_that_is_given_a_noun_by_be_names_no_speaker(nlp_ready):
+    import kg
+
+    x = kg.extract_text("The fight with Blaine in the parking lot was a statement. Microsoft stayed quiet. It's his "
+                        "way of asserting that to him, being gay is defined by love.")
+    assert [(s.speaker, s.cue.text) for s in x.statements] == [(None, "asserting")]

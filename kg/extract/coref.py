@@ -315,6 +315,9 @@ def resolve_pronoun(token: Token, clusters: list[Cluster], speakers: Sequence[tu
     else the nearest preceding mention of one."""
     if token.lower_ not in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS:
         return None
+    if token.lower_ in THING_PRONOUNS and token.head.lemma_ == "be" and any(c.dep_ == "attr"
+                                                                             for c in token.head.children):
+        return None  # "It's his way of asserting ...": what it is, not who
 
     def fits(c: Cluster) -> bool:
         return may_refer(token, c)

@@ -244,6 +244,7 @@ def _pieces(doc: Doc) -> Iterator[Span]:
             t = doc[k] if k < ent.end else None
             if t is not None and not (t.text in _SEPARATORS and (t.whitespace_ or k + 1 == ent.end
                                                                   or doc[k - 1].whitespace_)
+                                      or t.lower_ == "and" and _two_names(doc, start, k, ent.end)
                                       or t.text.isdigit() and start < k and (k < ent.end - 1 or scores)
                                       or k > ent.start and t.is_title and t.pos_ == "VERB"
                                       and t.lower_ in _reporting_forms()):
@@ -254,6 +255,18 @@ def _pieces(doc: Doc) -> Iterator[Span]:
                 if not (len(words) >= 3 and all(w.is_upper for w in words)):
                     yield piece
             start = k + 1
+
+
+def _two_names(doc: Doc, start: int, k: int, end: int) -> bool:
+    """Whether the model ran two names joined by 'and' (token k) into one ('Driefontein Consolidated and Gold
+    Fields', 'Rachel and Blaine'): the story names each on its own elsewhere. One name with 'and' inside
+    ('Securities and Exchange Commission', 'Globe and Mail') has no such halves."""
+    if start >= k or k + 1 >= end or not doc[start].text[:1].isupper() or not doc[k + 1].text[:1].isupper():
+        return False
+    left, right = doc[start:k].text, doc[k + 1:end].text
+    text = parsed.text(doc)
+    return bool(re.search(rf"\b{re.escape(left)}\b(?! and {re.escape(right)})", text)) and \
+        bool(re.search(rf"(?<!{re.escape(left)} and )\b{re.escape(right)}\b", text))
 
 
 def _team(doc: Doc, i: int, j: int) -> bool:
