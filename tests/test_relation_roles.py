@@ -23,6 +23,7 @@ def pairs(text: str, *types: str) -> list[tuple[str, str | None]]:
     # a role is held in an organisation or a country, not at a person
     ("Erin Murphy, a former Clinton aide, said the plan would fail.", []),
     ("Jason Miller, an adviser to Donald Trump, said the plan would work.", []),
+    ("Erin Murphy, a consultant on Burma, said the plan would fail.", []),  # a topic, not a body she is in
     # the role of another person named inside the apposition is that person's
     ("Chris Scalia, a son of Ginsburg's close friend, late Supreme Court Justice Antonin Scalia, spoke on Sunday.",
      [("Antonin Scalia", "Supreme Court")]),

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 _LEX = lexicons.load("relations")
 ROLE_WORDS = frozenset(w for w in _LEX["role_nouns"] + _LEX["affiliation_nouns"] if " " not in w)
 PLACE_OFFICES = frozenset(_LEX["place_offices"])
+AFFILIATION_PREPOSITIONS = frozenset(_LEX["affiliation_prepositions"]["words"])  # 'director of X', not 'on X'
 VERBS: dict[str, str] = _LEX["verbs"]
 OBJECT_PREPS: dict[str, list[str]] = _LEX["object_preps"]
 ACTOR_OBJECT_TYPES = frozenset(_LEX["actor_object_types"])  # 'meets', 'hosts': someone, never a topic
@@ -287,8 +288,10 @@ def _role_relations(doc: Doc, person_mentions: TokenSpans, owner: Owner, country
                 t.lower_ in ROLE_WORDS and (t == c or t.head.ent_type_ != "PERSON") for t in c.subtree)):
             office = any(t.lower_ in PLACE_OFFICES for t in app.subtree)
             for t in app.subtree:
+                # a body the role is in, of or for, not a topic ('a consultant on Burma', 'an expert in Iran')
+                topic = t.head.dep_ == "prep" and t.head.lower_ not in AFFILIATION_PREPOSITIONS
                 if t.i != person and owner(t.i) and owner(t.i) != owner(person) and t.pos_ == "PROPN" \
-                        and (office or not _a_place(t)):
+                        and (office or not _a_place(t)) and not topic:
                     out.append(FoundRelation(type="role", subject=person, object=t.i, topic=None,
                                              evidence=_evidence(doc, i, app.right_edge.i + 1), negated=False,
                                              hypothetical=False, rule="apposition",
