@@ -69,6 +69,18 @@ def test_a_joined_speaker_must_be_able_to_speak(second, tag, speakers):
     assert [doc[i].text for i in found.speaker_tokens] == speakers
 
 
+def test_the_subject_of_a_participle_the_parser_made_the_subject_speaks():
+    # 'German police searching for a missing girl said ...': parsed as a clause that is the subject
+    doc = make_doc([("Police", "police", "NOUN", 1, "nsubj"), ("searching", "search", "VERB", 5, "csubj"),
+                    ("for", "for", "ADP", 1, "prep"), ("the", "the", "DET", 4, "det"),
+                    ("girl", "girl", "NOUN", 2, "pobj"), ("said", "say", "VERB", 5, "ROOT"),
+                    ("the", "the", "DET", 7, "det"), ("suspects", "suspect", "NOUN", 8, "nsubj"),
+                    ("fled", "flee", "VERB", 5, "ccomp"), (".", ".", "PUNCT", 5, "punct")])
+    doc[1].tag_ = "VBG"
+    (found,) = statements.find_statements(doc)
+    assert [doc[i].text for i in found.speaker_tokens] == ["Police"]
+
+
 def test_what_a_relative_clause_reports_is_what_comes_after_its_cue():
     # the parse hangs 'which' on 'came', so the clause's subtree would take in 'the spokesman said'
     doc = make_doc([("Police", "police", "NOUN", 1, "nsubj"), ("found", "find", "VERB", 1, "ROOT"),

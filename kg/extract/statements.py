@@ -247,6 +247,10 @@ def _quoted_as(verb: Token) -> Token | None:
 
 def _subjects(verb: Token) -> list[Token]:
     subj = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    # 'German police searching for a missing girl said ...', parsed as a clause that is the subject: its own
+    # subject speaks
+    subj = [next((k for k in c.children if k.dep_ == "nsubj" and k.i < c.i), c)
+            if c.dep_ == "csubj" and c.tag_ in ("VBG", "VBN") else c for c in subj]
     if not subj:  # 'Europeans are worried ...' with 'Europeans' hung on the auxiliary
         subj = [k for c in verb.children if c.dep_ in ("aux", "auxpass") for k in c.children if k.dep_ in SUBJECT_DEPS]
     if not subj and verb.head.pos_ in ("VERB", "AUX") and (
