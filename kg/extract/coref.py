@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from kg import lexicons
-from kg.extract import parsed
+from kg.extract import parsed, statements
 from kg.extract.entities import RawMention, country_name, demonym_country
 from kg.names import TITLES, clean
 
@@ -335,7 +335,7 @@ def resolve_pronoun(token: Token, clusters: list[Cluster], speakers: Sequence[tu
     return best
 
 
-QUOTE_MARKS = frozenset({'"', "“", "”", "‘", "’", "''", "``", "'"})
+QUOTE_MARKS = frozenset(statements.QUOTE_CHARS + statements.SINGLE_MARKS) | {"''", "``"}  # as tokens
 
 
 def _governing_subject(token: Token, clusters: list[Cluster], fits: Callable[[Cluster], bool]) -> Cluster | None:
