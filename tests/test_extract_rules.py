@@ -303,9 +303,12 @@ def test_quote_marks_of_every_kind(text, quotes):
 
 @given(st.text(alphabet=st.sampled_from(list('ab "“”‘’\'\n.,:s')), max_size=80))
 def test_unbalanced_quotes_never_lose_the_document(text):
-    for s, e in statements.find_quotes(text):
+    quotes = statements.find_quotes(text)
+    for s, e in quotes:
         assert 0 <= s < e <= len(text)
         assert text[s:e] == text[s:e].strip()
+    # in text order, and none inside another
+    assert quotes == sorted(quotes) and all(e1 <= s2 or e2 > e1 for (_, e1), (s2, e2) in zip(quotes, quotes[1:]))
 
 
 def _owner(mapping):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Sequence
 
@@ -140,10 +141,15 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple
         pos += width
     if open_at is not None and end > open_at and not stray:
         spans.append((open_at, end))
-    spans += [q for q in _single_quotes(text, start, end) if not any(s <= q[0] < e for s, e in spans)]
-    # a quote inside another ('I said "no" and left,' he said) is part of it
-    spans = [q for q in spans if not any(s <= q[0] and q[1] <= e and q != (s, e) for s, e in spans)]
-    return sorted((s, e) for s, e in (_strip(text, s, e) for s, e in spans) if e > s)
+    starts = [s for s, _ in spans]  # in text order, and they do not overlap
+    spans += [q for q in _single_quotes(text, start, end)
+              if (k := bisect_right(starts, q[0]) - 1) < 0 or q[0] >= spans[k][1]]  # not inside a double quote
+    outer, reach = [], -1
+    for s, e in sorted(set(spans), key=lambda q: (q[0], -q[1])):
+        if e > reach:  # a quote inside another ('I said "no" and left,' he said) is part of it
+            outer.append((s, e))
+            reach = e
+    return sorted((s, e) for s, e in (_strip(text, s, e) for s, e in outer) if e > s)
 
 
 def _single_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -154,6 +160,7 @@ def _single_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
     in the next paragraph does."""
     spans: list[tuple[int, int]] = []
     open_at, mark, clear = None, "", False  # clear: the quote opened its line or followed a colon
+    last = "\n"  # the last character that is not a space or a tab
     for pos in range(start, end):
         ch = text[pos]
         prev = text[pos - 1] if pos > start else "\n"
@@ -163,13 +170,13 @@ def _single_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 spans.append((open_at, pos))
             open_at = None
         elif open_at is None and (ch == "‘" and not prev.isalnum() or ch == "'" and _opens_straight(text, pos, end)):
-            open_at, mark = pos + 1, ch
-            before = text[max(start, text.rfind("\n", start, pos) + 1):pos].strip()
-            clear = not before or before.endswith(":")
+            open_at, mark, clear = pos + 1, ch, last in "\n:"
         elif ch == ("’" if mark == "‘" else "'") and open_at is not None and not nxt.isalpha() \
                 and pos - open_at >= 2 and not prev.isspace() and not _possessive(text, pos, end, open_at, mark):
             spans.append((open_at, pos))
             open_at = None
+        if ch not in " \t":
+            last = ch
     if open_at is not None and clear and end > open_at:
         spans.append((open_at, end))
     return spans
