@@ -1004,3 +1004,74 @@ def test_another_attribution_inside_reported_content_closes_it():
     doc = make_doc(rows)
     assert _found(doc) == [("women would not be as funny", "Some", "reported-ccomp"),
                            ("it is a tradition", "some", "reported-ccomp")]
+
+
+def test_a_short_quotation_a_verb_of_naming_gives_is_a_name_not_a_statement():
+    # 'The group dubbed "the Squad" met.': the parser makes the participle the main verb, 'group' its subject
+    rows = [("The", "the", "DET", 1, "det"), ("group", "group", "NOUN", 2, "nsubj"), ("dubbed", "dub", "VERB", 2, "ROOT"),
+            ('"', '"', "PUNCT", 5, "punct"), ("the", "the", "DET", 5, "det"), ("Squad", "Squad", "PROPN", 2, "oprd"),
+            ('"', '"', "PUNCT", 5, "punct"), ("met", "meet", "VERB", 2, "ccomp"), (".", ".", "PUNCT", 2, "punct")]
+    doc = make_doc(rows, text_spaces=[True, True, True, False, True, False, True, False, False])
+    assert doc.text == 'The group dubbed "the Squad" met.'
+    assert _found(doc) == []
+    # 'Clinton calls Obamacare "crazy system".': the object reaches out of the quotation, so it is what was said
+    rows = [("Clinton", "Clinton", "PROPN", 1, "nsubj"), ("calls", "call", "VERB", 1, "ROOT"),
+            ("Obamacare", "Obamacare", "PROPN", 5, "nmod"), ('"', '"', "PUNCT", 5, "punct"),
+            ("crazy", "crazy", "ADJ", 5, "amod"), ("system", "system", "NOUN", 1, "dobj"),
+            ('"', '"', "PUNCT", 5, "punct"), (".", ".", "PUNCT", 1, "punct")]
+    doc = make_doc(rows, text_spaces=[True, True, True, False, True, False, False, False])
+    assert doc.text == 'Clinton calls Obamacare "crazy system".'
+    assert _found(doc) == [('Obamacare "crazy system"', "Clinton", "reported-object")]
+
+
+def _parenthetical(trailing: list[tuple]) -> Doc:
+    """'The plan failed, officials said, <trailing>.' with the trailing words hung on 'said'."""
+    rows = [("The", "the", "DET", 1, "det"), ("plan", "plan", "NOUN", 2, "nsubj"), ("failed", "fail", "VERB", 5, "ccomp"),
+            (",", ",", "PUNCT", 5, "punct"), ("officials", "official", "NOUN", 5, "nsubj"),
+            ("said", "say", "VERB", 5, "ROOT"), (",", ",", "PUNCT", 5, "punct"), *trailing, (".", ".", "PUNCT", 5, "punct")]
+    return make_doc(rows)
+
+
+def test_a_clause_of_its_own_after_a_parenthetical_attribution_tells_of_the_attribution():
+    doc = _parenthetical([("as", "as", "SCONJ", 9, "mark"), ("they", "they", "PRON", 9, "nsubj"),
+                          ("left", "leave", "VERB", 5, "advcl")])
+    assert _found(doc) == [("The plan failed", "officials", "reported-preposed")]
+    # a participle goes on with what was said ('Twitter announced, gaining 22,000 followers'): the two parts
+    doc = _parenthetical([("raising", "raise", "VERB", 5, "advcl"), ("doubts", "doubt", "NOUN", 7, "dobj")])
+    doc[7].tag_ = "VBG"
+    (found,) = statements.find_statements(doc)
+    assert doc.text[slice(*found.content)] == "The plan failed, officials said, raising doubts"
+    assert [doc.text[a:b] for a, b in found.parts] == ["The plan failed", "raising doubts"]
+
+
+def test_a_verb_joined_to_one_of_the_part_before_is_no_main_verb_of_its_part():
+    # 'Visitors were old, she said, and we had to leave.': 'had to' is joined to 'were', not a request of its own
+    rows = [("Visitors", "visitor", "NOUN", 1, "nsubj"), ("were", "be", "AUX", 1, "ROOT"), ("old", "old", "ADJ", 1, "acomp"),
+            (",", ",", "PUNCT", 5, "punct"), ("she", "she", "PRON", 5, "nsubj"), ("said", "say", "VERB", 1, "parataxis"),
+            (",", ",", "PUNCT", 5, "punct"), ("and", "and", "CCONJ", 1, "cc"), ("we", "we", "PRON", 9, "nsubj"),
+            ("had", "have", "VERB", 1, "conj"), ("to", "to", "PART", 11, "aux"), ("leave", "leave", "VERB", 9, "xcomp"),
+            (".", ".", "PUNCT", 1, "punct")]
+    doc = make_doc(rows)
+    (found,) = statements.find_statements(doc)
+    assert [doc.text[a:b] for a, b in found.parts] == ["Visitors were old", "and we had to leave"]
+    assert statements.content_stance(doc, found, lambda t: False) is None
+
+
+@pytest.mark.parametrize("rows, ents, type_", [
+    # 'the Hong Kong Standard said': a name after 'the' is no person's
+    ([("the", "the", "DET", 3, "det"), ("Hong", "Hong", "PROPN", 2, "compound"), ("Kong", "Kong", "PROPN", 3, "compound"),
+      ("Standard", "Standard", "PROPN", 4, "nsubj"), ("said", "say", "VERB", 4, "ROOT")],
+     ["O", "B-GPE", "I-GPE", "O", "O"], "Organization"),
+    # a title keeps the person ('the Rev. Al Sharpton'), and so does a title standing alone ('the Duke')
+    ([("the", "the", "DET", 3, "det"), ("Rev.", "Rev.", "PROPN", 3, "compound"), ("Al", "Al", "PROPN", 3, "compound"),
+      ("Sharpton", "Sharpton", "PROPN", 4, "nsubj"), ("said", "say", "VERB", 4, "ROOT")],
+     ["O", "O", "O", "O", "O"], "Person"),
+    ([("the", "the", "DET", 1, "det"), ("Duke", "Duke", "PROPN", 2, "nsubj"), ("said", "say", "VERB", 2, "ROOT")],
+     ["O", "O", "O"], "Person"),
+])
+def test_an_untyped_name_after_the_speaks_for_an_organisation(rows, ents, type_):
+    from kg.extract.entities import speaker_mention
+
+    doc = make_doc(rows, ents=ents)
+    head = next(t for t in doc if t.dep_ == "nsubj")
+    assert speaker_mention(doc, 0, head.i + 1, head).type == type_

@@ -559,6 +559,15 @@ def can_act(head: Token) -> bool:
         head.lemma_.lower().endswith(AGENT_SUFFIXES)
 
 
+def _the_name(head: Token) -> bool:
+    """Whether a name of several words that the model did not type comes after 'the' and no title ('the Hong
+    Kong Standard'; not 'the Rev. Al Sharpton', 'the late John Smith', nor 'the Duke', a title standing alone)."""
+    words = [t for t in head.subtree if t.i <= head.i]
+    return any(t.dep_ == "det" and t.lower_ == "the" for t in head.children) \
+        and sum(t.pos_ == "PROPN" for t in words) > 1 \
+        and not any(t.lower_.rstrip(".") in TITLES or t.lower_ == "late" for t in words)
+
+
 def speaker_mention(doc: Doc, i: int, j: int, head: Token) -> RawMention | None:
     """A mention for a speaker phrase that no entity covers, typed from its head: a proper name is a person
     (or what NER says), 'the campaign' an organisation, 'experts' a group, 'a source' a person."""
@@ -568,6 +577,8 @@ def speaker_mention(doc: Doc, i: int, j: int, head: Token) -> RawMention | None:
         label = _LEX["labels"].get(head.ent_type_, default)
         if head.lower_ in ORG_HEADS and j - i == 1:
             label = "Organization"  # 'Police said', capitalised at the start of a sentence
+        elif label == "Person" and not head.ent_type_ and _the_name(head):
+            label = "Organization"  # 'the Hong Kong Standard said': a person is named without 'the'
         if label == "Place" and country_name(doc[i:j].text):
             label = "Country"
         return _mention(doc, i, j, label, "name")

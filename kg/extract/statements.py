@@ -49,6 +49,7 @@ HEADLINE_PASSIVES = {k: v for k, v in _LEX["headline_passives"].items() if not k
 ANONYMITY = re.compile("|".join(f"(?:{p})" for p in _LEX["anonymity_requests"]["patterns"]))  # 'asked not to be named'
 ASKING_VERBS = _LEX["asking_verbs"]  # verbs that request only when they ask someone for something
 QUOTING_VERBS = frozenset(_LEX["quoting_verbs"])  # 'quoted X as saying': X speaks
+NAMING_VERBS = frozenset(_LEX["naming_verbs"]["verbs"])  # 'a group dubbed 'the Squad'': a name, no one's words
 CIRCUMSTANCE_PREPS = frozenset(_LEX["circumstance_prepositions"])  # 'in 2015', 'during the debate': no content
 CONTENT_STANCES = {k: (frozenset(v) if isinstance(v, list) else v) for k, v in _LEX["content_stances"].items()
                    if not k.startswith("_")}
@@ -252,6 +253,19 @@ def _quoted_as(verb: Token) -> Token | None:
         (c for c in quoting.children if c.dep_ == "nsubjpass"), None)
 
 
+def _quoted_name(text: str, verb: Token, quotes: CharSpans) -> bool:
+    """Whether a verb of naming has a short quotation for its object: 'a group dubbed 'the Squad'', 'the
+    marshmallow labelled 'one'' (the parser makes the participle a main verb and the noun its subject); not
+    'called the plan "a disaster"', whose object is the plan, nor a quotation that is a sentence ('called
+    "Help!"')."""
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "oprd")]
+    quote = next(((s, e) for s, e in quotes if objects and s <= objects[0].idx < e), None)
+    if quote is None or any(not quote[0] <= t.idx < quote[1] for c in objects for t in c.subtree if not t.is_punct):
+        return False  # 'calls Obamacare 'crazy system'': the object reaches out of the quotation
+    words = text[quote[0]:quote[1]].rstrip(",; ").split()
+    return len(words) <= _LEX["naming_verbs"]["max_words"] and not any(c in " ".join(words) for c in ".!?;:")
+
+
 def _subjects(verb: Token) -> list[Token]:
     subj = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
     # 'German police searching for a missing girl said ...', parsed as a clause that is the subject: its own
@@ -343,7 +357,15 @@ def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | 
         if last >= sent.end - 2:
             return _char_span(doc, sent.start, first), "reported-parenthetical"
         return _char_span(doc, sent.start, sent.end), "reported-parenthetical"
-    if subj and _parenthetical(doc, verb, subj[0], sent):
+    if subj and (around := _parenthetical(doc, verb, subj[0], sent)):
+        first, k = around
+        # a clause of its own ('as they bristled at ...'), not a participle, which goes on with what was said
+        # ('Twitter announced, gaining 22,000 followers', 'experts say, including a provision ...')
+        adverbials = {t.i for c in verb.children if c.dep_ == "advcl" and any(
+            w.dep_ in ("mark", "nsubj", "nsubjpass") for w in c.children) for t in c.subtree}
+        if all(t.i in adverbials for t in doc[k + 1:sent.end] if not (t.is_punct or t.is_space)):
+            # '..., top black lawmakers said Friday, as they bristled at ...': the rest tells of the attribution
+            return _char_span(doc, sent.start, first - 1), "reported-preposed"
         # "Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt": the sentence around the attribution
         return _char_span(doc, sent.start, sent.end), "reported-parenthetical"
     comps = [c for c in verb.children
@@ -457,17 +479,35 @@ def _as_clause(verb: Token) -> bool:
         marks[0].i == 0 or verb.doc[marks[0].i - 1].lower_ != "far")
 
 
-def _parenthetical(doc: Doc, verb: Token, subj: Token, sent: Span) -> bool:
-    """', he said,' set off by commas in the middle of its sentence, with the subject next to the verb."""
+def _parenthetical(doc: Doc, verb: Token, subj: Token, sent: Span) -> tuple[int, int] | None:
+    """', he said,' set off by commas in the middle of its sentence, with the subject next to the verb: the
+    tokens of the attribution's first word and of the comma that closes it."""
     first, last = min(subj.left_edge.i, verb.i), max(subj.i, verb.i)
     if last - first > 12 or abs(subj.i - verb.i) > 1 and subj.i > verb.i:
-        return False
+        return None
     k = last + 1
     while k < sent.end and k - last <= 4 and doc[k].dep_ in ("npadvmod", "advmod", "prep", "pobj", "det", "compound"):
         k += 1  # ', he told me on Friday,'
-    return (first - 1 > sent.start and doc[first - 1].text == ","
+    if (first - 1 > sent.start and doc[first - 1].text == ","
             and k < sent.end - 2 and doc[k].text == ","
-            and not any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children))
+            and not any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children)):
+        return first, k
+    return None
+
+
+def _around_attribution(doc: Doc, verb: Token, subj: Token, sent: Span, content: tuple[int, int]
+                        ) -> tuple[tuple[int, int], ...]:
+    """The two parts of a content that an attribution set off by commas splits ('Back in Virginia, | Mr. Clarke
+    said, | he decided to ...'), else ()."""
+    around = _parenthetical(doc, verb, subj, sent) if not _as_clause(verb) else None
+    if around is None:
+        return ()
+    first, k = around
+    before = _char_span(doc, sent.start, first - 1)
+    after = _char_span(doc, k + 1, sent.end)
+    if before is None or after is None or not content[0] <= before[0] or after[1] > content[1]:
+        return ()
+    return _balanced_strip(doc.text, *before), _balanced_strip(doc.text, after[0], content[1])
 
 
 def _is_title(text: str, span: tuple[int, int]) -> bool:
@@ -565,12 +605,12 @@ def content_stance(doc: Doc, f: Found, speaks: Callable[[Token], bool]) -> str |
     when it takes none. ``speaks`` tells whether a pronoun subject stands for the speaker ('the minister said she
     backed the plan')."""
     cs = CONTENT_STANCES
-    for a, b in f.parts or (f.content,):
-        span = doc.char_span(a, b, alignment_mode="expand")
-        if span is None:
-            continue
+    spans = [s for a, b in f.parts or (f.content,) if (s := doc.char_span(a, b, alignment_mode="expand")) is not None]
+    for span in spans:
+        # a main verb: one whose head is outside every part ('"We will win," he said, "and soon."'), not one joined
+        # to a verb of the part before ('Many were older, she said, and "I had to step back"')
         for verb in (t for t in span if t.pos_ in ("VERB", "AUX")
-                     and (not span.start <= t.head.i < span.end or t.head.i == t.i)):
+                     and (not any(s.start <= t.head.i < s.end for s in spans) or t.head.i == t.i)):
             subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             modals = {c.lower_ for c in verb.children if c.dep_ == "aux"}
             negated = any(c.dep_ == "neg" for c in verb.children)
@@ -818,6 +858,8 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
     if any(_inside(doc[h].idx, quotes) for h in heads):
         return []
     lemma = _lemma(verb)
+    if lemma in NAMING_VERBS and _quoted_name(text, verb, quotes):
+        return []
     # a relative pronoun stands for the noun its clause hangs on ('rules that promise to ...')
     who = verb.head if subj[0].tag_ in ("WDT", "WP") and verb.dep_ == "relcl" else subj[0]
     if lemma in RAISING_VERBS and not _someone(who) and who.tag_ != "NNS" \
@@ -864,7 +906,8 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
                            parts=passive if len(passive) > 1 else ()))
     elif content is not None and not any(q[0] < content[1] and content[0] < q[1] for q in quoted):
         content = _whole_quote(text, _balanced_strip(text, *_past_cue_time(doc, verb, content)), quotes)
-        out.append(said(content, _kind(text, content, quotes), rule))
+        out.append(replace(said(content, _kind(text, content, quotes), rule),
+                           parts=_around_attribution(doc, verb, subj[0], sent, content)))
     if not out and (block := _block_quote(text, verb, quotes)):
         out.append(said(block, "direct", "block-quote"))
     return out
