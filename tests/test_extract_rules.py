@@ -1075,3 +1075,17 @@ def test_an_untyped_name_after_the_speaks_for_an_organisation(rows, ents, type_)
     doc = make_doc(rows, ents=ents)
     head = next(t for t in doc if t.dep_ == "nsubj")
     assert speaker_mention(doc, 0, head.i + 1, head).type == type_
+
+
+def test_a_verb_of_asking_that_puts_a_question_requests_nothing_of_whom_it_asks():
+    def asked(second: tuple) -> list[str]:
+        # 'Brown asked Kate whether she left.' / 'Brown asked Kate to leave.'
+        rows = [("Brown", "Brown", "PROPN", 1, "nsubj"), ("asked", "ask", "VERB", 1, "ROOT"),
+                ("Kate", "Kate", "PROPN", 1, "dobj"), *second, (".", ".", "PUNCT", 1, "punct")]
+        doc = make_doc(rows)
+        owner = {0: "e1", 2: "e2"}.get
+        return [r.type for r in relations._verb_relations(doc, doc[1], owner)]
+
+    assert asked([("whether", "whether", "SCONJ", 5, "mark"), ("she", "she", "PRON", 5, "nsubj"),
+                  ("left", "leave", "VERB", 1, "ccomp")]) == []
+    assert asked([("to", "to", "PART", 4, "aux"), ("leave", "leave", "VERB", 1, "xcomp")]) == ["requests"]

@@ -592,6 +592,11 @@ def test_a_pronoun_that_speaks_is_the_subject_of_the_clause_it_depends_on_before
                         'continuously says," she said.')
     names = {e.id: e.name for e in y.entities}
     assert [names.get(s.speaker) for s in y.statements if s.kind == "direct"] == ["McLenney"]
+    # a whole quotation between the subject and the pronoun is no bar: she is the one who reached peak anger
+    z = kg.extract_text('Piers Morgan said the tweets were silly. Then Maria Santos reached peak anger: "How '
+                        'stunning," she wrote, "and how horrible."')
+    names = {e.id: e.name for e in z.entities}
+    assert [names.get(s.speaker) for s in z.statements if s.cue.text == "wrote"] == ["Maria Santos"]
 
 
 def test_an_actor_is_named_as_the_story_names_it_not_by_a_nickname_in_a_quotation(nlp_ready):

@@ -346,9 +346,10 @@ def _governing_subject(token: Token, clusters: list[Cluster], fits: Callable[[Cl
         return None  # 'her concern for racial issues' inside what someone said of her is not her own statement
     doc = token.doc
     for verb in token.head.ancestors:
-        # not across a quotation mark: a subject inside a quotation is the quoted speaker's, not the text's
+        # not across a quotation mark: a subject inside a quotation is the quoted speaker's, not the text's; a
+        # whole quotation between them is no bar ('Rowling reached peak anger: "How stunning," she wrote')
         for subj in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < token.i
-                     and not any(t.text in QUOTE_MARKS for t in doc[c.i:token.i])):
+                     and sum(t.text in QUOTE_MARKS for t in doc[c.i:token.i]) % 2 == 0):
             owner = next((c for c in clusters for m in c.mentions if m.i <= subj.i < m.j), None)
             if owner is not None and fits(owner):
                 return owner

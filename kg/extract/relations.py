@@ -32,6 +32,8 @@ BACKED: dict[str, str] = _LEX["backed_adjectives"]
 NOUN_TRIGGERS: dict[str, str] = _LEX["nouns"]
 DESPITE = frozenset(_LEX["plea_opposes_context"])
 HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should"})
+_ASKING = lexicons.load("reporting")["asking_verbs"]
+QUESTION_VERBS, QUESTION_WORDS = frozenset(_ASKING["questions"]), frozenset(_ASKING["question_words"])
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,7 @@ def _verb_relations(doc: Doc, verb: Token, owner: Owner) -> list[FoundRelation]:
             c.dep_ == "prt" and c.lower_ in TURNING_PARTICLES.get(verb.lemma_.lower(), ()) for c in verb.children):
         return []
     subjects = [s for c in verb.children if c.dep_ in ("nsubj",) for s in _with_conjuncts(c) if owner(s.i)]
-    if not subjects:
+    if not subjects or _puts_a_question(verb):
         return []
     doers = {owner(s.i) for s in subjects}
     objects, topic, phrase = [], None, None  # phrase: the object's noun, where the evidence ends
@@ -180,6 +182,13 @@ def _verb_relations(doc: Doc, verb: Token, owner: Owner) -> list[FoundRelation]:
         return []  # 'Charlie receives a weekly injection' hosts no one
     return [FoundRelation(type=rel, subject=s.i, object=None, topic=topic, evidence=ev, negated=neg, hypothetical=hyp,
                           rule=rule, confidence=CONFIDENCE["verb-topic"]) for s in subjects]
+
+
+def _puts_a_question(verb: Token) -> bool:
+    """Whether a verb of asking puts a question ('asked Kate whether she had felt the baby kick'), which requests
+    nothing of whom it asks (lexicon reporting asking_verbs)."""
+    return verb.lemma_.lower() in QUESTION_VERBS and any(
+        c.dep_ == "ccomp" and c.left_edge.lower_ in QUESTION_WORDS for c in verb.children)
 
 
 def _joint_relations(doc: Doc, verb: Token, owner: Owner) -> list[FoundRelation]:
