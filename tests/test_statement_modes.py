@@ -632,3 +632,12 @@ def test_it_that_is_given_a_noun_by_be_names_no_speaker(nlp_ready):
     x = kg.extract_text("The fight with Blaine in the parking lot was a statement. Microsoft stayed quiet. It's his "
                         "way of asserting that to him, being gay is defined by love.")
     assert [(s.speaker, s.cue.text) for s in x.statements] == [(None, "asserting")]
+
+
+@pytest.mark.parametrize("text, contents", [
+    # the parser takes the description after the speaker for what was asked or said
+    ('" What kind of peace is this ? " asked Mustafa Hoshiyeh , a West Bank labourer turned around by a police '
+     'patrol .', ["What kind of peace is this ?"]),
+])
+def test_the_speaker_is_no_part_of_what_was_said(nlp_ready, text, contents):
+    assert [c for c, _, _ in statements(text)] == contents

@@ -904,7 +904,9 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
         content = (passive[0][0], passive[-1][1])
         out.append(replace(said(content, _kind(text, content, quotes), "reported-object"),
                            parts=passive if len(passive) > 1 else ()))
-    elif content is not None and not any(q[0] < content[1] and content[0] < q[1] for q in quoted):
+    elif content is not None and not any(q[0] < content[1] and content[0] < q[1] for q in quoted) and not (
+            # '"...?" asked Mustafa Hoshiyeh, a labourer turned around by ...': the speaker is no content
+            sp_span and content[0] < sp_span[1] and sp_span[0] < content[1] and rule != "reported-parenthetical"):
         content = _whole_quote(text, _balanced_strip(text, *_past_cue_time(doc, verb, content)), quotes)
         out.append(replace(said(content, _kind(text, content, quotes), rule),
                            parts=_around_attribution(doc, verb, subj[0], sent, content)))
