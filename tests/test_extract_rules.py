@@ -1089,3 +1089,18 @@ def test_a_verb_of_asking_that_puts_a_question_requests_nothing_of_whom_it_asks(
     assert asked([("whether", "whether", "SCONJ", 5, "mark"), ("she", "she", "PRON", 5, "nsubj"),
                   ("left", "leave", "VERB", 1, "ccomp")]) == []
     assert asked([("to", "to", "PART", 4, "aux"), ("leave", "leave", "VERB", 1, "xcomp")]) == ["requests"]
+
+
+@pytest.mark.parametrize("words, label, type_", [
+    ("Keith Lamont Scott", "ORG", "Person"), ("Ivan Lendl", "GPE", "Person"),  # a given name opens them
+    ("Walter Energy", "ORG", "Organization"), ("Christopher Newport University", "ORG", "Organization"),
+    ("Beverly Hills", "GPE", "Place"), ("Grace Road", "FAC", "Place"),  # a word of organisations or places
+    ("the Charlotte Observer", "ORG", "Organization"),  # no one's name takes 'the'
+    ("Douglas & Lomason", "ORG", "Organization"),
+])
+def test_a_name_the_model_calls_an_organisation_or_place_that_opens_with_a_given_name_is_a_person(words, label, type_):
+    from kg.extract.entities import find_mentions
+
+    name = words.removeprefix("the ")
+    doc = _flat_doc(["Then", *words.split(), "said", "no", "."], [(name, label)])
+    assert [m.type for m in find_mentions(doc) if m.form == "name"] == [type_]

@@ -329,6 +329,8 @@ def _named(doc: Doc, sports: bool, line: Dateline | None) -> list[RawMention]:
             continue
         if ent.label_ == "ORG" and PARTICLE_NAME.fullmatch(name):
             type_ = "Person"  # "Staffan de Mistura": the small model takes particles for organisations
+        elif ent.label_ in _NOT_PERSON_LABELS and _personal_name(doc, i, j):
+            type_ = "Person"  # 'Enrique Peña Nieto', 'Keith Lamont Scott', 'Ivan Lendl' typed ORG or GPE
         if ent.label_ in ("GPE", "LOC") and _inside_a_longer_name(doc, ent):
             continue
         if sports and ent.label_ in ("GPE", "LOC", "PERSON") and _team(doc, i, j) \
@@ -488,6 +490,22 @@ def _confirmed(doc: Doc, named: list[RawMention]) -> list[RawMention]:
                 m = _mention(doc, i, j, m.type, m.form) or m
         out.append(m)
     return out
+
+
+_NOT_PERSON_LABELS = ("ORG", "GPE", "LOC", "FAC")
+_NOT_PERSON_WORDS = ORG_NAME_WORDS | INSTITUTION_HEADS | LOCATIVE_HEADS | STATE_FORM_WORDS \
+    | frozenset(_LEX["place_suffixes"])
+
+
+def _personal_name(doc: Doc, i: int, j: int) -> bool:
+    """Whether a name the model typed as an organisation or a place is a person's: two or three capitalised words,
+    the first a common given name (lexicon given_names), none a word of organisations or places ('Walter Energy',
+    'Grace Road', 'Christopher Newport University'), no '&', and no 'the' before it, which no one's name takes
+    ('the Charlotte Observer')."""
+    words = [t.text for t in doc[i:j]]
+    return 2 <= len(words) <= 3 and words[0].lower() in _GIVEN and (i == 0 or doc[i - 1].lower_ != "the") \
+        and all(w[:1].isupper() and w.replace("-", "").replace(".", "").isalpha() for w in words) \
+        and not any(w.lower().rstrip(".") in _NOT_PERSON_WORDS for w in words[1:])
 
 
 _SIDE = r"[A-Z][\w'.&]*(?:[ -](?:[A-Z][\w'.&]*|of|de|'s))*"
