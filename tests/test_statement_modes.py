@@ -641,3 +641,36 @@ def test_it_that_is_given_a_noun_by_be_names_no_speaker(nlp_ready):
 ])
 def test_the_speaker_is_no_part_of_what_was_said(nlp_ready, text, contents):
     assert [c for c, _, _ in statements(text)] == contents
+
+
+@pytest.mark.parametrize("text, content, kind", [
+    # a quotation that ends a clause the writer began: the whole clause was said
+    ('Details aside, the proposals send a clear message that a top priority "is increasing the tax liability at '
+     'the top," Mr. Kamin said.', 'Details aside, the proposals send a clear message that a top priority "is '
+     'increasing the tax liability at the top,"', "mixed"),
+    ('Bemoaning the "phony system," Trump accused Holt of being a Democrat.', "Holt of being a Democrat", "indirect"),
+    # a phrase in marks that the clause goes on with is part of what was said; a clause in marks is all of it
+    ('Trump said "budget reforms" and the collection of unpaid taxes would help finance them.',
+     '"budget reforms" and the collection of unpaid taxes would help finance them', "mixed"),
+    ('Trump said "we will win" and left.', "we will win", "direct"),
+    # the subject next to the verb speaks, not a noun of the clause reported that the parser also made its subject
+    ('The four “loopholes” he cited are “the ability to use real estate losses to offset other income,” The Hill '
+     'reported.', 'The four “loopholes” he cited are “the ability to use real estate losses to offset other income,”',
+     "mixed"),
+])
+def test_a_quotation_inside_a_clause_is_part_of_what_was_said(nlp_ready, text, content, kind):
+    import kg
+
+    x = kg.extract_text(text)
+    assert content in [s.content.text for s in x.statements]
+    assert next(s.kind for s in x.statements if s.content.text == content) == kind
+
+
+def test_a_quotation_goes_on_after_a_statement_that_ends_with_one(nlp_ready):
+    import kg
+
+    x = kg.extract_text('The summit accomplished "too little," Renzi added on Twitter. "Without changing policies, '
+                        'Europe risks a lot."')
+    names = {e.id: e.name for e in x.entities}
+    assert [(s.content.text, names.get(s.speaker)) for s in x.statements] == [
+        ('The summit accomplished "too little,"', "Renzi"), ("Without changing policies, Europe risks a lot.", "Renzi")]

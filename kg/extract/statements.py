@@ -240,6 +240,8 @@ def _balanced_strip(text: str, s: int, e: int) -> tuple[int, int]:
             s += 1
         elif text[e - 1] in QUOTE_CHARS:
             e -= 1
+        elif s > 0 and text[s - 1] in OPENERS + AMBIGUOUS:
+            s -= 1  # '"budget reforms" and ...': the quotation's opening mark, which the parse left out
     return _strip(text, s, e)
 
 
@@ -421,7 +423,9 @@ def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | 
         first = objs[0].left_edge.i if not via else via[0].i + 1
         return _char_span(doc, first, last + 1), "reported-object"
     if verb.i >= sent.end - 2 or (verb.i + 1 < sent.end and doc[verb.i + 1].is_punct and doc[verb.i + 1].text in ".!?"):
-        subj = _subjects(verb)
+        # the subject next to the verb: the parser may take a noun of the clause reported for another one
+        # ('The four "loopholes" he cited are "...," The Hill reported')
+        subj = sorted(_subjects(verb), key=lambda t: abs(t.i - verb.i))
         # "..., the ministry added." -- only when a comma or closing quote sets the attribution off
         if subj and subj[0].left_edge.i > sent.start + 2 and doc[subj[0].left_edge.i - 1].text in (",", "”", '"'):
             return _char_span(doc, sent.start, subj[0].left_edge.i), "reported-preposed"
@@ -546,9 +550,9 @@ def _adjacent_quotes(text: str, doc: Doc, verb: Token, subj: Token, sent: Span, 
         gap = text[qe:left_char]
         # '"...," he said': a comma (or ? ! —) closes the quote; a full stop or a line break ends it instead
         if qe <= left_char and _only_marks(gap) and "\n" not in gap and (
-                "," in gap or qe > 0 and text[qe - 1] in ",?!—–-"):
+                "," in gap or qe > 0 and text[qe - 1] in ",?!—–-") and not _ends_a_clause(text, sent, qs):
             out.append((qs, qe))
-        elif qs >= right_char and qs <= sent.end_char + 2 and (
+        elif qs >= right_char and qs <= sent.end_char + 2 and not _opens_a_clause(doc, verb, qs, qe) and (
                 _only_marks(text[right_char:qs]) or _ASIDE.fullmatch(text[right_char:qs])
                 or _describes_speaker(doc, verb, subj, right_char, qs)) and (
                 subj.dep_ != "nsubjpass" or not any(c in text[right_char:qs] for c in ".;")) and (
@@ -557,6 +561,38 @@ def _adjacent_quotes(text: str, doc: Doc, verb: Token, subj: Token, sent: Span, 
             # across a paragraph break only after a colon ('X said:' ending its paragraph)
             out.append((qs, qe))
     return out
+
+
+_CLAUSE_BREAK = re.compile(r"[.!?:;—–\n]|\s-{1,2}\s")
+
+
+def _ends_a_clause(text: str, sent: Span, qs: int) -> bool:
+    """Whether a quotation before its attribution ends a clause the writer began without a break ('..., a top
+    priority ''is increasing the tax liability,'' Mr. Kamin said'): the attribution reports the whole clause, of
+    which the quotation is a part. Not '"...," he said', nor 'Asked about it, "...," he said'."""
+    before = _CLAUSE_BREAK.split(text[sent.start_char:qs])[-1].rstrip(QUOTE_CHARS + SINGLE_MARKS + "` ")
+    return before[-1:].isalnum()
+
+
+def _opens_a_clause(doc: Doc, verb: Token, qs: int, qe: int) -> bool:
+    """Whether a quotation after its attribution opens a clause that goes on past it ('he said "budget reforms"
+    and the collection of unpaid taxes would help'): a phrase in marks that the clause after it goes on with is a
+    part of what was said, not all of it. A clause of its own in the marks is a whole quotation ('he said "we will
+    win" and left')."""
+    text = doc.text
+    if text[qs:qe].rstrip()[-1:] in tuple(".!?,;:—–-"):
+        return False
+    j = qe
+    while j < len(text) and (text[j] in QUOTE_CHARS + SINGLE_MARKS + "`" or text[j] == " "):
+        j += 1
+    first, after = doc.char_span(qs, qe, alignment_mode="expand"), doc.char_span(j, j + 1, alignment_mode="expand")
+    if first is None or after is None or not (text[j].islower() or text[j].isdigit()):
+        return False
+    if any(t.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") and first.start <= c.i < first.end
+                                            for c in t.children) for t in first):
+        return False  # a clause of its own in the marks is a whole quotation
+    return any(c.left_edge.i <= first.start and after.start <= c.right_edge.i for c in verb.children
+               if c.dep_ in ("ccomp", "xcomp", "parataxis"))
 
 
 def _describes_speaker(doc: Doc, verb: Token, subj: Token, start: int, end: int) -> bool:
@@ -1275,7 +1311,11 @@ def _continuations(text: str, quotes: CharSpans, found: list[Found]) -> list[Fou
             continue
         last = max(prev, key=lambda f: f.content[1])
         between = text[last.content[1]:qs - 1]
-        if last.kind != "direct" or any(c in between for c in OPENERS + "‘") or between.count("\n") > 2:
+        # a statement that ends with a quotation goes on in the next ('The summit did "too little," he added.
+        # "Europe risks a lot."'), whether all of it is quoted or not
+        ends_quoted = last.kind == "direct" or last.kind == "mixed" and any(
+            last.content[0] <= s < e <= last.content[1] + 2 and last.content[1] <= e + 2 for s, e in quotes)
+        if not ends_quoted or any(c in between for c in OPENERS + "‘") or between.count("\n") > 2:
             continue  # not past another quote, nor further than the next paragraph
         line_end = text.find("\n", qe)
         if "\n" in between and _only_marks(text[qe:line_end if line_end >= 0 else len(text)]):
