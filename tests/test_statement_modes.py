@@ -674,3 +674,18 @@ def test_a_quotation_goes_on_after_a_statement_that_ends_with_one(nlp_ready):
     names = {e.id: e.name for e in x.entities}
     assert [(s.content.text, names.get(s.speaker)) for s in x.statements] == [
         ('The summit accomplished "too little,"', "Renzi"), ("Without changing policies, Europe risks a lot.", "Renzi")]
+
+
+def test_a_speaking_pronoun_is_the_subject_of_the_sentence_before_when_it_came_after_the_last_speaker(nlp_ready):
+    import kg
+
+    x = kg.extract_text('Quddus Fielea said his side would win.\n\nEngland coach Brian Ashton is under no illusions '
+                        'about the size of the task facing his side.\n\n"We are still looking down the barrel of a '
+                        'gun," he said.')
+    names = {e.id: e.name for e in x.entities}
+    assert [names.get(s.speaker) for s in x.statements] == ["Quddus Fielea", "Brian Ashton"]
+    # a subject inside a quotation is the quoted speaker's words, not the one who speaks next
+    y = kg.extract_text('Quddus Fielea said his side would win.\n\n"Brian Ashton is a fine coach."\n\n"We are '
+                        'still looking down the barrel of a gun," he said.')
+    names = {e.id: e.name for e in y.entities}
+    assert names.get(y.statements[-1].speaker) == "Quddus Fielea"

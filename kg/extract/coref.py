@@ -324,8 +324,12 @@ def resolve_pronoun(token: Token, clusters: list[Cluster], speakers: Sequence[tu
     if (governing := _governing_subject(token, clusters, fits)) is not None:
         return governing
     before = [(pos, c) for pos, c in speakers if pos < token.idx and fits(c)]
-    if before:
-        return max(before, key=lambda x: x[0])[1]
+    last = max(before, key=lambda x: x[0]) if before else None
+    if (subject := _previous_subject(token, clusters, fits)) is not None and (
+            last is None or subject[0] > last[0]):
+        return subject[1]
+    if last is not None:
+        return last[1]
     best, best_pos = None, -1
     for c in clusters:
         if fits(c):
@@ -353,6 +357,23 @@ def _governing_subject(token: Token, clusters: list[Cluster], fits: Callable[[Cl
             owner = next((c for c in clusters for m in c.mentions if m.i <= subj.i < m.j), None)
             if owner is not None and fits(owner):
                 return owner
+    return None
+
+
+def _previous_subject(token: Token, clusters: list[Cluster], fits: Callable[[Cluster], bool]
+                      ) -> tuple[int, Cluster] | None:
+    """The subject of the main clause of the sentence before the pronoun's, or of its own before it, outside any
+    quotation, when it can be what the pronoun stands for: 'England coach Brian Ashton is under no illusions.
+    "We are still looking down the barrel of a gun," he said.' is Ashton, whoever spoke before. As (character
+    offset, entity)."""
+    doc = token.doc
+    start = doc[token.sent.start - 1].sent.start if token.sent.start > 0 else token.sent.start
+    for t in reversed(doc[start:token.i]):
+        if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" \
+                and sum(k.text in QUOTE_MARKS for k in doc[t.i:token.i]) % 2 == 0:
+            owner = next((c for c in clusters for m in c.mentions if m.i <= t.i < m.j), None)
+            if owner is not None and fits(owner):
+                return t.idx, owner
     return None
 
 
