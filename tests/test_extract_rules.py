@@ -1104,3 +1104,32 @@ def test_a_name_the_model_calls_an_organisation_or_place_that_opens_with_a_given
     name = words.removeprefix("the ")
     doc = _flat_doc(["Then", *words.split(), "said", "no", "."], [(name, label)])
     assert [m.type for m in find_mentions(doc) if m.form == "name"] == [type_]
+
+
+def _two_clauses(verb: tuple) -> Doc:
+    """'He said losses were heavy and forces <verb> the city.', with the second clause hung on 'said' too."""
+    rows = [("He", "he", "PRON", 1, "nsubj"), ("said", "say", "VERB", 1, "ROOT"), ("losses", "loss", "NOUN", 3, "nsubj"),
+            ("were", "be", "AUX", 1, "ccomp"), ("heavy", "heavy", "ADJ", 3, "acomp"), ("and", "and", "CCONJ", 3, "cc"),
+            ("forces", "force", "NOUN", 7, "nsubj"), verb, ("the", "the", "DET", 9, "det"),
+            ("city", "city", "NOUN", 7, "dobj"), (".", ".", "PUNCT", 1, "punct")]
+    return make_doc(rows)
+
+
+def test_two_clauses_the_parser_hung_on_the_cue_are_both_what_was_said():
+    doc = _two_clauses(("defended", "defend", "VERB", 1, "ccomp"))
+    assert _found(doc) == [("losses were heavy and forces defended the city", "He", "reported-ccomp")]
+    # another attribution is no part of it
+    doc = _two_clauses(("warned", "warn", "VERB", 1, "ccomp"))
+    assert ("losses were heavy", "He", "reported-ccomp") in _found(doc)
+
+
+def test_a_name_after_a_joined_title_speaks():
+    # '"...," said Pirelli chairman and chief executive Marco Provera.': the name follows the last title
+    rows = [("Pirelli", "Pirelli", "PROPN", 1, "compound"), ("chairman", "chairman", "NOUN", 7, "nsubj"),
+            ("and", "and", "CCONJ", 1, "cc"), ("chief", "chief", "ADJ", 4, "amod"),
+            ("executive", "executive", "NOUN", 1, "conj"), ("Marco", "Marco", "PROPN", 6, "compound"),
+            ("Provera", "Provera", "PROPN", 1, "appos"), ("said", "say", "VERB", 7, "ROOT"),
+            ("sales", "sale", "NOUN", 9, "nsubj"), ("rose", "rise", "VERB", 7, "ccomp"), (".", ".", "PUNCT", 7, "punct")]
+    doc = make_doc(rows, ents=["B-ORG", "O", "O", "O", "O", "B-PERSON", "I-PERSON", "O", "O", "O", "O"])
+    (found,) = statements.find_statements(doc)
+    assert [doc[i].text for i in found.speaker_tokens] == ["Provera"]

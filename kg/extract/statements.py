@@ -307,8 +307,10 @@ def _subjects(verb: Token) -> list[Token]:
 def _speaker(subj: Token, name_only: bool = False) -> tuple[tuple[int, ...], tuple[int, int]]:
     # 'Irish soccer manager Mick McCarthy said', parsed with the title as the head and the name as its
     # apposition: the name speaks
-    named = [c for c in subj.children if c.dep_ == "appos" and c.left_edge.i == subj.i + 1 and c.pos_ == "PROPN"
-             and c.ent_type_ in ("PERSON", "ORG")] if subj.pos_ == "NOUN" else []
+    # ('Pirelli chairman and chief executive officer Marco Tonchetti Provera said': after the last title)
+    last_title = max(k.i for k in (subj, *subj.conjuncts) if k.i >= subj.i)
+    named = [c for c in subj.children if c.dep_ == "appos" and c.left_edge.i == last_title + 1 and c.pos_ == "PROPN"
+             and any(t.ent_type_ in ("PERSON", "ORG") for t in c.subtree)] if subj.pos_ == "NOUN" else []
     head = named[0] if named else subj
     # a joined speaker must be able to speak: not 'violence' of 'Union leaders and violence against women
     # campaigners', a parse that joins the wrong words
@@ -385,8 +387,15 @@ def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | 
         start = min([c.left_edge.i] + [k.left_edge.i for k in verb.children if k.dep_ in hung and verb.i < k.i < c.i])
         if start < verb.i:  # 'the arms, which the spokesman said came from ...': what is said comes after the cue
             start = min(t.i for t in c.subtree if t.i > verb.i)
+        # 'said damage was heavy and forces were defending the city', parsed as two clauses of the verb: both
+        # (not another attribution: 'Republicans said ... and Democrats accused the GOP of ...')
+        joined = [k for k in after[1:] if c.dep_ == k.dep_ == "ccomp" and k.right_edge.i < sent.end
+                  and not (_lemma(k) in VERBS and any(x.dep_ == "nsubj" and x.pos_ in ("NOUN", "PROPN")
+                                                      for x in k.children))
+                  and all(t.dep_ in ("cc", "punct") for t in doc[c.right_edge.i + 1:k.left_edge.i])][:1]
         # '..., while a different user wrote: ...': another attribution closes the content
-        stop = min([d.left_edge.i for d in c.subtree if d.i > c.i and _attribution_within(d)] + [c.right_edge.i + 1])
+        stop = min([d.left_edge.i for k in (c, *joined) for d in k.subtree if d.i > c.i and _attribution_within(d)]
+                   + [max(k.right_edge.i for k in (c, *joined)) + 1])
         while stop > start + 1 and (doc[stop - 1].text in ",;:" or doc[stop - 1].dep_ == "cc"):
             stop -= 1
         return _char_span(doc, start, stop), "reported-ccomp"
