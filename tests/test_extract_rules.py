@@ -1133,3 +1133,24 @@ def test_a_name_after_a_joined_title_speaks():
     doc = make_doc(rows, ents=["B-ORG", "O", "O", "O", "O", "B-PERSON", "I-PERSON", "O", "O", "O", "O"])
     (found,) = statements.find_statements(doc)
     assert [doc[i].text for i in found.speaker_tokens] == ["Provera"]
+
+
+@pytest.mark.parametrize("subject, neg, adjective, found", [
+    ("Merkel", False, "confident", [("the euro survives", "Merkel", "thought", "optimistic")]),
+    ("Officials", False, "worried", [("the euro survives", "Officials", "thought", "concern")]),
+    ("Erdogan", False, "adamant", [("the euro survives", "Erdogan", "speech", "assert")]),
+    ("Merkel", True, "sure", []),  # 'not sure that ...' states nothing
+    ("It", False, "certain", []),  # no one's state of mind
+])
+def test_an_adjective_of_a_state_of_mind_reports_the_clause_it_governs(subject, neg, adjective, found):
+    # 'Merkel is confident that the euro survives.'
+    rows = [(subject, subject.lower(), "PROPN" if subject != "It" else "PRON", 1, "nsubj"), ("is", "be", "AUX", 1, "ROOT"),
+            (adjective, adjective, "ADJ", 1, "acomp"), ("that", "that", "SCONJ", 6, "mark"),
+            ("the", "the", "DET", 5, "det"), ("euro", "euro", "NOUN", 6, "nsubj"),
+            ("survives", "survive", "VERB", 2, "ccomp"), (".", ".", "PUNCT", 1, "punct")]
+    if neg:  # 'is not sure': one word more after 'is'
+        rows = [(w, l, p, h + (h >= 2), d) for w, l, p, h, d in rows]
+        rows.insert(2, ("not", "not", "PART", 1, "neg"))
+    doc = make_doc(rows)
+    assert [(doc.text[slice(*f.content)], doc[f.speaker_tokens[0]].text, f.mode, f.stance)
+            for f in statements.find_statements(doc)] == found

@@ -49,6 +49,7 @@ HEADLINE_PASSIVES = {k: v for k, v in _LEX["headline_passives"].items() if not k
 ANONYMITY = re.compile("|".join(f"(?:{p})" for p in _LEX["anonymity_requests"]["patterns"]))  # 'asked not to be named'
 ASKING_VERBS = _LEX["asking_verbs"]  # verbs that request only when they ask someone for something
 QUOTING_VERBS = frozenset(_LEX["quoting_verbs"])  # 'quoted X as saying': X speaks
+STANCE_ADJECTIVES = {k: tuple(v) for k, v in _LEX["stance_adjectives"].items() if not k.startswith("_")}
 NAMING_VERBS = frozenset(_LEX["naming_verbs"]["verbs"])  # 'a group dubbed 'the Squad'': a name, no one's words
 CIRCUMSTANCE_PREPS = frozenset(_LEX["circumstance_prepositions"])  # 'in 2015', 'during the debate': no content
 CONTENT_STANCES = {k: (frozenset(v) if isinstance(v, list) else v) for k, v in _LEX["content_stances"].items()
@@ -873,11 +874,15 @@ def _sentence_statements(text: str, doc: Doc, sent: Span, quotes: CharSpans) -> 
             continue
         lemma = _lemma(tok)
         if tok.pos_ == "VERB" and (lemma in VERBS or lemma in QUOTE_VERBS or _as_clause(tok)):
-            out += _verb_statements(text, doc, tok, sent, quotes)
+            # ('Europeans are worried that ...': a verb's participle as an adjective, when it reports nothing else)
+            out += _verb_statements(text, doc, tok, sent, quotes) or (
+                _predicative(doc, tok, sent) if tok.lower_ in STANCE_ADJECTIVES else [])
         elif tok.pos_ == "VERB" and lemma in TOPIC_VERBS:
             out += _topic_statement(doc, tok, lemma, sent, quotes)
         elif tok.pos_ == "NOUN" and lemma in NOUNS:
             out += _nominal_act(doc, tok, sent)
+        elif tok.lower_ in STANCE_ADJECTIVES and tok.pos_ in ("ADJ", "VERB"):
+            out += _predicative(doc, tok, sent)
         elif phrase := next((p for p in ACCORDING_TO if p[0] == tok.lower_
                              and [t.lower_ for t in doc[tok.i:tok.i + len(p)]] == list(p)), None):
             out += _according_to(text, doc, tok, phrase, sent, quotes)
@@ -1105,6 +1110,30 @@ def _nominal_act(doc: Doc, noun: Token, sent: Span) -> list[Found]:
     return [Found(content=content, kind="indirect", sentence=(sent.start_char, sent.end_char), speaker_tokens=heads,
                   speaker_span=sp_span, cue=(noun.idx, noun.idx + len(noun.text)), cue_lemma=lemma,
                   stance=NOUNS[lemma], rule=rule, confidence=CONFIDENCE[rule], mode=mode)]
+
+
+def _predicative(doc: Doc, adj: Token, sent: Span) -> list[Found]:
+    """'Merkel is confident that the euro will survive', 'Europeans are worried the euro will fail': an adjective
+    of a state of mind after 'be' reports the clause it governs (or that the parser hung on 'be'), said or thought
+    by the subject (lexicon stance_adjectives)."""
+    be = adj.head if adj.dep_ == "acomp" else adj
+    subject = next((c for c in be.children if c.dep_ in ("nsubj", "nsubjpass")), None) or next(
+        (k for a in be.children if a.dep_ in ("aux", "auxpass") for k in a.children if k.dep_ in ("nsubj", "nsubjpass")),
+        None)  # ('Merkel is convinced that ...', with 'Merkel' hung on 'is')
+    if subject is None or subject.tag_ in ("WDT", "WP", "EX") or subject.lower_ in ("it", "this", "that") \
+            or not (be.lemma_ == "be" or any(c.dep_ in ("aux", "auxpass") and c.lemma_ == "be" for c in be.children)):
+        return []  # 'it is certain that ...': no one's state of mind
+    clause = next((c for c in (*adj.children, *be.children) if c.dep_ == "ccomp" and c.i > adj.i), None)
+    if clause is None or any(c.dep_ == "neg" for c in (*adj.children, *be.children)):
+        return []  # 'not sure that ...' states nothing
+    content = _char_span(doc, clause.left_edge.i, clause.right_edge.i + 1)
+    if content is None:
+        return []
+    heads, sp_span = _speaker(subject)
+    mode, stance = STANCE_ADJECTIVES[adj.lower_]
+    return [Found(content=content, kind="indirect", sentence=(sent.start_char, sent.end_char), speaker_tokens=heads,
+                  speaker_span=sp_span, cue=(adj.idx, adj.idx + len(adj.text)), cue_lemma=adj.lower_, stance=stance,
+                  rule="predicative", confidence=CONFIDENCE["predicative"], mode=mode)]
 
 
 def _according_to(text: str, doc: Doc, tok: Token, phrase: tuple[str, ...], sent: Span, quotes: CharSpans
