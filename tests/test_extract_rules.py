@@ -1154,3 +1154,16 @@ def test_an_adjective_of_a_state_of_mind_reports_the_clause_it_governs(subject, 
     doc = make_doc(rows)
     assert [(doc.text[slice(*f.content)], doc[f.speaker_tokens[0]].text, f.mode, f.stance)
             for f in statements.find_statements(doc)] == found
+
+
+@pytest.mark.parametrize("as_word, found", [
+    ("as", [("his plan as a threat", "Critics", "thought")]),  # 'Critics saw his plan as a threat.'
+    ("during", []),  # 'Critics saw his plan during a visit.': no opinion without 'as'
+])
+def test_seeing_something_as_something_is_an_opinion(as_word, found):
+    rows = [("Critics", "critic", "NOUN", 1, "nsubj"), ("saw", "see", "VERB", 1, "ROOT"), ("his", "his", "PRON", 3, "poss"),
+            ("plan", "plan", "NOUN", 1, "dobj"), (as_word, as_word, "ADP", 1, "prep"), ("a", "a", "DET", 6, "det"),
+            ("threat" if as_word == "as" else "visit", "threat", "NOUN", 4, "pobj"), (".", ".", "PUNCT", 1, "punct")]
+    doc = make_doc(rows)
+    assert [(doc.text[slice(*f.content)], doc[f.speaker_tokens[0]].text, f.mode)
+            for f in statements.find_statements(doc)] == found

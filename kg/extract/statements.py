@@ -50,7 +50,8 @@ ANONYMITY = re.compile("|".join(f"(?:{p})" for p in _LEX["anonymity_requests"]["
 ASKING_VERBS = _LEX["asking_verbs"]  # verbs that request only when they ask someone for something
 QUOTING_VERBS = frozenset(_LEX["quoting_verbs"])  # 'quoted X as saying': X speaks
 STANCE_ADJECTIVES = {k: tuple(v) for k, v in _LEX["stance_adjectives"].items() if not k.startswith("_")}
-NAMING_VERBS = frozenset(_LEX["naming_verbs"]["verbs"])  # 'a group dubbed 'the Squad'': a name, no one's words
+NAMING_VERBS = frozenset(_LEX["naming_verbs"]["verbs"])
+REGARDING_VERBS = frozenset(_LEX["regarding_verbs"]["verbs"])  # 'critics saw it as an attempt to ...'  # 'a group dubbed 'the Squad'': a name, no one's words
 CIRCUMSTANCE_PREPS = frozenset(_LEX["circumstance_prepositions"])  # 'in 2015', 'during the debate': no content
 CONTENT_STANCES = {k: (frozenset(v) if isinstance(v, list) else v) for k, v in _LEX["content_stances"].items()
                    if not k.startswith("_")}
@@ -879,6 +880,8 @@ def _sentence_statements(text: str, doc: Doc, sent: Span, quotes: CharSpans) -> 
                 _predicative(doc, tok, sent) if tok.lower_ in STANCE_ADJECTIVES else [])
         elif tok.pos_ == "VERB" and lemma in TOPIC_VERBS:
             out += _topic_statement(doc, tok, lemma, sent, quotes)
+        elif tok.pos_ == "VERB" and lemma in REGARDING_VERBS:
+            out += _regarding(text, doc, tok, sent, quotes)
         elif tok.pos_ == "NOUN" and lemma in NOUNS:
             out += _nominal_act(doc, tok, sent)
         elif tok.lower_ in STANCE_ADJECTIVES and tok.pos_ in ("ADJ", "VERB"):
@@ -1110,6 +1113,25 @@ def _nominal_act(doc: Doc, noun: Token, sent: Span) -> list[Found]:
     return [Found(content=content, kind="indirect", sentence=(sent.start_char, sent.end_char), speaker_tokens=heads,
                   speaker_span=sp_span, cue=(noun.idx, noun.idx + len(noun.text)), cue_lemma=lemma,
                   stance=NOUNS[lemma], rule=rule, confidence=CONFIDENCE[rule], mode=mode)]
+
+
+def _regarding(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharSpans) -> list[Found]:
+    """'Critics saw his measures as an attempt to recast Turkey': the subject's opinion of the object, X as Y
+    (lexicon regarding_verbs); not a question ('Do you see them as equivalent?') nor a passive ('is seen as')."""
+    as_ = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > verb.i
+                and any(True for _ in c.children)), None)
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+    subj = [s for s in _subjects(verb) if not _inside(s.idx, quotes)]
+    if as_ is None or obj is None or not subj or subj[0].dep_ != "nsubj" or sent.text.rstrip(" \"'”’").endswith("?"):
+        return []
+    content = _char_span(doc, obj.left_edge.i, as_.right_edge.i + 1)
+    if content is None:
+        return []
+    heads, sp_span = _speaker(subj[0])
+    return [Found(content=content, kind=_kind(text, content, quotes), sentence=(sent.start_char, sent.end_char),
+                  speaker_tokens=heads, speaker_span=sp_span, cue=(verb.idx, verb.idx + len(verb.text)),
+                  cue_lemma=_lemma(verb), stance="assert", rule="reported-object",
+                  confidence=CONFIDENCE["reported-object"], mode="thought")]
 
 
 def _predicative(doc: Doc, adj: Token, sent: Span) -> list[Found]:
