@@ -689,3 +689,22 @@ def test_a_speaking_pronoun_is_the_subject_of_the_sentence_before_when_it_came_a
                         'still looking down the barrel of a gun," he said.')
     names = {e.id: e.name for e in y.entities}
     assert names.get(y.statements[-1].speaker) == "Quddus Fielea"
+
+
+def test_he_is_not_one_woman_named_by_her_noun(nlp_ready):
+    import kg
+
+    x = kg.extract_text("'Anyone who chooses six must have real issues,' one woman said.\n\nThe chart shows ten "
+                        "marshmallows.\n\n'Five is good, ten is a waste of a stick,' he added.")
+    names = {e.id: e.name for e in x.entities}
+    assert [names.get(s.speaker) for s in x.statements] == ["one woman", None]
+
+
+@pytest.mark.parametrize("text, stance", [
+    ("JustGiving says it charges 5 per cent on donations.", "assert"),  # a price accuses no one
+    ("Prosecutors said they charged him with fraud.", "accuse"),
+])
+def test_a_verb_that_names_a_price_takes_no_side(nlp_ready, text, stance):
+    import kg
+
+    assert [s.stance for s in kg.extract_text(text).statements] == [stance]

@@ -25,6 +25,7 @@ MENTION_PRONOUNS = {k: v for k, v in _LEX["mention_pronouns"].items() if not k.s
 PLEONASTIC_HEADS = frozenset(_LEX["pleonastic_heads"])
 GENDERED_TITLES = _LEX["gendered_titles"]
 GIVEN_NAMES = {name: g for g in ("m", "f") for name in _LEX["given_names"][g]}
+GENDERED_NOUNS = {w: g for g in ("m", "f") for w in _LEX["gendered_nouns"][g] + _LEX["epithets"][g]}  # 'one woman'
 PRONOUN_GENDER = {k: v for k, v in MENTION_PRONOUNS.items() if v in ("m", "f")}
 _ARTICLE = re.compile(r"\b(?:%s)-" % "|".join(_LEX["arabic_articles"]))
 
@@ -388,7 +389,11 @@ def may_refer(token: Token, c: Cluster) -> bool:
 
 
 def gender(doc: Doc, c: Cluster) -> str | None:
-    """'m' or 'f' from a title before a name ('Mrs May') or a common given name ('Donald Trump'), else None."""
+    """'m' or 'f' from a title before a name ('Mrs May'), a common given name ('Donald Trump') or a noun of one
+    gender that names the person ('one woman', 'the actress'), else None."""
+    nouns = {GENDERED_NOUNS.get(m.head) for m in c.mentions if m.form in ("nominal", "role")} - {None}
+    if len(nouns) == 1 and not c.names:
+        return nouns.pop()
     for m in c.names:
         g = GENDERED_TITLES.get(doc[m.i - 1].lower_.rstrip(".")) if m.i > 0 else None
         if g:

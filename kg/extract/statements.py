@@ -51,6 +51,7 @@ ASKING_VERBS = _LEX["asking_verbs"]  # verbs that request only when they ask som
 QUOTING_VERBS = frozenset(_LEX["quoting_verbs"])  # 'quoted X as saying': X speaks
 STANCE_ADJECTIVES = {k: tuple(v) for k, v in _LEX["stance_adjectives"].items() if not k.startswith("_")}
 NAMING_VERBS = frozenset(_LEX["naming_verbs"]["verbs"])
+PRICE_VERBS = frozenset(_LEX["price_verbs"]["verbs"])  # 'it charges 5 per cent'
 REGARDING_VERBS = frozenset(_LEX["regarding_verbs"]["verbs"])  # 'critics saw it as an attempt to ...'  # 'a group dubbed 'the Squad'': a name, no one's words
 CIRCUMSTANCE_PREPS = frozenset(_LEX["circumstance_prepositions"])  # 'in 2015', 'during the debate': no content
 CONTENT_STANCES = {k: (frozenset(v) if isinstance(v, list) else v) for k, v in _LEX["content_stances"].items()
@@ -412,6 +413,8 @@ def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | 
     stance = VERBS.get(lemma)
     # 'called for more school investment': the preposition's object is the content
     via = [o for o in objs if o.dep_ == "prep" and o.lower_ in CONTENT_PREPS.get(lemma, ()) and o.i == verb.i + 1]
+    if _names_a_price(verb):
+        return None, ""  # 'it charges 5 per cent': a price, no charge
     sources = lemma in SOURCE_OBJECT and any(o.dep_ == "dobj" and _names_someone(o) for o in objs) \
         or lemma in RECEIVING and any(o.dep_ == "dobj" and o.left_edge.i == verb.i + 1
                                       and (_names_someone(o) or can_act(o)) for o in objs)
@@ -675,8 +678,10 @@ def content_stance(doc: Doc, f: Found, speaks: Callable[[Token], bool]) -> str |
                     and (f.cue_lemma or "") in cs["announcing_cues"]):
                 stance = "promise"
             elif subject is not None and speaks(subject) and (
-                    verb.lemma_.lower() not in ASKING_VERBS["wishes"] or _wants_of_another(verb)):
-                # 'we support the plan'; 'the minister said she backed it'; not 'he wants a new policy'
+                    verb.lemma_.lower() not in ASKING_VERBS["wishes"] or _wants_of_another(verb)) \
+                    and not _names_a_price(verb):
+                # 'we support the plan'; 'the minister said she backed it'; not 'he wants a new policy', nor
+                # 'it charges 5 per cent'
                 stance = _side_taken(verb.lemma_.lower())
             if stance is None and not negated and modals & cs["warning_modals"] and _harms(verb):
                 stance = "warn"  # 'the tax could hurt families', 'that can be deadly'
@@ -748,6 +753,12 @@ def _reports_a_will(f: Found, verb: Token, subject: Token) -> bool:
         and verb.lemma_.lower() not in CONTENT_STANCES["state_verbs"] \
         and not any(c.dep_ == "advcl" and any(m.lower_ in ("if", "unless") for m in c.children)
                     or c.dep_ in ("mark", "advmod") and c.lower_ in ("if", "whether", "when") for c in verb.children)
+
+
+def _names_a_price(verb: Token) -> bool:
+    """Whether a verb of price_verbs has money or a percentage for its object ('it charges 5 per cent')."""
+    return _lemma(verb) in PRICE_VERBS and any(c.dep_ == "dobj" and c.ent_type_ in ("MONEY", "PERCENT")
+                                               for c in verb.children)
 
 
 def _side_taken(lemma: str) -> str | None:
