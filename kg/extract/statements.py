@@ -50,9 +50,9 @@ ANONYMITY = re.compile("|".join(f"(?:{p})" for p in _LEX["anonymity_requests"]["
 ASKING_VERBS = _LEX["asking_verbs"]  # verbs that request only when they ask someone for something
 QUOTING_VERBS = frozenset(_LEX["quoting_verbs"])  # 'quoted X as saying': X speaks
 STANCE_ADJECTIVES = {k: tuple(v) for k, v in _LEX["stance_adjectives"].items() if not k.startswith("_")}
-NAMING_VERBS = frozenset(_LEX["naming_verbs"]["verbs"])
+NAMING_VERBS = frozenset(_LEX["naming_verbs"]["verbs"])  # 'a group dubbed 'the Squad'': a name, no one's words
 PRICE_VERBS = frozenset(_LEX["price_verbs"]["verbs"])  # 'it charges 5 per cent'
-REGARDING_VERBS = frozenset(_LEX["regarding_verbs"]["verbs"])  # 'critics saw it as an attempt to ...'  # 'a group dubbed 'the Squad'': a name, no one's words
+REGARDING_VERBS = frozenset(_LEX["regarding_verbs"]["verbs"])  # 'critics saw it as an attempt to ...'
 CIRCUMSTANCE_PREPS = frozenset(_LEX["circumstance_prepositions"])  # 'in 2015', 'during the debate': no content
 CONTENT_STANCES = {k: (frozenset(v) if isinstance(v, list) else v) for k, v in _LEX["content_stances"].items()
                    if not k.startswith("_")}
@@ -1129,8 +1129,8 @@ def _nominal_act(doc: Doc, noun: Token, sent: Span) -> list[Found]:
 def _regarding(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharSpans) -> list[Found]:
     """'Critics saw his measures as an attempt to recast Turkey': the subject's opinion of the object, X as Y
     (lexicon regarding_verbs); not a question ('Do you see them as equivalent?') nor a passive ('is seen as')."""
-    as_ = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > verb.i
-                and any(True for _ in c.children)), None)
+    as_ = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" and c.i > verb.i and c.n_rights),
+               None)
     obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
     subj = [s for s in _subjects(verb) if not _inside(s.idx, quotes)]
     if as_ is None or obj is None or not subj or subj[0].dep_ != "nsubj" or sent.text.rstrip(" \"'”’").endswith("?"):
