@@ -1167,3 +1167,23 @@ def test_seeing_something_as_something_is_an_opinion(as_word, found):
     doc = make_doc(rows)
     assert [(doc.text[slice(*f.content)], doc[f.speaker_tokens[0]].text, f.mode)
             for f in statements.find_statements(doc)] == found
+
+
+def _in_phrase(noun: str, poss: bool, verb: tuple[str, str]) -> Doc:
+    """'In (his) <noun>, Clinton <verb> Trump.' with the phrase hung on the verb."""
+    v = 5 if poss else 4  # the verb's index
+    rows = [("In", "in", "ADP", v, "prep"), *([("his", "his", "PRON", 2, "poss")] if poss else []),
+            (noun, noun, "NOUN", 0, "pobj"), (",", ",", "PUNCT", v, "punct"), ("Clinton", "Clinton", "PROPN", v, "nsubj"),
+            (verb[0], verb[1], "VERB", v, "ROOT"), ("Trump", "Trump", "PROPN", v, "dobj"), (".", ".", "PUNCT", v, "punct")]
+    return make_doc(rows)
+
+
+def test_a_phrase_that_opens_its_sentence_can_name_whose_view_or_evidence_the_rest_is():
+    eyes = _in_phrase("eyes", True, ("leads", "lead"))
+    assert _found(eyes) == [("Clinton leads Trump", "his", "in-source")]
+    assert statements.find_statements(eyes)[0].mode == "thought"
+    assert _found(_in_phrase("poll", False, ("leads", "lead"))) == [("Clinton leads Trump", "poll", "in-source")]
+    # a verb that reports has the statement; a view with no one to hold it is no one's
+    said = _in_phrase("statement", True, ("criticized", "criticize"))
+    assert "in-source" not in [f.rule for f in statements.find_statements(said)]
+    assert _found(_in_phrase("view", False, ("leads", "lead"))) == []

@@ -708,3 +708,12 @@ def test_a_verb_that_names_a_price_takes_no_side(nlp_ready, text, stance):
     import kg
 
     assert [s.stance for s in kg.extract_text(text).statements] == [stance]
+
+
+def test_a_possessive_pronoun_that_holds_a_nominal_act_is_the_person_named_last(nlp_ready):
+    import kg
+
+    x = kg.extract_text("Voters turned against David Cameron's Conservatives after the vote. Another poll showed "
+                        "Labour ahead, setting back his hopes of being re-elected in 2015.")
+    names = {e.id: e.name for e in x.entities}
+    assert [names.get(s.speaker) for s in x.statements if s.cue.text == "hopes"] == ["David Cameron"]

@@ -20,6 +20,7 @@ CONFIDENCE: dict[str, float] = {
     "nominal-act": 0.6,
     "nominal-clause": 0.6,
     "predicative": 0.6,
+    "in-source": 0.6,
     # relations
     "verb": 0.75,  # 'Iran backed Syria': an actor as object
     "verb-topic": 0.7,  # 'Iran backed the campaign': a topic phrase as object

@@ -312,8 +312,9 @@ def _cataphor(doc: Doc, clusters: list[Cluster], m: RawMention) -> Cluster | Non
 
 
 def resolve_pronoun(token: Token, clusters: list[Cluster], speakers: Sequence[tuple[int, Cluster]]) -> Cluster | None:
-    """The entity a speaker pronoun refers to: the nearest preceding speaker of a compatible kind,
-    else the nearest preceding mention of one."""
+    """The entity a speaker pronoun refers to: the subject of a clause that governs it or of the sentence before
+    it, else the nearest preceding speaker of a compatible kind, else the nearest preceding mention of one; for a
+    possessive ('his claim that ...'), the nearest preceding mention."""
     if token.lower_ not in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS:
         return None
     if token.lower_ in THING_PRONOUNS and token.head.lemma_ == "be" and any(c.dep_ == "attr"
@@ -322,15 +323,21 @@ def resolve_pronoun(token: Token, clusters: list[Cluster], speakers: Sequence[tu
 
     def fits(c: Cluster) -> bool:
         return may_refer(token, c)
+    if token.dep_ == "poss" or token.tag_ == "PRP$":
+        return _nearest(token, clusters, fits)  # 'his hopes', 'its support': whoever was named last, not who spoke
     if (governing := _governing_subject(token, clusters, fits)) is not None:
         return governing
     before = [(pos, c) for pos, c in speakers if pos < token.idx and fits(c)]
     last = max(before, key=lambda x: x[0]) if before else None
-    if (subject := _previous_subject(token, clusters, fits)) is not None and (
-            last is None or subject[0] > last[0]):
+    if (subject := _previous_subject(token, clusters, fits)) is not None and (last is None or subject[0] > last[0]):
         return subject[1]
     if last is not None:
         return last[1]
+    return _nearest(token, clusters, fits)
+
+
+def _nearest(token: Token, clusters: list[Cluster], fits: Callable[[Cluster], bool]) -> Cluster | None:
+    """The entity of the nearest mention before ``token`` that it may refer to."""
     best, best_pos = None, -1
     for c in clusters:
         if fits(c):

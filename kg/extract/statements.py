@@ -52,6 +52,7 @@ QUOTING_VERBS = frozenset(_LEX["quoting_verbs"])  # 'quoted X as saying': X spea
 STANCE_ADJECTIVES = {k: tuple(v) for k, v in _LEX["stance_adjectives"].items() if not k.startswith("_")}
 NAMING_VERBS = frozenset(_LEX["naming_verbs"]["verbs"])  # 'a group dubbed 'the Squad'': a name, no one's words
 PRICE_VERBS = frozenset(_LEX["price_verbs"]["verbs"])  # 'it charges 5 per cent'
+IN_SOURCES = {k: v for k, v in _LEX["in_sources"].items() if not k.startswith("_")}  # 'In his eyes, ...'
 REGARDING_VERBS = frozenset(_LEX["regarding_verbs"]["verbs"])  # 'critics saw it as an attempt to ...'
 CIRCUMSTANCE_PREPS = frozenset(_LEX["circumstance_prepositions"])  # 'in 2015', 'during the debate': no content
 CONTENT_STANCES = {k: (frozenset(v) if isinstance(v, list) else v) for k, v in _LEX["content_stances"].items()
@@ -897,6 +898,8 @@ def _sentence_statements(text: str, doc: Doc, sent: Span, quotes: CharSpans) -> 
             out += _nominal_act(doc, tok, sent)
         elif tok.lower_ in STANCE_ADJECTIVES and tok.pos_ in ("ADJ", "VERB"):
             out += _predicative(doc, tok, sent)
+        elif tok.lower_ == "in" and tok.dep_ == "prep" and tok.i <= sent.start + 1:
+            out += _in_source(text, doc, tok, sent, quotes)
         elif phrase := next((p for p in ACCORDING_TO if p[0] == tok.lower_
                              and [t.lower_ for t in doc[tok.i:tok.i + len(p)]] == list(p)), None):
             out += _according_to(text, doc, tok, phrase, sent, quotes)
@@ -1167,6 +1170,33 @@ def _predicative(doc: Doc, adj: Token, sent: Span) -> list[Found]:
     return [Found(content=content, kind="indirect", sentence=(sent.start_char, sent.end_char), speaker_tokens=heads,
                   speaker_span=sp_span, cue=(adj.idx, adj.idx + len(adj.text)), cue_lemma=adj.lower_, stance=stance,
                   rule="predicative", confidence=CONFIDENCE["predicative"], mode=mode)]
+
+
+def _in_source(text: str, doc: Doc, prep: Token, sent: Span, quotes: CharSpans) -> list[Found]:
+    """'In his eyes, only European immigrants are safe', 'In the previous poll, Clinton led Trump by 5 points': a
+    phrase that opens its sentence names whose view, words or evidence the rest is (lexicon in_sources)."""
+    noun = next((c for c in prep.children if c.dep_ == "pobj" and _in_source_word(c) in IN_SOURCES), None)
+    if noun is None or noun.right_edge.i + 1 >= sent.end or doc[noun.right_edge.i + 1].text != "," \
+            or _lemma(sent.root) in VERBS and any(c.dep_ in SUBJECT_DEPS for c in sent.root.children):
+        return []  # 'In a statement, the company said ...': the verb's own statement
+    source = next((c for c in noun.children if c.dep_ == "poss"), None) or next(
+        (g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"),
+        None)
+    if source is None and noun.lemma_.lower() in EVIDENCE_SOURCES:
+        source = noun  # the poll itself
+    content = _char_span(doc, noun.right_edge.i + 2, sent.end)
+    if source is None or content is None or _inside(source.idx, quotes):
+        return []
+    heads, sp_span = _speaker(source)
+    content = _whole_quote(text, _balanced_strip(text, *content), quotes)
+    return [Found(content=content, kind=_kind(text, content, quotes), sentence=(sent.start_char, sent.end_char),
+                  speaker_tokens=heads, speaker_span=sp_span, cue=(prep.idx, prep.idx + len(prep.text)),
+                  cue_lemma="in", stance="assert", rule="in-source", confidence=CONFIDENCE["in-source"],
+                  mode=IN_SOURCES[_in_source_word(noun)])]
+
+
+def _in_source_word(noun: Token) -> str:
+    return noun.lower_ if noun.lower_ in IN_SOURCES else noun.lemma_.lower()  # 'eyes', not 'eye'
 
 
 def _according_to(text: str, doc: Doc, tok: Token, phrase: tuple[str, ...], sent: Span, quotes: CharSpans
