@@ -201,10 +201,10 @@ def speakers(doc: Doc, f: Found, ents: Entities, earlier: list[tuple[int, coref.
             eid = ents.speaker_phrase(tok)
         if eid is not None and eid not in out:
             out.append(eid)
-    # ('her concern for racial issues' makes her no speaker whom a later 'she said' refers to)
-    if not any(doc[h].dep_ == "poss" and doc[h].pos_ == "PRON" for h in f.speaker_tokens[:1]):
-        for eid in out:
-            earlier.append((doc[f.speaker_tokens[0]].idx, ents.by_id[eid]))
+    first = doc[f.speaker_tokens[0]] if f.speaker_tokens else None
+    if first is not None and not (first.dep_ == "poss" and first.pos_ == "PRON"):
+        # ('her concern for racial issues' makes her no speaker whom a later 'she said' refers to)
+        earlier.extend((first.idx, ents.by_id[eid]) for eid in out)
     return out
 
 
