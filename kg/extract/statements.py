@@ -333,6 +333,35 @@ def _speaker(subj: Token, name_only: bool = False) -> tuple[tuple[int, ...], tup
     return tuple(h.i for h in heads), span
 
 
+def antecedent(relative: Token) -> Token:
+    """The noun a relative pronoun's clause hangs on; for 'who', the one a place only locates ('a woman in Kuala
+    Lumpur, Malaysia, who wanted ...': the woman)."""
+    noun = relative.head.head
+    if relative.lower_ != "who":
+        return noun
+    place = noun
+    while place.dep_ == "appos" and place.ent_type_ in _PLACES:
+        place = place.head
+    if place.ent_type_ in _PLACES and place.dep_ == "pobj" and place.head.head.pos_ == "NOUN":
+        return place.head.head
+    return noun
+
+
+_PLACES = ("GPE", "LOC", "FAC")
+
+
+def _subjectless(verb: Token, comp: Token) -> bool:
+    """Whether a clause the parser hung on a cue is the predicate of the noun the cue qualifies ('Everything Trump
+    says is a lie', 'The loopholes he cited are ...'): it opens with its own finite verb and has no subject, and
+    the cue is a relative clause or its subject comes after a common noun of its phrase. Not a headline's dropped
+    subject ('Ericsson says wins China order')."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return comp.dep_ == "ccomp" and comp.tag_ in ("VBZ", "VBD", "VBP") and comp.left_edge.i == comp.i == verb.i + 1 \
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in comp.children) \
+        and (verb.dep_ == "relcl" or subject is not None and subject.left_edge.tag_ in ("NN", "NNS")
+             and subject.left_edge.i < subject.i and subject.tag_ != subject.left_edge.tag_)
+
+
 def _object_gap(verb: Token, comp: Token) -> bool:
     """Whether a reporting verb in a relative clause of its own subject reports an infinitive whose object is the
     noun the clause qualifies ('the target it pledged to reach', 'the loopholes she might seek to close'), not
@@ -383,6 +412,8 @@ def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | 
     before = [c for c in comps if c.i < verb.i]
     if after and _object_gap(verb, after[0]):
         return None, ""  # 'the goal China pledged to reach': what it pledged is the noun, which no content holds
+    if after and _subjectless(verb, after[0]):
+        return None, ""  # 'Everything Trump says is a lie': the cue is in a clause that qualifies the subject
     if after:
         c = after[0]
         # a subject the parser hung on the reporting verb ("promised the U.S. would ...") belongs to the content
@@ -667,7 +698,8 @@ def content_stance(doc: Doc, f: Found, speaks: Callable[[Token], bool]) -> str |
             negated = any(c.dep_ == "neg" for c in verb.children)
             stance = None
             if subject is not None and _someone(subject) and (
-                    modals & cs["request_modals"] or verb.lemma_.lower() in cs["request_verbs"] and any(
+                    modals & cs["request_modals"] or verb.lemma_.lower() in cs["request_verbs"] and verb.tag_ != "VBD"
+                    and any(
                         c.dep_ == "xcomp" and any(x.lower_ == "to" for x in c.children) for c in verb.children)) \
                     or _needed(verb, subject, speaks):
                 stance = "request"
@@ -911,12 +943,12 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
     content it governs."""
     # a subject the parser found inside the quote ('"... it will ...," said Acton') is not the speaker
     subj = [s for s in _subjects(verb) if not _inside(s.idx, quotes)]
-    if not subj:
+    if not subj or _asked_about(verb):
         return []  # "Asked whether ...": a question put to someone is not their statement
     heads, sp_span = _speaker(subj[0], name_only=subj[0].i == verb.i - 1 and subj[0].dep_ not in SUBJECT_DEPS)
     if (quoted_one := _quoted_as(verb)) is not None:
         heads, sp_span = _speaker(quoted_one)  # 'Interfax quoted Chernomyrdin as saying': he speaks
-    elif subj[0].dep_ == "nsubjpass" or subj[0] == _passive_subject(verb):
+    elif subj[0].dep_ == "nsubjpass" and not _perfect(verb) or subj[0] == _passive_subject(verb):
         # 'Clinton was criticized for ...', 'the minister was told that ...', 'he is expected to win': the
         # passive's subject is whom it was said of or to, not who said it; an agent ('by Trump') is
         agent = [g for a in verb.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"
@@ -1028,11 +1060,25 @@ def _wants_of_another(verb: Token) -> bool:
         or any(d.dep_ in ("dobj", "dative") for d in verb.children)
 
 
+def _asked_about(verb: Token) -> bool:
+    """Whether a cue is asked about, not reported: the verb of an indirect question ('asked Kate whether she had
+    felt the baby kick', 'declined to comment on whether it suspected a link')."""
+    return any(c.dep_ == "mark" and (c.lower_ == "whether" or c.lower_ == "if" and verb.dep_ in ("ccomp", "pcomp"))
+               for c in verb.children)
+
+
+def _perfect(verb: Token) -> bool:
+    """Whether a verb the parser took for a passive is a perfect with 's ('she's acknowledged the relationship'):
+    a passive has no direct object after a bare 's."""
+    return any(c.dep_ == "dobj" for c in verb.children) and [c.lower_ for c in verb.children if c.dep_ == "auxpass"] \
+        in (["'s"], ["’s"])
+
+
 def _passive_subject(verb: Token) -> Token | None:
     """The subject of a passive ('Clinton was accused of lying'), also in a headline that leaves out 'was'
     ('Clinton accused of lying', 'Seven Iraqis charged with hijack': lexicon headline_passives, a verb with no
     object and with the preposition of its charge)."""
-    subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None) if not _perfect(verb) else None
     preps = HEADLINE_PASSIVES.get(_lemma(verb), ())
     if subj is None and preps and verb.tag_ in ("VBD", "VBN") \
             and not any(c.dep_ in ("dobj", "dative", "ccomp", "xcomp", "aux", "auxpass") for c in verb.children) \

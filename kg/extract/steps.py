@@ -192,7 +192,7 @@ def speakers(doc: Doc, f: Found, ents: Entities, earlier: list[tuple[int, coref.
             continue
         eid = ents.owner(h)
         if eid is None and tok.lower_ in statements.RELATIVE and tok.head.dep_ == "relcl":
-            tok = tok.head.head  # 'X, who said ...': the antecedent speaks
+            tok = statements.antecedent(tok)  # 'X, who said ...': the antecedent speaks
             eid = ents.owner(tok.i)
         if eid is None and tok.pos_ == "PRON":
             c = coref.resolve_pronoun(tok, ents.clusters, earlier)
