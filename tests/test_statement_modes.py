@@ -197,6 +197,10 @@ def test_a_label_in_capitals_is_a_speaker_in_a_transcript_and_a_heading_elsewher
     ('Two: "Is the Prime Minister planning to abandon his budget?"', None),  # a numbered item
     ("England: Lewsey; Sackey, Tait, Barkley, Cueto; Wilkinson.", None),  # a team sheet: only names
     ("Email Address: natalie@example.com", None),  # a form field
+    # a line-up with a word the tagger takes for a noun, and a film and its year: no verb, so no statement
+    ("Tonga: Lilo; Tu'ifua, Hufanga, Taione, Vaka; Hola, Tu'ipulotu; Tonga'uiha, Lutui, Latu (capt), Maka", None),
+    ("Hair Piece: A Film for Nappy-Headed People (1984)", None),
+    ("Pat Caddell: Democrat Voters Worried About Hillary Clinton's Health Issues", "Pat Caddell"),
 ])
 def test_a_label_names_a_speaker_only_when_it_can_name_someone_who_says_something(nlp_ready, text, speaker):
     import kg

@@ -1345,10 +1345,21 @@ def _names_speaker(doc: Doc, name: str, start: int) -> bool:
 
 def _only_names(doc: Doc, start: int, end: int) -> bool:
     """Whether a label's content holds only names, numbers, addresses or links ('England: Lewsey; Sackey, Tait',
-    'Email Address: x@y.com'): a list or a form field, which no one states."""
+    'Email Address: x@y.com'), or, with no verb, is a list of short items ('Tonga: Lilo; Hola, Latu (capt), Maka')
+    or a work and its year ('Hair Piece: A Film for Nappy-Headed People (1984)'): which no one states."""
     span = doc.char_span(start, end, alignment_mode="expand")
-    return span is not None and all(t.pos_ in ("PROPN", "NUM", "PUNCT", "SYM", "X", "SPACE", "CCONJ") or t.like_url
-                                    or t.like_email for t in span)
+    if span is None:
+        return False
+    if all(t.pos_ in ("PROPN", "NUM", "PUNCT", "SYM", "X", "SPACE", "CCONJ") or t.like_url or t.like_email
+           for t in span):
+        return True
+    if any(t.pos_ in ("VERB", "AUX") for t in span):
+        return False
+    items = re.split(r"[,;]", span.text)
+    return len(items) >= 4 and all(len(i.split()) <= 3 for i in items) or bool(_A_YEAR.search(span.text))
+
+
+_A_YEAR = re.compile(r"\((?:1[89]|20)\d\d\)\W*$")  # '... (1984)': a film's, a book's or an album's year
 
 
 _CONTENT_WORDS = frozenset({"NOUN", "PROPN", "PRON", "VERB", "AUX", "ADJ", "NUM", "INTJ", "X"})
