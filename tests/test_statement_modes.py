@@ -775,3 +775,12 @@ def test_a_cue_that_qualifies_the_subject_reports_no_predicate(nlp_ready, text, 
     import kg
 
     assert [s.content.text for s in kg.extract_text(text).statements] == contents
+
+
+def test_a_that_clause_the_parser_hung_on_whom_one_told_is_what_was_told(nlp_ready):
+    import kg
+
+    x = kg.extract_text("In Honolulu last week, Obama told a meeting of Pacific Island leaders that few people "
+                        "understood the stakes of climate change better than residents of their part of the planet.")
+    assert [s.content.text for s in x.statements] == [
+        "few people understood the stakes of climate change better than residents of their part of the planet"]

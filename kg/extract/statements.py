@@ -408,6 +408,12 @@ def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | 
     comps = [c for c in verb.children
              if c.dep_ in ("ccomp", "xcomp", "parataxis") and c.pos_ in ("VERB", "AUX", "NOUN", "ADJ")
              or _unmarked_clause(c, verb)]
+    if not comps and _lemma(verb) in ADDRESSEE_VERBS:
+        # 'he told a meeting of Pacific Island leaders that few people understood ...', parsed as a relative clause
+        # of whom he told: a 'that' that fills no gap in a clause with a subject of its own opens what was told
+        comps = [c for o in verb.children if o.dep_ == "dobj" for c in o.subtree if c.dep_ == "relcl"
+                 and any(k.dep_ == "mark" and k.lower_ == "that" and k.i < c.i for k in c.children)
+                 and any(k.dep_ in ("nsubj", "nsubjpass") and k.lower_ not in RELATIVE for k in c.children)][:1]
     after = [c for c in comps if c.i > verb.i]
     before = [c for c in comps if c.i < verb.i]
     if after and _object_gap(verb, after[0]):
