@@ -784,3 +784,23 @@ def test_a_that_clause_the_parser_hung_on_whom_one_told_is_what_was_told(nlp_rea
                         "understood the stakes of climate change better than residents of their part of the planet.")
     assert [s.content.text for s in x.statements] == [
         "few people understood the stakes of climate change better than residents of their part of the planet"]
+
+
+@pytest.mark.parametrize("text", [
+    "Do you know where your candidate's tax returns are?",  # the writer's question: no one's thought
+    "Why then, would someone like Mr. Clarke want to take over a troubled mine?",
+    "But has Trump called for changing any of the provisions that benefit him?",
+])
+def test_a_cue_in_a_question_the_writer_asks_reports_nothing(nlp_ready, text):
+    assert statements(text) == []
+
+
+@pytest.mark.parametrize("text, found", [
+    # a participle that completes a verb with an object: the object thinks or speaks
+    ("The dissolution of the Soviet Union also left many E.U. nations feeling that they faced no obvious military "
+     "threat.", ("they faced no obvious military threat", "thought", "many E.U. nations")),
+    ("The ad uses footage of Hillary Clinton asking, \u201cWhy aren\u2019t I 50 points ahead?\u201d",
+     ("Why aren\u2019t I 50 points ahead?", "speech", "Hillary Clinton")),
+])
+def test_a_participle_after_an_object_is_the_object_s_act(nlp_ready, text, found):
+    assert found in statements(text)

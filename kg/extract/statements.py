@@ -282,8 +282,13 @@ def _subjects(verb: Token) -> list[Token]:
         subj = [k for c in verb.children if c.dep_ in ("aux", "auxpass") for k in c.children if k.dep_ in SUBJECT_DEPS]
     if not subj and verb.head.pos_ in ("VERB", "AUX") and (
             verb.dep_ == "conj" or verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj")):
-        # "X stood up and said ...", "X left, saying ...": the governing verb's subject speaks
-        subj = [c for c in verb.head.children if c.dep_ in SUBJECT_DEPS]
+        # "X stood up and said ...", "X left, saying ...": the governing verb's subject speaks; 'the war left
+        # many nations feeling that ...': the object of the verb a participle completes does
+        # ('uses footage of Hillary Clinton asking ...': the person who ends the object)
+        objects = [c.right_edge if c.right_edge.ent_type_ == "PERSON" and c.right_edge.dep_ == "pobj" else c
+                   for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i] \
+            if verb.dep_ == "xcomp" and verb.tag_ == "VBG" else []
+        subj = objects or [c for c in verb.head.children if c.dep_ in SUBJECT_DEPS]
     if not subj and verb.tag_ == "VBG" and verb.dep_ == "pcomp":
         # "X began by saying ...", "after saying ..., X left": the governing verb's subject speaks; "they
         # praised X for saying ...", "accused X of saying ...": its object does
@@ -949,7 +954,7 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
     content it governs."""
     # a subject the parser found inside the quote ('"... it will ...," said Acton') is not the speaker
     subj = [s for s in _subjects(verb) if not _inside(s.idx, quotes)]
-    if not subj or _asked_about(verb):
+    if not subj or _asked_about(verb) or _asking(verb, sent):
         return []  # "Asked whether ...": a question put to someone is not their statement
     heads, sp_span = _speaker(subj[0], name_only=subj[0].i == verb.i - 1 and subj[0].dep_ not in SUBJECT_DEPS)
     if (quoted_one := _quoted_as(verb)) is not None:
@@ -1071,6 +1076,15 @@ def _asked_about(verb: Token) -> bool:
     felt the baby kick', 'declined to comment on whether it suspected a link')."""
     return any(c.dep_ == "mark" and (c.lower_ == "whether" or c.lower_ == "if" and verb.dep_ in ("ccomp", "pcomp"))
                for c in verb.children)
+
+
+def _asking(verb: Token, sent: Span) -> bool:
+    """Whether a cue is the verb of a question the writer asks ('Do you know where your candidate's tax returns
+    are?', 'Why would someone like Mr. Clarke want to take over a troubled mine?'): an auxiliary before its
+    subject, in a sentence that ends with a question mark."""
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subject is not None and any(c.dep_ in ("aux", "auxpass") and c.i < subject.i for c in verb.children) \
+        and sent.text.rstrip(" \"”'’)\n").endswith("?")
 
 
 def _perfect(verb: Token) -> bool:
