@@ -804,3 +804,22 @@ def test_a_cue_in_a_question_the_writer_asks_reports_nothing(nlp_ready, text):
 ])
 def test_a_participle_after_an_object_is_the_object_s_act(nlp_ready, text, found):
     assert found in statements(text)
+
+
+@pytest.mark.parametrize("text, found", [
+    # a thing that is neither someone nor a text takes no side
+    ("The latest evidence from El Al in no way supported the allegations.", []),
+    ("JDRF research grants supported the development of this algorithm.", []),
+    # a text carries its author's words; a finding is evidence, a thought
+    ("A Times article praised Trump's business success.", [("Trump's business success", "nominal")]),
+    ("The section of the debate revealed a yawning gulf between the candidates.",
+     [("a yawning gulf between the candidates", "thought")]),
+])
+def test_a_thing_that_is_no_one_takes_no_side(nlp_ready, text, found):
+    assert [(c, m) for c, m, _ in statements(text)] == found
+
+
+def test_a_name_hung_on_a_thing_taken_for_the_subject_speaks(nlp_ready):
+    text = ("With 50 days until the election, Minyon Moore, a senior adviser to the Clinton campaign, called Mr. "
+            "Obama's remarks on Saturday \"a true wake-up call\" to his coalition of supporters.")
+    assert [s for _, _, s in statements(text)] == ["Minyon Moore"]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from kg import lexicons
 from kg.extract import parsed
 from kg.extract.confidence import CONFIDENCE
-from kg.extract.entities import can_act
+from kg.extract.entities import INSTITUTION_HEADS, LOCATIVE_HEADS, can_act
 from kg.wire import dateline
 
 if TYPE_CHECKING:
@@ -40,6 +40,9 @@ AS_VERBS = frozenset(_LEX["as_clause_verbs"])  # 'as one analyst put it', 'as Tr
 TOPIC_VERBS = {k: frozenset(v) for k, v in _LEX["topic_verbs"].items() if not k.startswith("_")}  # 'spoke of ...'
 EVIDENCE_VERBS = frozenset(_LEX["evidence_verbs"])
 EVIDENCE_SOURCES = frozenset(_LEX["evidence_sources"])  # 'the poll shows Clinton ahead': its object is its finding
+# things that may take a side: texts ('the article hailed Trump'), findings, and places that are also bodies
+# ('the school endorses its views')
+SOURCE_NOUNS = EVIDENCE_SOURCES | frozenset(_LEX["text_sources"]["nouns"]) | INSTITUTION_HEADS | LOCATIVE_HEADS
 NOMINAL_RULES = frozenset({"reported-object", "nominal-act"})  # the content is a noun phrase
 JUDGING_WORDS = {k: v for k, v in _LEX["judging_words"].items() if not k.startswith("_")}
 JUDGING_ADJECTIVES = frozenset(_LEX["judging_adjectives"]["words"])
@@ -320,11 +323,13 @@ def _speaker(subj: Token, name_only: bool = False) -> tuple[tuple[int, ...], tup
     last_title = max(k.i for k in (subj, *subj.conjuncts) if k.i >= subj.i)
     named = [c for c in subj.children if c.dep_ == "appos" and c.left_edge.i == last_title + 1 and c.pos_ == "PROPN"
              and any(t.ent_type_ in ("PERSON", "ORG") for t in c.subtree)] if subj.pos_ == "NOUN" else []
+    hung = _hung_name(subj) if not named else None
+    named = [hung] if hung is not None else named
     head = named[0] if named else subj
     # a joined speaker must be able to speak: not 'violence' of 'Union leaders and violence against women
     # campaigners', a parse that joins the wrong words
     heads = [head] + [c for c in head.conjuncts if c.i > head.i and can_act(c)]
-    left = subj.left_edge.i
+    left = subj.left_edge.i if hung is None else hung.left_edge.i
     if name_only:  # a name the parser hung on the phrase before it: the name alone
         left = subj.i
         while left > subj.left_edge.i and subj.doc[left - 1].pos_ == "PROPN":
@@ -336,6 +341,15 @@ def _speaker(subj: Token, name_only: bool = False) -> tuple[tuple[int, ...], tup
             right = min(right, c.i - 1)
     span = (subj.doc[left].idx, subj.doc[right].idx + len(subj.doc[right].text))
     return tuple(h.i for h in heads), span
+
+
+def _hung_name(subj: Token) -> Token | None:
+    """A name the parser hung as an apposition on a thing it took for the subject ('With 50 days until the
+    election, Minyon Moore, a senior adviser, called ...', parsed with 'election' the subject): the name."""
+    if subj.pos_ != "NOUN" or can_act(subj) or _names_someone(subj) or subj.lemma_.lower() in SOURCE_NOUNS:
+        return None
+    return next((c for c in subj.children if c.dep_ == "appos" and c.pos_ == "PROPN"
+                 and c.ent_type_ in ("PERSON", "ORG")), None)
 
 
 def antecedent(relative: Token) -> Token:
@@ -474,7 +488,13 @@ def _verb_content(doc: Doc, verb: Token, sent: Span) -> tuple[tuple[int, int] | 
                if o.dep_ == "dobj" for t in o.subtree)  # (not "'", which is as often a plural's genitive)
     # a phrase of time or place alone says nothing ('rejected in 2015', 'detailed in SEC filings')
     circumstance = all(o.dep_ == "prep" and o.lower_ in CIRCUMSTANCE_PREPS for o in objs)
-    if objs and (stance not in (None, "assert") or lemma in OBJECT_CONTENT or evidence) and \
+    # a thing that is neither someone nor a text or a source of evidence takes no side ('the latest evidence in no
+    # way supported the allegations', 'research grants supported the development of this algorithm'); it may
+    # show or reveal ('the section revealed a yawning gulf': evidence, a thought statement)
+    thing = bool(subj) and subj[0].dep_ == "nsubj" and subj[0].pos_ == "NOUN" and not can_act(subj[0]) \
+        and not _names_someone(subj[0]) and subj[0].lemma_.lower() not in SOURCE_NOUNS \
+        and lemma not in EVIDENCE_VERBS and lemma not in THOUGHT_VERBS and _hung_name(subj[0]) is None
+    if objs and (stance not in (None, "assert") or lemma in OBJECT_CONTENT or evidence) and not thing and \
             (direct_object or lemma not in NEEDS_OBJECT or via) and named and not sources and not circumstance:
         last = max(o.right_edge.i for o in objs)
         first = objs[0].left_edge.i if not via else via[0].i + 1
