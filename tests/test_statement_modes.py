@@ -823,3 +823,20 @@ def test_a_name_hung_on_a_thing_taken_for_the_subject_speaks(nlp_ready):
     text = ("With 50 days until the election, Minyon Moore, a senior adviser to the Clinton campaign, called Mr. "
             "Obama's remarks on Saturday \"a true wake-up call\" to his coalition of supporters.")
     assert [s for _, _, s in statements(text)] == ["Minyon Moore"]
+
+
+@pytest.mark.parametrize("text, content, speaker", [
+    # a part of a group speaks for the group, or the one named in apposition
+    ("Many of his supporters believe bigotry and xenophobia are acceptable.", "bigotry and xenophobia are acceptable",
+     "supporters"),
+    ("One of the family's attorneys, Justin Bamberg, said the videos show Scott calmly leaving his car.",
+     "the videos show Scott calmly leaving his car", "Justin Bamberg"),
+    ("Many of the 1.1 million Rwandan Hutu refugees in Zaire refuse to go home.", "to go home",
+     "1.1 million Rwandan Hutu refugees"),
+    # not a part of a thing
+    ("He said one of Wang's apparent offences was to write a public letter in May suggesting that a free press "
+     "and an independent judicial system were vital.", "a free press and an independent judicial system were vital",
+     None),
+])
+def test_a_part_of_a_group_that_speaks_is_the_group(nlp_ready, text, content, speaker):
+    assert (content, speaker) in [(c, s) for c, _, s in statements(text)]

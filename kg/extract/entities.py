@@ -568,6 +568,28 @@ def find_mentions(doc: Doc) -> list[RawMention]:
     return sorted(mentions, key=lambda m: (m.start, -m.end))
 
 
+PARTITIVES = frozenset(_LEX["partitives"]["words"])
+
+
+def whole_of(head: Token) -> Token:
+    """For a word that names a part of a group, the group or the one it names: 'Many of his supporters' ->
+    'supporters', 'one of the family's attorneys, Justin Bamberg' -> 'Bamberg', 'most of whom' -> the noun the
+    relative clause hangs on; any other word itself."""
+    if head.lower_ not in PARTITIVES:
+        return head
+    named = next((c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+    if named is not None:
+        return named
+    of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    whole = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    if whole is None:
+        return head
+    if whole.lower_ in ("whom", "which"):
+        clause = head.head
+        return clause.head if clause.dep_ == "relcl" and clause.head.pos_ in ("NOUN", "PROPN") else head
+    return whole if whole.pos_ in ("NOUN", "PROPN") and can_act(whole) else head  # not 'one of his offences'
+
+
 def can_act(head: Token) -> bool:
     """Whether a noun can name someone who acts or takes a side ('a senior politician', 'analysts', 'the
     ministry'), not a thing ('our advocacy', 'the data', 'research grants'). A name always can."""

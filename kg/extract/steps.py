@@ -179,7 +179,8 @@ def speakers(doc: Doc, f: Found, ents: Entities, earlier: list[tuple[int, coref.
     ``earlier`` holds (offset, entity) of the speakers so far, for pronouns, and gets these."""
     out: list[str] = []
     for h in f.speaker_tokens:
-        tok = doc[h]
+        tok = entities.whole_of(doc[h])
+        h = tok.i
         mods = [c for c in tok.children if c.dep_ == "amod" and entities.demonym_country(c.text)]
         joint = [m for mod in mods for m in [mod, *mod.conjuncts] if entities.demonym_country(m.text)]
         if len(joint) > 1:
