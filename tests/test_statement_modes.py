@@ -840,3 +840,13 @@ def test_a_name_hung_on_a_thing_taken_for_the_subject_speaks(nlp_ready):
 ])
 def test_a_part_of_a_group_that_speaks_is_the_group(nlp_ready, text, content, speaker):
     assert (content, speaker) in [(c, s) for c, _, s in statements(text)]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # a passive joined to a verb shares its subject, who is told, not who tells: the agent speaks
+    ("Anais Garcia, from Baltimore, told how she starved herself.\n\nAt the height of her sickness she weighed just "
+     "80lbs (5.7st) and was told by doctors that if she danced again her heart would stop.", "doctors"),
+    ("Europeans are worried Turkey's handling of the protests is damaging the peace project.", "Europeans"),
+])
+def test_a_passive_joined_to_a_verb_is_said_by_its_agent(nlp_ready, text, speaker):
+    assert [s for _, _, s in statements(text)][-1] == speaker

@@ -979,7 +979,10 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
     heads, sp_span = _speaker(subj[0], name_only=subj[0].i == verb.i - 1 and subj[0].dep_ not in SUBJECT_DEPS)
     if (quoted_one := _quoted_as(verb)) is not None:
         heads, sp_span = _speaker(quoted_one)  # 'Interfax quoted Chernomyrdin as saying': he speaks
-    elif subj[0].dep_ == "nsubjpass" and not _perfect(verb) or subj[0] == _passive_subject(verb):
+    elif subj[0].dep_ == "nsubjpass" and not _perfect(verb) or subj[0] == _passive_subject(verb) \
+            or subj[0].head in verb.ancestors and any(c.dep_ == "auxpass" for c in verb.children):
+        # (also a passive joined to a verb whose subject it shares: 'she weighed 80lbs and was told by doctors
+        # that ...')
         # 'Clinton was criticized for ...', 'the minister was told that ...', 'he is expected to win': the
         # passive's subject is whom it was said of or to, not who said it; an agent ('by Trump') is
         agent = [g for a in verb.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"
