@@ -850,3 +850,10 @@ def test_a_part_of_a_group_that_speaks_is_the_group(nlp_ready, text, content, sp
 ])
 def test_a_passive_joined_to_a_verb_is_said_by_its_agent(nlp_ready, text, speaker):
     assert [s for _, _, s in statements(text)][-1] == speaker
+
+
+def test_she_is_not_a_man_named_by_a_common_given_name_of_the_census(nlp_ready):
+    # 'Raphael' is no hand-listed name; the census's first names tell he is a man
+    text = ("Taylor Swift released a new song on Thursday.\n\nFans were thrilled, including Raphael Gomes, who wrote: "
+            "'oh my good i am shooketh.'\n\nShe warned: 'I've got a list of names, and yours is in red underlined.'")
+    assert [s for c, _, s in statements(text) if c.startswith("I've got")] == ["Taylor Swift"]

@@ -24,7 +24,9 @@ COUNTRY_DISPLAY = _LEX["country_display"]
 MENTION_PRONOUNS = {k: v for k, v in _LEX["mention_pronouns"].items() if not k.startswith("_")}
 PLEONASTIC_HEADS = frozenset(_LEX["pleonastic_heads"])
 GENDERED_TITLES = _LEX["gendered_titles"]
-GIVEN_NAMES = {name: g for g in ("m", "f") for name in _LEX["given_names"][g]}
+# the census's names by gender, and the hand-made list's, which wins where they differ
+GIVEN_NAMES = {name: g for lex in (lexicons.load("census_given_names"), _LEX["given_names"]) for g in ("m", "f")
+               for name in lex[g]}
 GENDERED_NOUNS = {w: g for g in ("m", "f") for w in _LEX["gendered_nouns"][g] + _LEX["epithets"][g]}  # 'one woman'
 PRONOUN_GENDER = {k: v for k, v in MENTION_PRONOUNS.items() if v in ("m", "f")}
 _ARTICLE = re.compile(r"\b(?:%s)-" % "|".join(_LEX["arabic_articles"]))
