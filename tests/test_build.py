@@ -412,6 +412,23 @@ def test_during_a_first_build_a_reader_gets_the_whole_answer_or_one_clear_error(
     assert outcomes <= {"whole", "being built", "no store yet", "empty"}, outcomes
 
 
+@pytest.mark.parametrize("files, message", [
+    (["LOCK"], "is being built for the first time"),  # RocksDB has locked the folder, not yet written CURRENT
+    ([], "no store at"),  # a folder RocksDB has only just made
+    (["notes.txt"], "is not a kg store"),
+])
+def test_a_reader_of_a_store_in_the_making_is_told_what_it_is(tmp_path, capsys, files, message):
+    import kg.cli
+
+    path = tmp_path / "store"
+    path.mkdir()
+    for name in files:
+        (path / name).write_text("")
+    assert kg.cli.main(["stats", "--store", str(path)]) != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0], err
+
+
 # --- article ids across builds --------------------------------------------------------------------------------
 
 def _text_of(store, article_id: str) -> str:

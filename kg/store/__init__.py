@@ -152,7 +152,13 @@ class EmbeddedStore:
         build), as it was when opened, and never writes."""
         self.path = Path(path)
         if (not create or read_only) and not (self.path / "CURRENT").is_file():  # RocksDB's marker file
-            what = f"{self.path} is not a kg store" if self.path.exists() else f"no store at {self.path}"
+            if read_only and (self.path / "LOCK").is_file():
+                # a first build is making the store: RocksDB locks the folder before it writes CURRENT
+                raise StoreLockedError(f"store {self.path} is being built for the first time: query it when that "
+                                       "build ends (if no build is running, one was cut short before it made the "
+                                       "store: run kg build again)")
+            empty = self.path.is_dir() and not any(self.path.iterdir())  # (or one RocksDB has only just made)
+            what = f"{self.path} is not a kg store" if self.path.exists() and not empty else f"no store at {self.path}"
             raise StoreError(f"{what}; build one first with 'kg build PATH' or pass --store")
         if self.path.exists() and not (self.path / "CURRENT").is_file() and \
                 (not self.path.is_dir() or any(self.path.iterdir())):
