@@ -857,3 +857,12 @@ def test_she_is_not_a_man_named_by_a_common_given_name_of_the_census(nlp_ready):
     text = ("Taylor Swift released a new song on Thursday.\n\nFans were thrilled, including Raphael Gomes, who wrote: "
             "'oh my good i am shooketh.'\n\nShe warned: 'I've got a list of names, and yours is in red underlined.'")
     assert [s for c, _, s in statements(text) if c.startswith("I've got")] == ["Taylor Swift"]
+
+
+def test_a_closing_mark_before_said_sets_straight_quotes_right_again_in_tokenised_wire_text(nlp_ready):
+    # one mark lost earlier in the story flips every straight mark after it; ', " said Henke' can only close
+    text = ('Parnevik said . " I putted well . He had a great round , he said . " I did n\'t hit it very well '
+            'today , " said Henke . " Jasper blew right by me . I knew I had to make birdies . "')
+    found = statements(text)
+    assert ("I did n't hit it very well today ,", "speech", "Henke") in [
+        (c.split('"')[0].strip(), m, s) for c, m, s in found]

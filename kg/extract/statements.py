@@ -118,9 +118,17 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple
     >>> t = 'Li said . " We are waiting , " Li said .'
     >>> [t[s:e] for s, e in find_quotes(t)]
     ['We are waiting ,']
+
+    A spaced straight mark after a comma and before a lowercase word closes a quote ('today , " said Henke'): when
+    one such comes with no quote open, a mark went missing before it, and the quote ran from the last mark.
+
+    >>> t = 'Lee won . " It was hard , he said . " Bob was fine , " said Lee . " I am happy , " he said .'
+    >>> [t[s:e] for s, e in find_quotes(t)]
+    ['It was hard , he said .', 'Bob was fine ,', 'I am happy ,']
     """
     end = len(text) if end is None else end
     spans, open_at, stray = [], None, False  # stray: the open quote's mark stood between spaces
+    last = None  # where the paragraph's last mark ended
     pos = start
     while pos < end:
         ch = text[pos]
@@ -128,7 +136,7 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple
         if ch == "\n":
             if open_at is not None and pos > open_at and not stray:
                 spans.append((open_at, pos))
-            open_at = None
+            open_at = last = None
         elif ch in QUOTE_CHARS or width == 2:
             prev = text[pos - 1] if pos > start else " "
             nxt = text[pos + width] if pos + width < end else " "
@@ -137,7 +145,10 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple
             # a straight mark between spaces opens and closes in turn, as in tokenised wire text ('said . " I ...
             # waiting , " Li said'); one that no mark closes in its paragraph is a stray, no quote
             spaced = ch == '"' and prev.isspace() and nxt.isspace()
-            if ch in OPENERS or ch == "`" or at_word and (ch in AMBIGUOUS or width == 2 or open_at is None) \
+            if spaced and open_at is None and _closes(text, pos, end):
+                if last is not None and pos > last:  # a mark went missing: the quote ran from the last one
+                    spans.append((last, pos))
+            elif ch in OPENERS or ch == "`" or at_word and (ch in AMBIGUOUS or width == 2 or open_at is None) \
                     or spaced and open_at is None:
                 if open_at is None:
                     open_at, stray = pos + width, spaced
@@ -146,6 +157,7 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple
                 if pos > open_at:
                     spans.append((open_at, pos))
                 open_at = None
+            last = pos + width
         pos += width
     if open_at is not None and end > open_at and not stray:
         spans.append((open_at, end))
@@ -158,6 +170,17 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple
             outer.append((s, e))
             reach = e
     return sorted((s, e) for s, e in (_strip(text, s, e) for s, e in outer) if e > s)
+
+
+def _closes(text: str, pos: int, end: int) -> bool:
+    """Whether the straight mark at ``pos`` can only close a quote: a comma before it and a reporting verb after
+    it ('today , " said Henke'; not 'he said , " especially as ...', which opens the quote's second part)."""
+    if not text[max(0, pos - 8):pos].rstrip().endswith(","):
+        return False
+    word = text[pos + 1:min(end, pos + 16)].split()[:1]
+    w = word[0] if word else ""
+    # ('says', 'noted': the lemma less one letter; 'added': less two)
+    return w.islower() and (w in ("said", "told", "wrote") or bool({w[:-1], w[:-2]} & VERBS.keys()))
 
 
 def _single_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
