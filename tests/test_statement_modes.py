@@ -866,3 +866,16 @@ def test_a_closing_mark_before_said_sets_straight_quotes_right_again_in_tokenise
     found = statements(text)
     assert ("I did n't hit it very well today ,", "speech", "Henke") in [
         (c.split('"')[0].strip(), m, s) for c, m, s in found]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # 'the company' alone, speaking, is the body that spoke last by name
+    ("Swedish telecoms group LM Ericsson AB said on Friday it won an order worth 1.2 billion crowns. The company "
+     "said the order was from the Guangdong Post.", "LM Ericsson AB"),
+    # not one that was only named in what was said, nor one of another kind
+    ("The China Daily said Caltex Petroleum Corp plans to build a blender. The company said the plant would open "
+     "in 1997.", "company"),
+    ("The Commerce Department said sales rose. The company said the plant would open in 1997.", "company"),
+])
+def test_the_company_that_speaks_is_the_body_that_spoke_last(nlp_ready, text, speaker):
+    assert [s for _, _, s in statements(text)][-1] == speaker

@@ -28,6 +28,8 @@ AGENT_SUFFIXES = tuple(_LEX["agent_suffixes"])  # 'exporters', 'loyalists': plur
 ACTOR_NOUNS = HUMAN_NOUNS | ROLE_NOUNS | GROUP_HEADS | ORG_HEADS | COUNTRY_HEADS | frozenset(_LEX["people_nouns"]) \
     | frozenset(_LEX["people_plurals"])  # 'a senior politician', 'thousands', 'the ministry'
 EPITHETS = {w: g for g in ("f", "m", "either") for w in _LEX["epithets"][g]}  # 'actress': 'f'
+BODY_EPITHETS = frozenset(_LEX["body_epithets"]["nouns"])  # 'the company said' after 'LM Ericsson AB said'
+BODY_KINDS = {w: kind for kind, words in _LEX["body_epithets"]["kinds"].items() for w in words}  # 'daily': 'news'
 PARTICLE_NAME = re.compile(r"(?:[A-Z][\w'-]+ )+(?i:%s)[ -][A-Z][\w'-]+" % "|".join(_LEX["name_particles"]))
 US_STATES = _LEX["us_state_abbreviations"]
 US_STATE_NAMES = frozenset(US_STATES["postal"].values())

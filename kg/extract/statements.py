@@ -1117,6 +1117,12 @@ def _wants_of_another(verb: Token) -> bool:
         or any(d.dep_ in ("dobj", "dative") for d in verb.children)
 
 
+def speaks_by(verb: Token) -> bool:
+    """Whether a verb is one of speech (a reporting verb that tells of no thought): 'said', 'announced'."""
+    lemma = _lemma(verb)
+    return lemma in VERBS and lemma not in THOUGHT_VERBS and lemma not in EVIDENCE_VERBS
+
+
 def _asked_about(verb: Token) -> bool:
     """Whether a cue is asked about, not reported: the verb of an indirect question ('asked Kate whether she had
     felt the baby kick', 'declined to comment on whether it suspected a link')."""

@@ -131,6 +131,8 @@ class Entities:
                 mention = replace(mention, type="Person")
         if eid is None and mention.form == "nominal" and mention.head in entities.EPITHETS:
             eid = self.described(head, mention)
+        elif eid is None and mention.form == "nominal" and mention.head in entities.BODY_EPITHETS:
+            eid = self.described_body(head, mention)
         if eid is None:
             c = coref.Cluster([mention])
             self.clusters.append(c)
@@ -167,6 +169,32 @@ class Entities:
             if named and key[1] >= doc[floor].idx and key > best_key:
                 best, best_key = c, key
         return self.id_of(best) if best is not None else None
+
+
+    def described_body(self, head: Token, mention: entities.RawMention) -> str | None:
+        """The organisation that 'the company' alone refers back to (lexicon body_epithets): the one that last
+        said something, by name, up to two sentences back, unless its name holds another kind of body ('the
+        company' is not the Commerce Department); none after 'a company' of the story's own."""
+        doc = self.doc
+        if head.tag_ != "NN" or [c.lower_ for c in head.children if c.i < head.i] != ["the"]:
+            return None  # 'the company', not 'the Chinese company' nor 'the company's'
+        if any(t.lemma_.lower() == mention.head and any(c.lower_ in ("a", "an") for c in t.children)
+               for t in doc[:head.i]):
+            return None
+        floor = head.sent.start
+        for _ in range(2):
+            if floor > 0:
+                floor = doc[floor - 1].sent.start
+        for t in reversed(doc[floor:head.i]):
+            c = self.by_id.get(self.owner(t.i) or "")
+            if t.dep_ == "nsubj" and c is not None and c.type == "Organization" and any(n.i <= t.i < n.j for n in c.names) \
+                    and statements.speaks_by(t.head):
+                words = {w for n in c.names for w in n.key.split()}
+                heads = words & entities.ORG_HEADS  # 'Commerce Department': a department
+                kinds = {entities.BODY_KINDS[w] for w in words if w in entities.BODY_KINDS}  # 'China Daily': news
+                fits = (not heads or mention.head in heads) and (not kinds or entities.BODY_KINDS.get(mention.head) in kinds)
+                return self.owner(t.i) if fits else None
+        return None
 
 
 def fact_id(*parts: object) -> str:
