@@ -1004,10 +1004,9 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
         heads, sp_span = _speaker(quoted_one)  # 'Interfax quoted Chernomyrdin as saying': he speaks
     elif subj[0].dep_ == "nsubjpass" and not _perfect(verb) or subj[0] == _passive_subject(verb) \
             or subj[0].head in verb.ancestors and any(c.dep_ == "auxpass" for c in verb.children):
-        # (also a passive joined to a verb whose subject it shares: 'she weighed 80lbs and was told by doctors
-        # that ...')
-        # 'Clinton was criticized for ...', 'the minister was told that ...', 'he is expected to win': the
-        # passive's subject is whom it was said of or to, not who said it; an agent ('by Trump') is
+        # 'Clinton was criticized for ...', 'the minister was told that ...', 'he is expected to win', and a
+        # passive joined to a verb whose subject it shares ('she weighed 80lbs and was told by doctors that ...'):
+        # the passive's subject is whom it was said of or to, not who said it; an agent ('by Trump') is
         agent = [g for a in verb.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"
                  and not _inside(g.idx, quotes) and g.ent_type_ not in ("DATE", "TIME")]  # not 'by mid-September'
         heads, sp_span = _speaker(agent[0]) if agent else ((), None)

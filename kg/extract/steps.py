@@ -150,15 +150,10 @@ class Entities:
         up to ten sentences back, and of those the one the story has mentioned most (ties: the later), for a
         story's epithets are for its protagonist; none after 'an actor' of the story's own."""
         doc = self.doc
-        if not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children) or head.tag_ != "NN":
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children) or head.tag_ != "NN" \
+                or _brought_in(head, mention):
             return None
-        if any(t.lemma_.lower() == mention.head and any(c.lower_ in ("a", "an") for c in t.children)
-               for t in doc[:head.i]):
-            return None  # 'a lawyer ... the lawyer said': someone the story brought in unnamed
-        floor = head.sent.start
-        for _ in range(10):
-            if floor > 0:
-                floor = doc[floor - 1].sent.start
+        floor = _sentences_back(head, 10)
         wanted = entities.EPITHETS[mention.head]
         best, best_key = None, (0, -1)
         for c in self.clusters:
@@ -170,31 +165,41 @@ class Entities:
                 best, best_key = c, key
         return self.id_of(best) if best is not None else None
 
-
     def described_body(self, head: Token, mention: entities.RawMention) -> str | None:
         """The organisation that 'the company' alone refers back to (lexicon body_epithets): the one that last
-        said something, by name, up to two sentences back, unless its name holds another kind of body ('the
-        company' is not the Commerce Department); none after 'a company' of the story's own."""
-        doc = self.doc
-        if head.tag_ != "NN" or [c.lower_ for c in head.children if c.i < head.i] != ["the"]:
+        said something, by name, up to two sentences back, unless its name tells another kind of body ('the
+        company' is neither the Commerce Department nor the China Daily); none after 'a company' of the story's
+        own."""
+        if head.tag_ != "NN" or [c.lower_ for c in head.children if c.i < head.i] != ["the"] \
+                or _brought_in(head, mention):
             return None  # 'the company', not 'the Chinese company' nor 'the company's'
-        if any(t.lemma_.lower() == mention.head and any(c.lower_ in ("a", "an") for c in t.children)
-               for t in doc[:head.i]):
-            return None
-        floor = head.sent.start
-        for _ in range(2):
-            if floor > 0:
-                floor = doc[floor - 1].sent.start
-        for t in reversed(doc[floor:head.i]):
-            c = self.by_id.get(self.owner(t.i) or "")
-            if t.dep_ == "nsubj" and c is not None and c.type == "Organization" and any(n.i <= t.i < n.j for n in c.names) \
-                    and statements.speaks_by(t.head):
-                words = {w for n in c.names for w in n.key.split()}
-                heads = words & entities.ORG_HEADS  # 'Commerce Department': a department
-                kinds = {entities.BODY_KINDS[w] for w in words if w in entities.BODY_KINDS}  # 'China Daily': news
-                fits = (not heads or mention.head in heads) and (not kinds or entities.BODY_KINDS.get(mention.head) in kinds)
-                return self.owner(t.i) if fits else None
+        for t in reversed(self.doc[_sentences_back(head, 2):head.i]):
+            eid = self.owner(t.i)
+            c = self.by_id[eid] if eid else None
+            if t.dep_ != "nsubj" or c is None or c.type != "Organization" or not statements.speaks_by(t.head) \
+                    or not any(n.i <= t.i < n.j for n in c.names):
+                continue
+            words = {w for n in c.names for w in n.key.split()}
+            heads = words & entities.ORG_HEADS  # 'Commerce Department': a department
+            kinds = {entities.BODY_KINDS[w] for w in words if w in entities.BODY_KINDS}  # 'China Daily': news
+            kind = entities.BODY_KINDS.get(mention.head)
+            return eid if (not heads or mention.head in heads) and (not kinds or kind in kinds) else None
         return None
+
+
+def _brought_in(head: Token, mention: entities.RawMention) -> bool:
+    """Whether the story brought in one of the noun's kind unnamed before ('a lawyer ... the lawyer said')."""
+    return any(t.lemma_.lower() == mention.head and any(c.lower_ in ("a", "an") for c in t.children)
+               for t in head.doc[:head.i])
+
+
+def _sentences_back(head: Token, n: int) -> int:
+    """The first token of the sentence ``n`` sentences before the one of ``head``."""
+    floor = head.sent.start
+    for _ in range(n):
+        if floor > 0:
+            floor = head.doc[floor - 1].sent.start
+    return floor
 
 
 def fact_id(*parts: object) -> str:

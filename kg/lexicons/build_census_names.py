@@ -38,9 +38,10 @@ def build(folder: Path) -> dict:
     f = sorted(n for n, v in female.items() if v >= max(MIN_PER_CENT, RATIO * male.get(n, 0.0)) and n not in LEFT_OUT)
     return {"_comment": "Given names by gender from the US Census Bureau's 1990 first-name files (public domain; "
                         "built by kg/lexicons/build_census_names.py, which says how). A name on both lists goes to the "
-                        "gender that gives it at least five times as often, else it is left out, and so are names given to both in the news, East Asian family names ('Kim', 'Li') and names rarer than 0.006 per cent of their gender. Only for telling "
-                        "'he' from 'she' (kg.extract.coref.gender); the hand-made given_names of entities.json win "
-                        "where they differ.",
+                        "gender that gives it at least five times as often, else it is left out, and so are names "
+                        "given to both in the news, East Asian family names ('Kim', 'Li') and names rarer than "
+                        f"{MIN_PER_CENT} per cent of their gender. Only for telling 'he' from 'she' "
+                        "(kg.extract.coref.gender); the hand-made given_names of entities.json win where they differ.",
             "m": m, "f": f}
 
 
