@@ -13,6 +13,15 @@ def statements(text: str):
     return [(s.content.text, s.mode, names.get(s.speaker)) for s in x.statements]
 
 
+def speakers_by(text: str, cue: str) -> list:
+    """The speakers of the statements of ``text`` whose cue is ``cue``."""
+    import kg
+
+    x = kg.extract_text(text)
+    names = {e.id: e.name for e in x.entities}
+    return [names.get(s.speaker) for s in x.statements if s.cue.text == cue]
+
+
 @pytest.mark.parametrize("text, content, mode", [
     ("The minister said that the talks had failed.", "the talks had failed", "speech"),
     ("The minister believes that the talks have failed.", "the talks have failed", "thought"),
@@ -515,13 +524,9 @@ def test_an_adverb_the_parser_hung_on_a_speaker_is_no_part_of_its_name(nlp_ready
 
 
 def test_she_does_not_speak_for_a_man_whose_given_name_kg_knows(nlp_ready):
-    import kg
-
     # 'Sherrod' is a man's name (lexicon given_names): 'she' is Warren, named before him
-    x = kg.extract_text("Elizabeth Warren spoke before Sherrod Brown on Monday. She said the bank had failed its "
-                        "customers.")
-    names = {e.id: e.name for e in x.entities}
-    assert [names.get(s.speaker) for s in x.statements if s.cue.text == "said"] == ["Elizabeth Warren"]
+    assert speakers_by("Elizabeth Warren spoke before Sherrod Brown on Monday. She said the bank had failed its "
+                       "customers.", "said") == ["Elizabeth Warren"]
 
 
 @pytest.mark.parametrize("text, speaker", [
@@ -587,20 +592,16 @@ def test_a_verb_that_receives_someone_states_nothing(nlp_ready, text, contents):
 def test_a_pronoun_that_speaks_is_the_subject_of_the_clause_it_depends_on_before_the_last_speaker(nlp_ready):
     import kg
 
-    x = kg.extract_text('I hope America says, "Thank you for your service." The FBI needs to stay out of this '
-                        'election unless it wants to release all its files.')
-    names = {e.id: e.name for e in x.entities}
-    assert [(names.get(s.speaker), s.cue.text) for s in x.statements if s.cue.text == "wants"] == [("FBI", "wants")]
+    assert speakers_by('I hope America says, "Thank you for your service." The FBI needs to stay out of this '
+                       'election unless it wants to release all its files.', "wants") == ["FBI"]
     # a subject inside a quotation is the quoted speaker's: 'she' after it is still the one quoted before
     y = kg.extract_text('McLenney said Clinton does not show consistency.\n\n"It is not something that she '
                         'continuously says," she said.')
     names = {e.id: e.name for e in y.entities}
     assert [names.get(s.speaker) for s in y.statements if s.kind == "direct"] == ["McLenney"]
     # a whole quotation between the subject and the pronoun is no bar: she is the one who reached peak anger
-    z = kg.extract_text('Piers Morgan said the tweets were silly. Then Maria Santos reached peak anger: "How '
-                        'stunning," she wrote, "and how horrible."')
-    names = {e.id: e.name for e in z.entities}
-    assert [names.get(s.speaker) for s in z.statements if s.cue.text == "wrote"] == ["Maria Santos"]
+    assert speakers_by('Piers Morgan said the tweets were silly. Then Maria Santos reached peak anger: "How '
+                       'stunning," she wrote, "and how horrible."', "wrote") == ["Maria Santos"]
 
 
 def test_an_actor_is_named_as_the_story_names_it_not_by_a_nickname_in_a_quotation(nlp_ready):
@@ -715,12 +716,8 @@ def test_a_verb_that_names_a_price_takes_no_side(nlp_ready, text, stance):
 
 
 def test_a_possessive_pronoun_that_holds_a_nominal_act_is_the_person_named_last(nlp_ready):
-    import kg
-
-    x = kg.extract_text("Voters turned against David Cameron's Conservatives after the vote. Another poll showed "
-                        "Labour ahead, setting back his hopes of being re-elected in 2015.")
-    names = {e.id: e.name for e in x.entities}
-    assert [names.get(s.speaker) for s in x.statements if s.cue.text == "hopes"] == ["David Cameron"]
+    assert speakers_by("Voters turned against David Cameron's Conservatives after the vote. Another poll showed "
+                       "Labour ahead, setting back his hopes of being re-elected in 2015.", "hopes") == ["David Cameron"]
 
 
 @pytest.mark.parametrize("text, cues", [
