@@ -25,7 +25,8 @@ and one row per position node the facts point to (kg:position), and per actor th
 
     <position> kg:positionType kgst:support ; kg:target <actor> (or kg:targetTopic "topic" ; kg:topicWord "word" ;
         kg:topicOrder 2139..) ; kg:targetKey 1234.. ;
-        kg:factCount 12 ; kg:holderCount 3 ; kg:oppositePosition <the node of kgst:oppose on the same target> .
+        kg:factCount 12 ; kg:holderCount 3 ;
+        kg:oppositePosition <the node of kgst:oppose on the same target, if that has a row too> .
     <position#held-by-..> kg:position <position> ; kg:heldBy <actor> ; kg:articleCount 3 ;
         kg:exampleArticle <the first article by IRI> .
 """
@@ -44,7 +45,7 @@ from kg.rdf import keys, mapping
 from kg.rdf.namespaces import DCTERMS, KG, RDF, RDFS, SCHEMA, SKOS, SPECIAL_GRAPHS, SUMMARY_GRAPH, XSD
 from kg.rdf.parts import ActorFacts, ArticlePart, Position, actor_classes, speaker_day_iri
 
-VERSION = "12"  # bump when what a row holds changes: stores rebuild their summary on open
+VERSION = "13"  # bump when what a row holds changes: stores rebuild their summary on open
 KEYS_VERSION = "5"  # bump when the keys and index triples of kg.rdf.mapping.key_quads change: stores rewrite them
 EXAMPLES = 3
 _PERSON = KG.Person.value
@@ -227,9 +228,18 @@ def article_quads(part: ArticlePart) -> list[ox.Quad]:
     return out
 
 
-def position_quads(node: str, position: Position, facts: int, holders: int) -> list[ox.Quad]:
+def opposite_node(node: str, position: Position) -> str | None:
+    """The node of the opposite position on the same target (None for a type with no opposite)."""
+    opposite = mapping.opposites().get(position.type)
+    if opposite is None:
+        return None
+    target = position.target if position.target is not None else f"topic:{position.topic}"
+    return mapping.position_node(node.rsplit("/position/", 1)[0], opposite, target)
+
+
+def position_quads(node: str, position: Position, facts: int, holders: int, opposed: bool) -> list[ox.Quad]:
     """A position's row: ``facts`` point to it, ``holders`` actors hold it (its holding rows; a position whose
-    facts are all hypothetical has none)."""
+    facts are all hypothetical has none); ``opposed``: the opposite position has a row too."""
     n, g = ox.NamedNode(node), SUMMARY_GRAPH
     out = [ox.Quad(n, KG.positionType, ox.NamedNode(position.type), g),
            ox.Quad(n, KG.factCount, ox.Literal(str(facts), datatype=XSD.integer), g),
@@ -243,13 +253,15 @@ def position_quads(node: str, position: Position, facts: int, holders: int) -> l
         out.append(ox.Quad(n, KG.targetTopic, ox.Literal(position.topic), g))
         out.append(ox.Quad(n, KG.topicOrder, ox.Literal(keys.order_key(position.topic), datatype=XSD.decimal), g))
         out += [ox.Quad(n, KG.topicWord, ox.Literal(w), g) for w in keys.topic_words(position.topic)]
-    # the node of the opposite position on the same target, whether or not anyone holds it: conflicts joins
-    # the two by this one link
-    opposite = mapping.opposites().get(position.type)
-    if opposite is not None:
-        other = mapping.position_node(node.rsplit("/position/", 1)[0], opposite, target)
-        out.append(ox.Quad(n, KG.oppositePosition, ox.NamedNode(other), g))
+    if opposed:
+        out.append(opposite_quad(node, opposite_node(node, position)))
     return out
+
+
+def opposite_quad(node: str, other: str) -> ox.Quad:
+    """The link between two opposite positions on one target, written only while both have a row: conflicts
+    reads its pairs from these links alone (a few dozen where positions are thousands)."""
+    return ox.Quad(ox.NamedNode(node), KG.oppositePosition, ox.NamedNode(other), SUMMARY_GRAPH)
 
 
 def relation_type_quads(relation_type: str, relations: int) -> list[ox.Quad]:
@@ -388,15 +400,35 @@ def _position_changes(reader: Reader, olds: list[ArticlePart], news: list[Articl
             holders.add(reader.first_holding(node, actor, batch))
         inserts.update(holding_quads(node, actor, articles, min(h for h in holders if h is not None)))
     # a holding changes only with the facts that point to its position: its node is among these
-    for node in sorted(set().union(*(p.position_facts for p in olds + news))):
+    touched = set().union(*(p.position_facts for p in olds + news))
+    changed = sorted(touched)
+    rows: dict[str, tuple[Position, int, int]] = {}  # node -> (position, facts, holders) after the batch
+    existed: set[str] = set()
+    for node in changed:
         current = reader.summary_quads(node)
         deletes.update(current)
+        if current:
+            existed.add(node)
         count = lambda predicate: sum(int(q.object.value) for q in current if q.predicate == predicate)  # noqa: E731
         facts = count(KG.factCount) + sum(p.position_facts[node] for p in news) \
             - sum(p.position_facts[node] for p in olds)
         if facts > 0:
             position = next(p.positions[node] for p in news + olds if node in p.positions)
-            inserts.update(position_quads(node, position, facts, count(KG.holderCount) + born[node]))
+            rows[node] = (position, facts, count(KG.holderCount) + born[node])
+
+    def has_row(node: str) -> bool:  # after the batch
+        return node in rows if node in touched else bool(reader.summary_quads(node))
+
+    for node, (position, facts, holders) in rows.items():
+        other = opposite_node(node, position)
+        inserts.update(position_quads(node, position, facts, holders, other is not None and has_row(other)))
+    # a position that came or went: the opposite one, if the batch left it alone, gains or loses the link
+    for node in changed:
+        if (node in rows) == (node in existed):
+            continue
+        other = opposite_node(node, next(p.positions[node] for p in news + olds if node in p.positions))
+        if other is not None and other not in touched and has_row(other):
+            (inserts if node in rows else deletes).add(opposite_quad(other, node))
 
 
 def _recount(reader: Reader, olds: list[ArticlePart], news: list[ArticlePart], counts: Callable[[ArticlePart], Counter],
@@ -535,7 +567,9 @@ class Tally:
             yield from row.quads(a)
         holders = Counter(node for node, _ in self.holdings)
         for node, facts in self.facts.items():
-            yield from position_quads(node, self.positions[node], facts, holders[node])
+            position = self.positions[node]
+            yield from position_quads(node, position, facts, holders[node],
+                                      opposite_node(node, position) in self.facts)
         for (node, actor), (articles, first) in self.holdings.items():
             yield from holding_quads(node, actor, articles, first)
         for relation_type, n in self.relation_types.items():
@@ -639,7 +673,8 @@ def _position_rows(select) -> list[ox.Quad]:
         x = r["x"].value
         if x in facts:
             value = lambda v: r[v].value if r[v] is not None else None  # noqa: E731
-            out += position_quads(x, Position(r["t"].value, value("target"), value("topic")), facts[x], holders[x])
+            position = Position(r["t"].value, value("target"), value("topic"))
+            out += position_quads(x, position, facts[x], holders[x], opposite_node(x, position) in facts)
     return out
 
 
