@@ -696,6 +696,20 @@ def test_a_speaking_pronoun_is_the_subject_of_the_sentence_before_when_it_came_a
     assert names.get(y.statements[-1].speaker) == "Quddus Fielea"
 
 
+@pytest.mark.parametrize("text, cue, speaker", [
+    # 'it' after a sentence about a thing is the thing, not the body named before
+    ("The United States opposed the plan. The full video of the incident emerged hours later. It shows the "
+     "president heading directly to the boy.", "shows", None),
+    ('"The plan is unsafe," the ministry said. The latest report was published on Monday. It says that the costs '
+     "doubled.", "says", None),
+    # after a sentence whose subject is a body, or that one's 'it', the body it stands for still speaks
+    ('"The plan is unsafe," the ministry said. It added that the costs doubled.', "added", "ministry"),
+    ("The company said that sales rose. It expects profits to fall.", "expects", "company"),
+])
+def test_it_after_a_sentence_about_a_thing_stands_for_the_thing(nlp_ready, text, cue, speaker):
+    assert speakers_by(text, cue) == [speaker]
+
+
 def test_he_is_not_one_woman_named_by_her_noun(nlp_ready):
     import kg
 

@@ -329,6 +329,8 @@ def resolve_pronoun(token: Token, clusters: list[Cluster], speakers: Sequence[tu
         return _nearest(token, clusters, fits)  # 'his hopes', 'its support': whoever was named last, not who spoke
     if (governing := _governing_subject(token, clusters, fits)) is not None:
         return governing
+    if _after_a_thing(token, clusters, speakers):
+        return None
     before = [(pos, c) for pos, c in speakers if pos < token.idx and fits(c)]
     last = max(before, key=lambda x: x[0]) if before else None
     if (subject := _previous_subject(token, clusters, fits)) is not None and (last is None or subject[0] > last[0]):
@@ -368,6 +370,25 @@ def _governing_subject(token: Token, clusters: list[Cluster], fits: Callable[[Cl
             if owner is not None and fits(owner):
                 return owner
     return None
+
+
+def _after_a_thing(token: Token, clusters: list[Cluster], speakers: Sequence[tuple[int, Cluster]]) -> bool:
+    """Whether an 'it' that opens its sentence stands for a thing: the subject of the main clause of the sentence
+    before, outside any quotation, is a singular thing, neither an entity nor a speaker ('The full video emerged
+    hours after Rowling tweeted. It shows Trump ...' is the video, not the country named three paragraphs up;
+    '..., the report says. It also points out ...')."""
+    if token.lower_ != "it" or token.dep_ not in ("nsubj", "nsubjpass") or token.sent.start == 0 \
+            or any(t.pos_ not in ("ADV", "CCONJ", "PUNCT", "SPACE") for t in token.doc[token.sent.start:token.i]):
+        return False
+    doc = token.doc
+    root = doc[token.sent.start - 1].sent.root
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.pos_ != "NOUN" or subject.tag_ != "NN" \
+            or sum(k.text in QUOTE_MARKS for k in doc[subject.i:token.i]) % 2:
+        return False
+    start, end = subject.left_edge.idx, subject.idx + len(subject)
+    return not any(m.i <= subject.i < m.j for c in clusters for m in c.mentions) and not statements.someone(subject) \
+        and not any(start <= pos < end for pos, _ in speakers)
 
 
 def _previous_subject(token: Token, clusters: list[Cluster], fits: Callable[[Cluster], bool]

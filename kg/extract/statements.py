@@ -539,7 +539,7 @@ def _attribution_within(d: Token) -> bool:
     lemma = _lemma(d)
     if lemma not in VERBS or lemma in THOUGHT_VERBS or lemma in EVIDENCE_VERBS:
         return False
-    if not any(k.dep_ == "nsubj" and _someone(k) for k in d.children):
+    if not any(k.dep_ == "nsubj" and someone(k) for k in d.children):
         return False
     return d.dep_ == "conj" or d.dep_ == "advcl" and any(
         k.dep_ == "mark" and k.lower_ in ("while", "whereas", "though", "although") for k in d.children)
@@ -751,7 +751,7 @@ def content_stance(doc: Doc, f: Found, speaks: Callable[[Token], bool]) -> str |
             modals = {c.lower_ for c in verb.children if c.dep_ == "aux"}
             negated = any(c.dep_ == "neg" for c in verb.children)
             stance = None
-            if subject is not None and _someone(subject) and (
+            if subject is not None and someone(subject) and (
                     modals & cs["request_modals"] or verb.lemma_.lower() in cs["request_verbs"] and verb.tag_ != "VBD"
                     and any(
                         c.dep_ == "xcomp" and any(x.lower_ == "to" for x in c.children) for c in verb.children)) \
@@ -877,7 +877,7 @@ def _wrongdoing(verb: Token) -> str | None:
         return None
     # a plural common noun that does wrong is people most often ('the developers'), a singular one a thing; a
     # thing that causes trouble is no wrong ('the storm caused chaos')
-    if _someone(subject) or subject.tag_ == "NNS":
+    if someone(subject) or subject.tag_ == "NNS":
         return "accuse"
     return None if caused else "oppose"
 
@@ -946,12 +946,12 @@ def _mode(lemma: str, rule: str, subject: Token | None) -> str:
     """Thought for a belief, wish or intention ('hopes', 'wants'), and for evidence a thing gives ('the report
     found', 'data showed'); nominal for a speech act whose content is a noun phrase ('denied the attack'); else
     speech."""
-    if lemma in THOUGHT_VERBS or lemma in EVIDENCE_VERBS and subject is not None and not _someone(subject):
+    if lemma in THOUGHT_VERBS or lemma in EVIDENCE_VERBS and subject is not None and not someone(subject):
         return "thought"
     return "nominal" if rule in NOMINAL_RULES else "speech"
 
 
-def _someone(subject: Token) -> bool:
+def someone(subject: Token) -> bool:
     """A subject that can speak: a person, a body, a country, a pronoun for one ('he', 'they')."""
     return subject.pos_ == "PRON" and subject.lower_ not in ("it", "this", "that", "which") or _names_someone(subject) \
         or subject.pos_ == "PROPN" or subject.lemma_.lower() in ORG_HEADS or subject.lower_ in ORG_HEADS
@@ -1017,7 +1017,7 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
         return []
     # a relative pronoun stands for the noun its clause hangs on ('rules that promise to ...')
     who = verb.head if subj[0].tag_ in ("WDT", "WP") and verb.dep_ == "relcl" else subj[0]
-    if lemma in RAISING_VERBS and not _someone(who) and who.tag_ != "NNS" \
+    if lemma in RAISING_VERBS and not someone(who) and who.tag_ != "NNS" \
             and any(c.dep_ == "xcomp" and any(t.lower_ == "to" for t in c.children) for c in verb.children):
         # 'the storm threatens to flood the city': what is likely, no one's words ('the hijackers threatened
         # to ...': a plural common noun is people most often)
@@ -1205,7 +1205,7 @@ def _topic_statement(doc: Doc, verb: Token, lemma: str, sent: Span, quotes: Char
     prep = next((c for c in verb.children if c.dep_ == "prep" and c.i == verb.i + 1 and c.lower_ in TOPIC_VERBS[lemma]),
                 None)
     subj = [s for s in _subjects(verb) if not _inside(s.idx, quotes)]
-    if prep is None or not subj or not _someone(subj[0]):
+    if prep is None or not subj or not someone(subj[0]):
         return []
     content = _char_span(doc, prep.i + 1, prep.right_edge.i + 1)
     if content is None:
