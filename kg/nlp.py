@@ -19,12 +19,19 @@ BATCH_CHARS = 50_000  # see batches()
 
 
 def _sentence_starts(doc):
-    """Sentence starts the parser then respects: a line break always ends a sentence in news text, and a wire
-    dateline stands alone ('LONDON 1996-08-31 An Iraqi group said ...': the place is no part of the group)."""
+    """Sentence starts the parser then respects: a line break always ends a sentence in news text, a wire
+    dateline stands alone ('LONDON 1996-08-31 An Iraqi group said ...': the place is no part of the group), and
+    so does a heading in capitals run into its paragraph ('THE BORROWING Back when he wrote his book, Mr.
+    McKinley said ...': the heading says nothing)."""
+    lines = [0]
     for i, token in enumerate(doc[1:], 1):
         prev = doc[i - 1]
         if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
             token.is_sent_start = True
+            lines.append(i)
+    for i in lines:
+        if (end := _run_in_heading(doc, i)) is not None:
+            doc[end].is_sent_start = True
     text = doc.text
     line = dateline(text, (len(text) - len(text.lstrip()), len(text)))
     if line is not None:
@@ -35,6 +42,28 @@ def _sentence_starts(doc):
                 if token.i + 1 < len(doc) and not doc[token.i + 1].is_space:
                     doc[token.i + 1].is_sent_start = False  # else the parser may end it after one word ('U.S.')
     return doc
+
+
+_HEADING_JOINS = frozenset({"-", "'", "’", "—", "–"})
+
+
+def _run_in_heading(doc, i: int) -> int | None:
+    """The first token after a heading in capitals that opens the line at token ``i`` and runs into a sentence
+    in ordinary case: two words or more in capitals, one of them of four letters or more, perhaps a dash, then a
+    capitalised word ('EVEN OZ'S BOSS THINKS SO — The head of ...'). Not an acronym before a title ('NATO
+    Secretary General', 'US FBI Director')."""
+    words, k = 0, i
+    long_word = False
+    while k < len(doc) and (doc[k].text.isupper() and doc[k].text.strip("'’").isalpha()
+                            or doc[k].text in _HEADING_JOINS) and "\n" not in doc[k].whitespace_:
+        if doc[k].is_alpha:
+            words += 1
+            long_word = long_word or len(doc[k].text) >= 4
+        k += 1
+    if words < 2 or not long_word or k >= len(doc) or k == i:
+        return None
+    first = doc[k]
+    return k if first.text[:1].isupper() and first.text[1:2].islower() and first.is_alpha else None
 
 
 class FastAttributes:

@@ -710,6 +710,19 @@ def test_it_after_a_sentence_about_a_thing_stands_for_the_thing(nlp_ready, text,
     assert speakers_by(text, cue) == [speaker]
 
 
+@pytest.mark.parametrize("text, speaker", [
+    # a heading in capitals run into its paragraph stands alone: it is no part of the sentence's subject
+    ("The costs rose.\n\nTHE BORROWING Back when he wrote his book, Mr. McKinley said that he considered debt a "
+     "last resort.", "McKinley"),
+    ("The costs rose.\n\nTHE BORROWING — Back then, the bank said that it considered debt a last resort.", "bank"),
+    # an acronym before a title is the start of the sentence
+    ("The costs rose.\n\nNATO Secretary General Jens Stoltenberg said that the alliance was ready.",
+     "Jens Stoltenberg"),
+])
+def test_a_heading_in_capitals_run_into_its_paragraph_is_no_speaker(nlp_ready, text, speaker):
+    assert speakers_by(text, "said") == [speaker]
+
+
 def test_he_is_not_one_woman_named_by_her_noun(nlp_ready):
     import kg
 
