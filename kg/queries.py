@@ -9,9 +9,10 @@ How a query stays fast on a big store (see the queries' own comments):
 - A query pages inside, between the lines ``# page: begin`` and ``# page: end`` of its innermost ordered
   subquery: kg puts ``LIMIT``/``OFFSET`` at the end line, and counts the whole answer with that block alone.
   A query without the lines is read whole (in chunks) and cut in Python.
-- A list with no parameter may read a window inside its page block: a subquery of rows each of which gives at
-  least one row of the block (the first articles that gave facts), ended by the line ``# window: end``, where
-  kg puts ``LIMIT offset + rows wanted``. Such a query has a header line ``# total: SELECT ?kg_total ...``
+- A list with no parameter may read a window inside its page block: an ordered subquery whose first rows are
+  enough for the block's first rows (the first articles that gave facts, each of which gives at least one row),
+  ended by the line ``# window: end``, where kg puts ``LIMIT offset + rows wanted``, or ``# window: end + K``
+  for K more. Such a query has a header line ``# total: SELECT ?kg_total ...``
   that counts the whole answer from the summary; kg uses it when it gives a row, else counts the page block.
 - A parameter declared ``# param: type? in kg:RelationTypes - ...`` takes only the concepts of that SKOS scheme,
   by local name or skos:prefLabel in any case; another value is an error that lists them, not an empty answer.
@@ -71,7 +72,7 @@ _HEADER = re.compile(r"#\s*(name|description|param|example|online|total):\s*(.*)
 _PARAM = re.compile(r"(\w+)(\?)?(?:\s+in\s+(\S+))?\s*(?:-\s*(.*))?")
 _PAGE_BEGIN = re.compile(r"^[ \t]*# page: begin[ \t]*$", re.MULTILINE)
 _PAGE_END = re.compile(r"^[ \t]*# page: end[ \t]*$", re.MULTILINE)
-_WINDOW_END = re.compile(r"^[ \t]*# window: end[ \t]*$", re.MULTILINE)
+_WINDOW_END = re.compile(r"^[ \t]*# window: end(?: \+ (\d+))?[ \t]*$", re.MULTILINE)
 
 
 def parse(path: Path) -> SavedQuery:
@@ -377,8 +378,8 @@ def _paged(store, query: SavedQuery, binding: Binding, limit: int | None, offset
     while True:
         want = CHUNK if limit is None else min(CHUNK, limit - len(rows))
         text = _PAGE_END.sub(f"LIMIT {want} OFFSET {offset + len(rows)}", query.text, count=1)
-        # each row of a window gives at least one row of the page block, so this many are enough
-        text = _WINDOW_END.sub(f"LIMIT {offset + len(rows) + want}", text)
+        # the first rows of a window are enough for as many rows of the page block (see the module's notes)
+        text = _WINDOW_END.sub(lambda m: f"LIMIT {offset + len(rows) + want + int(m[1] or 0)}", text)
         names, chunk = _rows(_run(store, query, text, binding))
         rows += chunk
         if len(chunk) < want or (limit is not None and len(rows) >= limit):
