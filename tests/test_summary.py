@@ -161,6 +161,23 @@ def test_who_holds_a_position_in_how_many_articles_and_the_first_follows_writes_
                                  ("support", "Q794", 1, "c"), ("supports", "Q794", 1, "c")]
 
 
+def test_two_opposite_positions_are_linked_only_while_both_are_taken(store):
+    """conflicts reads its pairs from kg:oppositePosition: a link to a position no fact takes would only cost."""
+    def links():
+        rows = store.query("""SELECT ?t1 ?t2 WHERE { GRAPH kgg:summary {
+            ?p1 kg:oppositePosition ?p2 . ?p1 kg:positionType ?t1 . OPTIONAL { ?p2 kg:positionType ?t2 } } }""")
+        return sorted((r["t1"].value.rsplit("#")[1], r["t2"].value.rsplit("#")[1] if r["t2"] else None)
+                      for r in rows)
+    store.write_articles([graph(extraction("a", [(0, 0, 2, 1)]))])  # Donald Trump supports Iran
+    store.finish()
+    assert links() == []
+    store.write_articles([graph(extraction("b", [(3, 1, 2, 1)]))])  # the Syrian government opposes it
+    assert links() == [("oppose", "support"), ("opposes", "supports"), ("support", "oppose"),
+                       ("supports", "opposes")]
+    store.remove_article(f"{BASE}article/a")
+    assert links() == []
+
+
 def test_a_name_picks_the_actors_it_labels_and_the_one_it_most_often_names(store):
     """'Trump' is the label of one actor and a mention form of two more: it picks the labelled one and the most
     mentioned one (Donald Trump), not Ivanka Trump, whom an article calls 'Ms. Trump'."""
