@@ -52,15 +52,14 @@ def _run_in_heading(doc, i: int) -> int | None:
     in ordinary case: two words or more in capitals, one of them of four letters or more, perhaps a dash, then a
     capitalised word ('EVEN OZ'S BOSS THINKS SO — The head of ...'). Not an acronym before a title ('NATO
     Secretary General', 'US FBI Director')."""
-    words, k = 0, i
-    long_word = False
+    words, k, long_word = 0, i, False
     while k < len(doc) and (doc[k].text.isupper() and doc[k].text.strip("'’").isalpha()
                             or doc[k].text in _HEADING_JOINS) and "\n" not in doc[k].whitespace_:
         if doc[k].is_alpha:
             words += 1
             long_word = long_word or len(doc[k].text) >= 4
         k += 1
-    if words < 2 or not long_word or k >= len(doc) or k == i:
+    if words < 2 or not long_word or k >= len(doc):
         return None
     first = doc[k]
     return k if first.text[:1].isupper() and first.text[1:2].islower() and first.is_alpha else None
