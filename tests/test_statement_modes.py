@@ -723,6 +723,20 @@ def test_a_heading_in_capitals_run_into_its_paragraph_is_no_speaker(nlp_ready, t
     assert speakers_by(text, "said") == [speaker]
 
 
+@pytest.mark.parametrize("text, cues", [
+    # a negated passive with no agent: no one charged him, so no one said anything
+    ("Mr. Trump has never been charged with any wrongdoing.", []),
+    ("Neither Clinton nor her allies have been charged with any crime.", []),
+    # one that was done, or that names who did not, is a statement; so is a belief denied ('not thought to')
+    ("Mr. Quiros was accused of using $50 million for personal expenses.", ["accused"]),
+    ("North Korea is not thought to be capable of delivering warheads to the U.S. mainland.", ["thought"]),
+])
+def test_a_speech_act_no_one_did_is_no_statement(nlp_ready, text, cues):
+    import kg
+
+    assert [s.cue.text for s in kg.extract_text(text).statements] == cues
+
+
 def test_he_is_not_one_woman_named_by_her_noun(nlp_ready):
     import kg
 

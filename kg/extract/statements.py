@@ -1052,7 +1052,7 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
                            parts=tuple(adjacent)))
     else:
         out += [said(q, "direct", "direct-quote") for q in adjacent]
-    content, rule = (None, None) if quote_only else _verb_content(doc, verb, sent)
+    content, rule = (None, None) if quote_only or _done_by_no_one(verb) else _verb_content(doc, verb, sent)
     passive = _passive_parts(doc, verb, stance) if (content is None or rule == "reported-object") and not quoted \
         else ()
     if passive:
@@ -1158,16 +1158,28 @@ def _passive_subject(verb: Token) -> Token | None:
     return subj
 
 
+def _done_by_no_one(verb: Token) -> bool:
+    """A passive speech act with no agent that is negated: 'Mr. Trump has never been charged with any wrongdoing',
+    'Neither Clinton nor her allies have been charged', 'No one was accused': no one did it, so no one said
+    anything. Not a verb of thought, whose negation is a belief ('it is not thought to be capable of ...')."""
+    subj = _passive_subject(verb)
+    return subj is not None and _lemma(verb) not in THOUGHT_VERBS and not any(c.dep_ == "agent" for c in verb.children) and (
+        any(c.dep_ == "neg" for c in verb.children) or subj.lower_ in ("nobody", "none")
+        or any(c.dep_ in ("preconj", "det") and c.lower_ in ("neither", "no") for c in subj.children))
+
+
 def _passive_parts(doc: Doc, verb: Token, stance: str) -> tuple[tuple[int, int], ...]:
     """What a speech act in the passive was about: its subject, and what follows but the agent ('Mr. Quiros was
     accused of using $50 million' is about 'Mr. Quiros' and 'using $50 million'; 'Clinton was criticized by
-    Trump' about 'Clinton'); () for a verb that takes no side and none of the object-content verbs, or an
-    active one."""
+    Trump' about 'Clinton'); () for a verb that takes no side and none of the object-content verbs, an active
+    one, or one negated with no agent ('he was never charged')."""
     subj = _passive_subject(verb)
     lemma = _lemma(verb)
     if subj is None or subj.tag_ in ("WDT", "WP") or lemma in THOUGHT_VERBS or lemma in EVIDENCE_VERBS \
             or stance == "assert" and lemma not in OBJECT_CONTENT:
         return ()  # ('who was accused': the relative's antecedent; 'a decision is expected': no speech act)
+    if _done_by_no_one(verb):
+        return ()
     rest = [c for c in verb.children if c.i > verb.i and c.dep_ in ("prep", "oprd", "dobj", "dative", "advcl")]
     if lemma in NEEDS_OBJECT and not any(c.dep_ == "oprd" for c in rest):
         return ()  # 'she was called a liar', not 'the fire service was called to the fire'
