@@ -1052,9 +1052,10 @@ def _verb_statements(text: str, doc: Doc, verb: Token, sent: Span, quotes: CharS
                            parts=tuple(adjacent)))
     else:
         out += [said(q, "direct", "direct-quote") for q in adjacent]
-    content, rule = (None, None) if quote_only or _done_by_no_one(verb) else _verb_content(doc, verb, sent)
+    unsaid = _done_by_no_one(verb)
+    content, rule = (None, None) if quote_only or unsaid else _verb_content(doc, verb, sent)
     passive = _passive_parts(doc, verb, stance) if (content is None or rule == "reported-object") and not quoted \
-        else ()
+        and not unsaid else ()
     if passive:
         content = (passive[0][0], passive[-1][1])
         out.append(replace(said(content, _kind(text, content, quotes), "reported-object"),
@@ -1171,15 +1172,13 @@ def _done_by_no_one(verb: Token) -> bool:
 def _passive_parts(doc: Doc, verb: Token, stance: str) -> tuple[tuple[int, int], ...]:
     """What a speech act in the passive was about: its subject, and what follows but the agent ('Mr. Quiros was
     accused of using $50 million' is about 'Mr. Quiros' and 'using $50 million'; 'Clinton was criticized by
-    Trump' about 'Clinton'); () for a verb that takes no side and none of the object-content verbs, an active
-    one, or one negated with no agent ('he was never charged')."""
+    Trump' about 'Clinton'); () for a verb that takes no side and none of the object-content verbs, or an
+    active one (a negated one with no agent, :func:`_done_by_no_one`, its caller leaves out)."""
     subj = _passive_subject(verb)
     lemma = _lemma(verb)
     if subj is None or subj.tag_ in ("WDT", "WP") or lemma in THOUGHT_VERBS or lemma in EVIDENCE_VERBS \
             or stance == "assert" and lemma not in OBJECT_CONTENT:
         return ()  # ('who was accused': the relative's antecedent; 'a decision is expected': no speech act)
-    if _done_by_no_one(verb):
-        return ()
     rest = [c for c in verb.children if c.i > verb.i and c.dep_ in ("prep", "oprd", "dobj", "dative", "advcl")]
     if lemma in NEEDS_OBJECT and not any(c.dep_ == "oprd" for c in rest):
         return ()  # 'she was called a liar', not 'the fire service was called to the fire'
