@@ -9,11 +9,12 @@ How a query stays fast on a big store (see the queries' own comments):
 - A query pages inside, between the lines ``# page: begin`` and ``# page: end`` of its innermost ordered
   subquery: kg puts ``LIMIT``/``OFFSET`` at the end line, and counts the whole answer with that block alone.
   A query without the lines is read whole (in chunks) and cut in Python.
-- A list with no parameter may read a window inside its page block: an ordered subquery whose first rows are
-  enough for the block's first rows (the first articles that gave facts, each of which gives at least one row),
-  ended by the line ``# window: end``, where kg puts ``LIMIT offset + rows wanted``, or ``# window: end + K``
-  for K more. Such a query has a header line ``# total: SELECT ?kg_total ...``
-  that counts the whole answer from the summary; kg uses it when it gives a row, else counts the page block.
+- A query may read a window inside its page block: an ordered subquery whose first rows are enough for the
+  block's first rows (the first articles that gave facts, each of which gives at least one row; the first
+  statements of each office holder), ended by the line ``# window: end``, where kg puts
+  ``LIMIT offset + rows wanted``, or ``# window: end + K`` for K more. Such a query has a header line
+  ``# total: SELECT ?kg_total ...`` that counts the whole answer from the summary; kg uses it when it gives a
+  row, else counts the page block.
 - A parameter declared ``# param: type? in kg:RelationTypes - ...`` takes only the concepts of that SKOS scheme,
   by local name or skos:prefLabel in any case; another value is an error that lists them, not an empty answer.
 - A query may have such a total line without a window: one that counts the answer's facts from the summary's
