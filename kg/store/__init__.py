@@ -226,10 +226,13 @@ class EmbeddedStore:
                 self._update(" ;\n".join(updates), f"update the keys of {graph}")
 
     def rebuild_summary(self) -> None:
-        """Compute the summary from every article graph and write it in place of the old one."""
+        """Compute the summary from every article graph and write it in place of the old one, then compact the
+        store as a first build ends: uncompacted after a rebuild at 100,000 articles, office-holders took 288 ms
+        a page instead of 150."""
         quads = summary.rebuild(self._store)
         self._update(f"DROP SILENT GRAPH {SUMMARY_GRAPH}", "clear the summary")
         self._bulk_extend(quads, "write the summary")  # the version quad is among them
+        self.compact()
 
     def _update(self, sparql: str, what: str) -> None:
         self._wrote = True
