@@ -17,18 +17,19 @@ from kg.rdf.namespaces import ENRICH_GRAPH
 from kg.store import EmbeddedStore
 
 BASE = "https://w3id.org/kg-news/id/"
-PEOPLE = [("Donald Trump", "Q22686"), ("Barack Obama", "Q76"), ("Hillary Clinton", "Q6294")]
+PEOPLE = [("Donald Trump", "Q22686"), ("Barack Obama", "Q76"), ("Joe Biden", "Q6279")]
+PRESIDENT, VICE_PRESIDENT = "Q11696", "Q11699"
 OFFICES = [  # who held which US office when (Wikidata's dates), as the knowledge base gives them
     KbEntity("Q22686", "Donald Trump", kind="Person",
-             positions=(Position("Q11696", "President of the United States", "2017-01-20", None, "Q30"),)),
+             positions=(Position(PRESIDENT, "President of the United States", "2017-01-20", "2021-01-20", "Q30"),)),
     KbEntity("Q76", "Barack Obama", kind="Person",
-             positions=(Position("Q11696", "President of the United States", "2009-01-20", "2017-01-20", "Q30"),
-                        Position("Q4416090", "United States senator", "2005-01-03", "2008-11-16", "Q30"))),
-    KbEntity("Q6294", "Hillary Clinton", kind="Person",
-             positions=(Position("Q14213", "United States Secretary of State", "2009-01-21", "2013-02-01", "Q30"),
-                        Position("Q4416090", "United States senator", "2001-01-03", "2009-01-21", "Q30"))),
+             positions=(Position(PRESIDENT, "President of the United States", "2009-01-20", "2017-01-20", "Q30"),)),
+    KbEntity("Q6279", "Joe Biden", kind="Person",
+             positions=(Position(VICE_PRESIDENT, "Vice President of the United States", "2009-01-20", "2017-01-20",
+                                 "Q30"),
+                        Position(PRESIDENT, "President of the United States", "2021-01-20", None, "Q30"))),
 ]
-DATES = [None, "2008-06-01", "2009-01-20", "2012-03-03", "2016-05-01", "2017-01-20", "2018-09-11"]
+DATES = [None, "2008-06-01", "2009-01-20", "2012-03-03", "2017-01-20", "2018-09-11", "2021-06-01"]
 # an article: its publish date (None: undated) and its statements, each by one of PEOPLE
 ARTICLES = st.lists(st.tuples(st.sampled_from(DATES), st.lists(st.integers(0, 2), min_size=1, max_size=4)),
                     min_size=1, max_size=8)

@@ -611,7 +611,7 @@ def _around_attribution(doc: Doc, verb: Token, subj: Token, sent: Span, content:
     after = _char_span(doc, k + 1, sent.end)
     if before is None or after is None or not content[0] <= before[0] or after[1] > content[1]:
         return ()
-    return _balanced_strip(doc.text, *before), _balanced_strip(doc.text, after[0], content[1])
+    return _balanced_strip(parsed.text(doc), *before), _balanced_strip(parsed.text(doc), after[0], content[1])
 
 
 def _is_title(text: str, span: tuple[int, int]) -> bool:
@@ -679,7 +679,7 @@ def _opens_a_clause(doc: Doc, verb: Token, qs: int, qe: int) -> bool:
     and the collection of unpaid taxes would help'): a phrase in marks that the clause after it goes on with is a
     part of what was said, not all of it. A clause of its own in the marks is a whole quotation ('he said "we will
     win" and left')."""
-    text = doc.text
+    text = parsed.text(doc)
     if text[qs:qe].rstrip()[-1:] in tuple(".!?,;:—–-"):
         return False
     j = qe
