@@ -100,6 +100,9 @@ def _lemma(tok: Token) -> str:
     return LEMMA_FIXES.get(tok.lower_, tok.lemma_.lower())
 
 
+_DOUBLE_MARK_OR_LINE = re.compile("\n|''|``|[" + re.escape(QUOTE_CHARS) + "]")
+
+
 def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Character spans of quoted text (marks excluded) in ``text[start:end]``, paragraph by paragraph.
 
@@ -129,10 +132,13 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple
     end = len(text) if end is None else end
     spans, open_at, stray = [], None, False  # stray: the open quote's mark stood between spaces
     last = None  # where the paragraph's last mark ended
-    pos = start
-    while pos < end:
+    # the marks and line ends, the only characters that change anything (a pair may end just past ``end``)
+    for found in _DOUBLE_MARK_OR_LINE.finditer(text, start, min(len(text), end + 1)):
+        pos = found.start()
+        if pos >= end:
+            break
         ch = text[pos]
-        width = 2 if text.startswith(("''", "``"), pos) else 1  # typewriter quotes in NYT-style text
+        width = found.end() - pos  # 2 for typewriter quotes in NYT-style text ('' and ``)
         if ch == "\n":
             if open_at is not None and pos > open_at and not stray:
                 spans.append((open_at, pos))
@@ -158,7 +164,6 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[tuple
                     spans.append((open_at, pos))
                 open_at = None
             last = pos + width
-        pos += width
     if open_at is not None and end > open_at and not stray:
         spans.append((open_at, end))
     starts = [s for s, _ in spans]  # in text order, and they do not overlap
@@ -183,6 +188,9 @@ def _closes(text: str, pos: int, end: int) -> bool:
     return w.islower() and (w in ("said", "told", "wrote") or bool({w[:-1], w[:-2]} & VERBS.keys()))
 
 
+_SINGLE_MARK_OR_LINE = re.compile("[\n‘’']")
+
+
 def _single_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """‘British-style’ quotes, curly or straight ('You wear leotards,' she said). Both marks are also the
     apostrophe, so a mark opens a quote only at a word's start (not 'the '90s', 'rock 'n' roll') and closes one
@@ -191,8 +199,8 @@ def _single_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
     in the next paragraph does."""
     spans: list[tuple[int, int]] = []
     open_at, mark, clear = None, "", False  # clear: the quote opened its line or followed a colon
-    last = "\n"  # the last character that is not a space or a tab
-    for pos in range(start, end):
+    for found in _SINGLE_MARK_OR_LINE.finditer(text, start, end):  # the other characters change nothing
+        pos = found.start()
         ch = text[pos]
         prev = text[pos - 1] if pos > start else "\n"
         nxt = text[pos + 1] if pos + 1 < end else " "
@@ -201,13 +209,14 @@ def _single_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 spans.append((open_at, pos))
             open_at = None
         elif open_at is None and (ch == "‘" and not prev.isalnum() or ch == "'" and _opens_straight(text, pos, end)):
-            open_at, mark, clear = pos + 1, ch, last in "\n:"
+            k = pos - 1  # the last character before the mark that is not a space or a tab
+            while k >= start and text[k] in " \t":
+                k -= 1
+            open_at, mark, clear = pos + 1, ch, k < start or text[k] in "\n:"
         elif ch == ("’" if mark == "‘" else "'") and open_at is not None and not nxt.isalpha() \
                 and pos - open_at >= 2 and not prev.isspace() and not _possessive(text, pos, end, open_at, mark):
             spans.append((open_at, pos))
             open_at = None
-        if ch not in " \t":
-            last = ch
     if open_at is not None and clear and end > open_at:
         spans.append((open_at, end))
     return spans
